@@ -1,0 +1,3 @@
+namespace Dialer.Db;
+
+internal static class Placeholder;

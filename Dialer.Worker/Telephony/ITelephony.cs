@@ -1,0 +1,101 @@
+namespace Dialer.Worker.Telephony;
+
+/// <summary>
+/// What the dialing engine needs from a carrier: place customer calls, hold agent legs open, bridge,
+/// play prompts, hang up. Implemented by the simulated carrier (demo and pacing benchmark) and by the
+/// SIP stack. Observer callbacks may arrive on any thread; the engine marshals them onto its own loop.
+/// </summary>
+public interface ITelephony
+{
+    /// <summary>A short name for logs and results: "simulated", "sip".</summary>
+    string Name { get; }
+
+    /// <summary>Starts an outbound call to a customer. Never throws for call failures: they arrive as <see cref="ICallObserver.OnEnded"/>.</summary>
+    ICallLeg Dial(DialRequest request, ICallObserver observer);
+
+    /// <summary>Calls an agent's phone and keeps the leg up between customers (the "nailed-up" agent leg).</summary>
+    ICallLeg OpenAgentLeg(AgentLegRequest request, ICallObserver observer);
+}
+
+/// <param name="AttemptId">The call_attempts row this call belongs to.</param>
+/// <param name="Number">E.164 number to dial.</param>
+/// <param name="CallerId">E.164 caller id presented to the customer.</param>
+/// <param name="RingTimeout">How long to ring before giving up; never below 15 s (the engine enforces it).</param>
+/// <param name="DetectMachine">Run answering-machine detection on answer.</param>
+/// <param name="RecordPath">When not null, record the call to this WAV file.</param>
+public sealed record DialRequest(
+    long AttemptId,
+    string Number,
+    string CallerId,
+    TimeSpan RingTimeout,
+    bool DetectMachine,
+    string? RecordPath = null);
+
+/// <param name="AgentId">The agent (users.id).</param>
+/// <param name="SipUser">The agent's SIP user name, registered with the dialer's registrar.</param>
+public sealed record AgentLegRequest(long AgentId, string SipUser);
+
+public interface ICallLeg
+{
+    /// <summary>Unique id of the leg (SIP Call-ID or simulator id).</summary>
+    string Id { get; }
+
+    /// <summary>Ends the call: CANCEL before answer, BYE after. Idempotent.</summary>
+    void Hangup();
+
+    /// <summary>Connects this leg's audio to another leg, both ways, until either ends or <see cref="Unbridge"/>.</summary>
+    void Bridge(ICallLeg other);
+
+    /// <summary>Stops relaying audio to and from the other leg; both legs stay up.</summary>
+    void Unbridge();
+
+    /// <summary>Plays a prompt into the call. <paramref name="then"/> runs when it has finished.</summary>
+    void Play(Prompt prompt, Action? then = null);
+
+    /// <summary>Sends DTMF digits (RFC 4733).</summary>
+    void SendDtmf(string digits);
+}
+
+/// <summary>A prompt: a WAV file (8 kHz mono 16-bit preferred, others converted), or text that the carrier speaks if it can.</summary>
+public sealed record Prompt(string? WavPath, string? Text);
+
+public enum CallOutcome
+{
+    Connected,
+    Busy,
+    NoAnswer,
+    Machine,
+    Abandoned,
+    Invalid,
+    Declined,
+    Failed,
+}
+
+public enum HangupBy
+{
+    Us,
+    Them,
+}
+
+/// <param name="Outcome">Mapped outcome, meaningful when the call never answered; after an answer the engine decides.</param>
+/// <param name="SipCode">Final SIP status (or the simulator's equivalent), null if none.</param>
+/// <param name="Reason">Reason phrase or cause text.</param>
+public sealed record CallEnd(CallOutcome Outcome, int? SipCode, string? Reason, HangupBy By);
+
+/// <param name="IsMachine">Answering-machine detection said machine (null when detection did not run).</param>
+/// <param name="Codec">Negotiated codec name (PCMU, PCMA) or null.</param>
+public sealed record CallAnswer(bool? IsMachine, string? Codec);
+
+public interface ICallObserver
+{
+    void OnRinging(ICallLeg leg);
+
+    void OnAnswered(ICallLeg leg, CallAnswer answer);
+
+    /// <summary>Answering-machine detection finished after the answer (may follow OnAnswered).</summary>
+    void OnMachineDetected(ICallLeg leg, bool isMachine);
+
+    void OnDtmf(ICallLeg leg, char digit);
+
+    void OnEnded(ICallLeg leg, CallEnd end);
+}
