@@ -1,6 +1,18 @@
+using Dialer.Worker.Cli;
+
 namespace Dialer.Worker;
 
 public static class WorkerProgram
 {
-    public static Task<int> Main(string[] args) => Task.FromResult(0);
+    /// <summary>
+    /// With no verb: the worker host (dialing engine). Verbs run the administrator and benchmark tools
+    /// that scripts/ wraps: bench-pacing, bench-sip, test-call.
+    /// </summary>
+    public static Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    {
+        "bench-pacing" => BenchPacingCommand.RunAsync(args[1..]),
+        "bench-sip" => BenchSipCommand.RunAsync(args[1..]),
+        "test-call" => TestCallCommand.RunAsync(args[1..]),
+        _ => WorkerHost.RunAsync(args),
+    };
 }

@@ -1,0 +1,10 @@
+namespace Dialer.Worker.Cli;
+
+internal static class BenchPacingCommand
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        Console.Error.WriteLine("not implemented yet");
+        return Task.FromResult(2);
+    }
+}
