@@ -1,6 +1,10 @@
+using Dialer.Api;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddDialerApi();
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+await app.UseDialerApiAsync();
+await app.RunAsync();
 
 public partial class Program;

@@ -1,0 +1,38 @@
+using Dialer.Api.Apis;
+using Dialer.Api.Auth;
+using Dialer.Api.Validation;
+using Dialer.Db;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Dialer.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddDialerApi(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddDialerEnvironment();
+        var services = builder.Services;
+        services.AddDialerDb(builder.Configuration);
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddValidators();
+        services.AddAuthentication(DialerAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder().AddDialerPolicies();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
+            System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+        return builder;
+    }
+
+    public static async Task<WebApplication> UseDialerApiAsync(this WebApplication app)
+    {
+        await Bootstrap.PrepareAsync(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapDialerApis();
+        return app;
+    }
+}

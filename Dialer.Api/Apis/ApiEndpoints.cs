@@ -1,0 +1,19 @@
+namespace Dialer.Api.Apis;
+
+public static class ApiEndpoints
+{
+    /// <summary>Every resource of the REST API, each in its own file.</summary>
+    public static IEndpointRouteBuilder MapDialerApis(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Health");
+        app.MapAuthApi();
+        app.MapKeysApi();
+        app.MapUsersApi();
+        app.MapCampaignsApi();
+        app.MapDncApi();
+        app.MapImportsApi();
+        app.MapRemindersApi();
+        app.MapAgentApi();
+        return app;
+    }
+}

@@ -1,0 +1,76 @@
+using Dialer.Api.Auth;
+using Dialer.Db.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dialer.Api.Apis;
+
+public sealed record LoginRequest(string Username, string Password);
+
+public sealed record LoginResponse(string Token, long UserId, string Username, string DisplayName, string Role, string Language, DateTimeOffset ExpiresAt);
+
+public sealed record MeResponse(string Name, string Role, long? UserId, long? ApiKeyId);
+
+/// <summary>Sign-in for people (pages and agents): a session token, also set as an HttpOnly cookie.</summary>
+public static class AuthApi
+{
+    private static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Sign-in");
+        group.MapPost("/login", Login).AllowAnonymous();
+        group.MapPost("/logout", Logout);
+        group.MapGet("/me", Me);
+        return app;
+    }
+
+    public static async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult, ValidationProblem>> Login(
+        LoginRequest request, UserStore users, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["username"] = ["Username and password are required."],
+            });
+        }
+
+        var user = await users.CheckPasswordAsync(request.Username.Trim(), request.Password, ct);
+        if (user is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var (token, expiresAt) = await users.CreateSessionAsync(user.Id, SessionLifetime, ct);
+        http.Response.Cookies.Append(DialerAuthentication.SessionCookie, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Expires = DateTimeOffset.FromUnixTimeMilliseconds(expiresAt),
+        });
+        return TypedResults.Ok(new LoginResponse(token, user.Id, user.Username, user.DisplayName, user.Role, user.Language, Ms.ToTime(expiresAt)));
+    }
+
+    public static async Task<NoContent> Logout(HttpContext http, UserStore users, CancellationToken ct)
+    {
+        string? header = http.Request.Headers.Authorization;
+        var token = header?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true
+            ? header["Bearer ".Length..].Trim()
+            : http.Request.Cookies[DialerAuthentication.SessionCookie];
+        if (token?.StartsWith(Secrets.SessionPrefix, StringComparison.Ordinal) == true)
+        {
+            await users.EndSessionAsync(token, ct);
+        }
+
+        http.Response.Cookies.Delete(DialerAuthentication.SessionCookie);
+        return TypedResults.NoContent();
+    }
+
+    public static Ok<MeResponse> Me(System.Security.Claims.ClaimsPrincipal user) =>
+        TypedResults.Ok(new MeResponse(
+            user.Identity?.Name ?? "",
+            user.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "",
+            user.UserId(),
+            user.ApiKeyId()));
+}

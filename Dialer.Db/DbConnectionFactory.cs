@@ -1,0 +1,50 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace Dialer.Db;
+
+/// <summary>Opens connections to the product database, set up for the dialect.</summary>
+public sealed class DbConnectionFactory
+{
+    private readonly string connectionString;
+
+    static DbConnectionFactory() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public DbConnectionFactory(DbOptions options)
+    {
+        Dialect = options.Dialect;
+        connectionString = options.ResolveConnectionString();
+        if (Dialect == SqlDialect.Sqlite)
+        {
+            // Pooling keeps the per-connection PRAGMAs cheap; the shared cache is not used (WAL instead).
+            connectionString = new SqliteConnectionStringBuilder(connectionString)
+            {
+                Pooling = true,
+                DefaultTimeout = 30,
+            }.ToString();
+        }
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public string ConnectionString => connectionString;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        DbConnection connection = Dialect == SqlDialect.Sqlite
+            ? new SqliteConnection(connectionString)
+            : new SqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        if (connection is SqliteConnection)
+        {
+            await using var pragma = connection.CreateCommand();
+            // WAL lets the Api and the Worker processes share the file; busy_timeout waits for the
+            // other writer instead of failing with SQLITE_BUSY.
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
+
+        return connection;
+    }
+}

@@ -1,0 +1,28 @@
+using Dialer.Db.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dialer.Db;
+
+public static class DbServiceCollectionExtensions
+{
+    /// <summary>Registers the connection factory, the migration runner and every Dapper store.</summary>
+    public static IServiceCollection AddDialerDb(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new DbOptions();
+        configuration.GetSection(DbOptions.Section).Bind(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(new DbConnectionFactory(options));
+        services.AddSingleton<MigrationRunner>();
+        foreach (var store in typeof(DbServiceCollectionExtensions).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.Name.EndsWith("Store", StringComparison.Ordinal)
+                                 && t.Namespace?.StartsWith("Dialer.Db", StringComparison.Ordinal) == true))
+        {
+            services.AddSingleton(store);
+        }
+
+        return services;
+    }
+}

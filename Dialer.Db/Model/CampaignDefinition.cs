@@ -1,0 +1,132 @@
+using System.Text.Json.Serialization;
+
+namespace Dialer.Db.Model;
+
+/// <summary>
+/// A campaign as the API accepts and returns it (camelCase JSON). Stored whole in campaigns.config_json;
+/// name, type, mode and status are also columns for listing and reports.
+/// </summary>
+public sealed record CampaignDefinition
+{
+    public string Name { get; init; } = "";
+
+    /// <summary>care | survey | retention | billing_reminder | marketing</summary>
+    public string Type { get; init; } = "";
+
+    /// <summary>preview | progressive | predictive | agentless</summary>
+    public string Mode { get; init; } = "";
+
+    /// <summary>ISO 3166 alpha-2 country for numbers written without a country code.</summary>
+    public string DefaultCountry { get; init; } = "CN";
+
+    /// <summary>IANA time zone for contacts whose zone is neither in the file nor known from the number.</summary>
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+
+    /// <summary>When null, the compliance profile's default window applies.</summary>
+    public CallingWindow? CallingWindow { get; init; }
+
+    /// <summary>US | UK | CN</summary>
+    public string ComplianceProfile { get; init; } = "CN";
+
+    public decimal AbandonCapPercent { get; init; } = 3.0m;
+
+    public int MaxAttempts { get; init; } = 3;
+
+    public int MinGapMinutes { get; init; } = 60;
+
+    public RetryMinutes RetryMinutes { get; init; } = new();
+
+    /// <summary>E.164 caller id presented to customers.</summary>
+    public string? CallerId { get; init; }
+
+    public int WrapUpSeconds { get; init; } = 30;
+
+    public IReadOnlyList<string> Dispositions { get; init; } = [];
+
+    /// <summary>Agent script; {field} placeholders are filled from the contact (name, account, phone, custom fields).</summary>
+    public string? Script { get; init; }
+
+    public IReadOnlyList<SurveyQuestion> SurveyQuestions { get; init; } = [];
+
+    /// <summary>Agentless: the message played to the customer (text, spoken by the carrier; or a WAV path).</summary>
+    public string? Message { get; init; }
+
+    public string? MessageWav { get; init; }
+
+    /// <summary>Played to a live customer when no agent is free within 2 s: who called and a number to call back.</summary>
+    public string? AbandonMessage { get; init; }
+
+    /// <summary>Ring time before giving up as no answer; at least 15 s.</summary>
+    public int RingTimeoutSeconds { get; init; } = 22;
+
+    /// <summary>Preview mode: seconds an agent has to dial or skip an offered contact.</summary>
+    public int PreviewSeconds { get; init; } = 30;
+
+    /// <summary>Agentless: most concurrent lines.</summary>
+    public int MaxLines { get; init; } = 30;
+
+    /// <summary>Agentless: most call starts per second.</summary>
+    public double CallsPerSecond { get; init; } = 5;
+
+    /// <summary>Agentless: keypress that transfers to an agent ("press 0 for an agent"), or null.</summary>
+    public string? TransferDigit { get; init; }
+
+    /// <summary>Predictive: most lines per ready agent.</summary>
+    public double MaxDialRatio { get; init; } = 3.0;
+
+    public bool RecordCalls { get; init; }
+
+    public bool DetectMachines { get; init; } = true;
+
+    /// <summary>Owned callbacks become open to any agent this many minutes after they fall due.</summary>
+    public int CallbackOpenAfterMinutes { get; init; } = 30;
+
+    /// <summary>Optional automatic start and stop (ISO 8601 with offset).</summary>
+    public DateTimeOffset? StartAt { get; init; }
+
+    public DateTimeOffset? StopAt { get; init; }
+}
+
+public sealed record CallingWindow
+{
+    /// <summary>Local start time, HH:mm.</summary>
+    public string Start { get; init; } = "08:00";
+
+    /// <summary>Local end time, HH:mm (exclusive).</summary>
+    public string End { get; init; } = "21:00";
+
+    /// <summary>Mon..Sun; empty means every day.</summary>
+    public IReadOnlyList<string> Days { get; init; } = [];
+
+    /// <summary>Dates (yyyy-MM-dd) with no calls.</summary>
+    public IReadOnlyList<string> Holidays { get; init; } = [];
+}
+
+public sealed record RetryMinutes
+{
+    public int Busy { get; init; } = 15;
+
+    public int NoAnswer { get; init; } = 120;
+
+    public int Machine { get; init; } = 1440;
+
+    public int Abandoned { get; init; } = 4320;
+
+    public int Failed { get; init; } = 10;
+}
+
+public sealed record SurveyQuestion
+{
+    public string Id { get; init; } = "";
+
+    public string Text { get; init; } = "";
+
+    /// <summary>text | choice | number | rating | yesno</summary>
+    public string Kind { get; init; } = "text";
+
+    public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>Agentless surveys: the keypress for each option, in order.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Keys { get; init; }
+}

@@ -1,3 +1,0 @@
-namespace Dialer.Db;
-
-internal static class Placeholder;

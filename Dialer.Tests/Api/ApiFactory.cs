@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Dialer.Tests.Api;
+
+/// <summary>
+/// The real Api over a real SQLite file in a fresh temporary folder, migrated at start, with a known
+/// bootstrap admin key. One per test class (IClassFixture); tests create what they need through HTTP.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "dk_test_bootstrap_admin_key_0123456789";
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(DataDir);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:DataDir", DataDir);
+        builder.UseSetting("DIALER_BOOTSTRAP_ADMIN_KEY", AdminKey);
+    }
+
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public HttpClient Admin() => ClientWith(AdminKey);
+
+    /// <summary>Creates an API key with the role and answers a client that uses it.</summary>
+    public async Task<(HttpClient Client, long KeyId)> ClientWithRoleAsync(string role)
+    {
+        var response = await Admin().PostAsJsonAsync("/api/keys", new { name = $"{role} {Guid.NewGuid():N}", role });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<CreatedKeyBody>();
+        return (ClientWith(body!.Key), body.Id);
+    }
+
+    /// <summary>Creates a user and signs in; answers a client carrying the session token.</summary>
+    public async Task<(HttpClient Client, long UserId)> SignedInUserAsync(string role, string? username = null)
+    {
+        username ??= $"{role}{Guid.NewGuid():N}"[..20];
+        var create = await Admin().PostAsJsonAsync("/api/users", new
+        {
+            username,
+            displayName = username,
+            role,
+            password = "correct horse battery",
+            sipPassword = role == "agent" ? "sip-secret-123" : null,
+        });
+        create.EnsureSuccessStatusCode();
+        var login = await CreateClient().PostAsJsonAsync("/api/auth/login", new { username, password = "correct horse battery" });
+        login.EnsureSuccessStatusCode();
+        var body = await login.Content.ReadFromJsonAsync<LoginBody>();
+        return (ClientWith(body!.Token), body.UserId);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a background task: the temp folder is cleaned by the OS.
+        }
+    }
+
+    public sealed record CreatedKeyBody(long Id, string Key, string Role);
+
+    public sealed record LoginBody(string Token, long UserId, string Role);
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Dialer.Tests.Api;
+
+public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task HealthNeedsNoKey()
+    {
+        var response = await factory.ClientWith(null).GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("dk_not_a_real_key_at_all_00000")]
+    [InlineData("garbage")]
+    public async Task MissingOrWrongKeyIs401WithProblemDetails(string? token)
+    {
+        var response = await factory.ClientWith(token).GetAsync("/api/keys");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentIsServedToSignedInCallers()
+    {
+        var response = await factory.Admin().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(doc.RootElement.GetProperty("paths").TryGetProperty("/api/keys", out _));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWith(null).GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("manager")]
+    [InlineData("billing")]
+    public async Task NonAdminKeysCannotManageKeys(string role)
+    {
+        var (client, _) = await factory.ClientWithRoleAsync(role);
+        var response = await client.PostAsJsonAsync("/api/keys", new { name = "x", role = "admin" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreatedKeyIsShownOnceAndWorksUntilRevoked()
+    {
+        var admin = factory.Admin();
+        var created = await admin.PostAsJsonAsync("/api/keys", new { name = "billing system", role = "billing" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<ApiFactory.CreatedKeyBody>();
+        Assert.StartsWith("dk_", body!.Key);
+
+        var list = await admin.GetStringAsync("/api/keys");
+        Assert.DoesNotContain(body.Key, list);
+        Assert.Contains("billing system", list);
+
+        var client = factory.ClientWith(body.Key);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/keys/{body.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/keys/{body.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task InvalidKeyRequestNamesTheFields()
+    {
+        var response = await factory.Admin().PostAsJsonAsync("/api/keys", new { name = "", role = "root" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = doc.RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("Name", out _));
+        Assert.True(errors.TryGetProperty("Role", out _));
+    }
+
+    [Fact]
+    public async Task UserSignsInWithPasswordAndDisabledUserCannot()
+    {
+        var (client, userId) = await factory.SignedInUserAsync("manager");
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.Equal("manager", me.GetProperty("role").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await factory.Admin().PostAsync($"/api/users/{userId}/disable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongPasswordIs401AndDuplicateUserIs409()
+    {
+        var admin = factory.Admin();
+        var user = new { username = "li.lei", displayName = "李雷", role = "agent", password = "password-123", sipPassword = "sip-pass-123" };
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users", user)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/users", user)).StatusCode);
+
+        var login = await factory.ClientWith(null).PostAsJsonAsync("/api/auth/login", new { username = "li.lei", password = "wrong-password" });
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+
+        var users = await admin.GetStringAsync("/api/users?role=agent");
+        Assert.Contains("李雷", users);
+        Assert.DoesNotContain("sip-pass-123", users);
+    }
+
+    [Fact]
+    public async Task AgentWithoutSipCredentialsIsRejected()
+    {
+        var response = await factory.Admin().PostAsJsonAsync("/api/users", new { username = "agent.nosip", role = "agent", password = "password-123" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("SipPassword", await response.Content.ReadAsStringAsync());
+    }
+}
