@@ -1,0 +1,211 @@
+namespace Dialer.Db.Phones;
+
+/// <summary>
+/// Normalises phone numbers as people write them (separators, +, 00, national forms) to E.164, with the
+/// numbering rules of China and of North America checked precisely and other countries checked by
+/// country code and length. Allocation-free until the answer; safe to call from many threads.
+/// </summary>
+public static class PhoneNumbers
+{
+    /// <summary>E.164: at most 15 digits after the +.</summary>
+    public const int MaxE164Digits = 15;
+
+    private const int MaxInputDigits = 24;
+
+    /// <summary>Countries whose national numbers are NANP numbers (10 digits, optionally after a 1).</summary>
+    private static readonly HashSet<string> NanpCountries = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "US", "CA", "PR", "VI", "GU", "MP", "AS", "BS", "BB", "AI", "AG", "VG", "KY", "BM", "GD", "TC",
+        "JM", "MS", "SX", "LC", "DM", "VC", "DO", "TT", "KN",
+    };
+
+    /// <summary>True when numbers can be written nationally for this ISO 3166 country (it is known here).</summary>
+    public static bool IsKnownCountry(string? country) =>
+        country is not null && (country.Equals("CN", StringComparison.OrdinalIgnoreCase)
+                                || NanpCountries.Contains(country)
+                                || CountryCodes.ForCountry(country) is not null);
+
+    /// <summary>
+    /// Normalises <paramref name="raw"/>; numbers without + or 00 are read as national numbers of
+    /// <paramref name="defaultCountry"/> (ISO 3166 alpha-2, e.g. CN, US, GB).
+    /// </summary>
+    public static PhoneResult Normalize(string? raw, string? defaultCountry) =>
+        Normalize(raw.AsSpan(), defaultCountry);
+
+    public static PhoneResult Normalize(ReadOnlySpan<char> raw, string? defaultCountry)
+    {
+        Span<char> buffer = stackalloc char[MaxInputDigits];
+        var n = 0;
+        var plus = false;
+        var any = false;
+        foreach (var ch in raw)
+        {
+            var c = ch switch
+            {
+                >= '\uFF10' and <= '\uFF19' => (char)(ch - '\uFF10' + '0'), // full-width digits (Chinese input methods)
+                '\uFF0B' => '+',
+                _ => ch,
+            };
+            if (c is >= '0' and <= '9')
+            {
+                if (n == MaxInputDigits)
+                {
+                    return PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})");
+                }
+
+                buffer[n++] = c;
+                any = true;
+            }
+            else if (c == '+')
+            {
+                if (any || plus)
+                {
+                    return PhoneResult.Invalid("'+' may only stand at the start");
+                }
+
+                plus = true;
+                any = true;
+            }
+            else if (IsSeparator(c))
+            {
+                continue;
+            }
+            else if (c is 'x' or 'X' or '#' or ',' or ';' or '转' || (c is 'e' or 'E' && n > 0))
+            {
+                return PhoneResult.Invalid("extensions and dialling pauses are not supported");
+            }
+            else
+            {
+                return PhoneResult.Invalid(char.IsControl(c)
+                    ? $"unexpected control character U+{(int)c:X4}"
+                    : $"unexpected character '{c}'");
+            }
+        }
+
+        if (n == 0)
+        {
+            return PhoneResult.Invalid(plus ? "no digits after '+'" : "empty phone number");
+        }
+
+        var digits = buffer[..n];
+        if (plus)
+        {
+            return International(digits);
+        }
+
+        if (digits.StartsWith("00"))
+        {
+            return International(digits[2..]);
+        }
+
+        var country = string.IsNullOrWhiteSpace(defaultCountry) ? "CN" : defaultCountry.Trim();
+        if (digits.StartsWith("011") && NanpCountries.Contains(country))
+        {
+            return International(digits[3..]);
+        }
+
+        if (country.Equals("CN", StringComparison.OrdinalIgnoreCase))
+        {
+            // No Chinese national number starts with 86: it is the country code written without + or 00.
+            return digits.StartsWith("86") && digits.Length > 10
+                ? China.Normalize(digits[2..], international: true)
+                : China.Normalize(digits, international: false);
+        }
+
+        if (NanpCountries.Contains(country))
+        {
+            return Nanp.Normalize(digits, international: false);
+        }
+
+        var entry = CountryCodes.ForCountry(country);
+        return entry is null
+            ? PhoneResult.Invalid($"unknown default country '{country}' for a number without country code")
+            : Other(entry, digits, international: false);
+    }
+
+    /// <summary>The IANA time zone of an E.164 number: the NANP area code's, China's, or the country's when it has one zone.</summary>
+    public static string? TimeZoneFor(string? e164)
+    {
+        if (e164 is null || e164.Length < 3 || e164[0] != '+')
+        {
+            return null;
+        }
+
+        var digits = e164.AsSpan(1);
+        if (digits[0] == '1')
+        {
+            return digits.Length == 11 && int.TryParse(digits.Slice(1, 3), out var npa) ? NanpAreaCodes.ZoneOf(npa) : null;
+        }
+
+        if (digits.StartsWith("86"))
+        {
+            return China.TimeZone;
+        }
+
+        return CountryCodes.Match(digits)?.TimeZone;
+    }
+
+    private static PhoneResult International(ReadOnlySpan<char> digits)
+    {
+        if (digits.IsEmpty)
+        {
+            return PhoneResult.Invalid("no digits after the international prefix");
+        }
+
+        if (digits[0] == '0')
+        {
+            return PhoneResult.Invalid("country codes do not start with 0");
+        }
+
+        if (digits[0] == '1')
+        {
+            return Nanp.Normalize(digits[1..], international: true);
+        }
+
+        if (digits.StartsWith("86"))
+        {
+            return China.Normalize(digits[2..], international: true);
+        }
+
+        var entry = CountryCodes.Match(digits);
+        if (entry is null)
+        {
+            return PhoneResult.Invalid($"unknown country code (+{digits[..Math.Min(3, digits.Length)]}…)");
+        }
+
+        return Other(entry, digits[CodeLength(entry.Code)..], international: true);
+    }
+
+    private static PhoneResult Other(CountryCode entry, ReadOnlySpan<char> nsn, bool international)
+    {
+        var trunk = entry.TrunkPrefix;
+        if (trunk is not null && nsn.StartsWith(trunk) && (!international || nsn.Length - trunk.Length >= entry.MinLength))
+        {
+            // Nationally the trunk prefix is dialled; written after the country code ("+44 (0)20 …") it is a slip.
+            nsn = nsn[trunk.Length..];
+        }
+        else if (!international && trunk is not null && nsn.Length > entry.MaxLength)
+        {
+            return PhoneResult.Invalid($"national numbers in {entry.Country} start with the trunk prefix {trunk}");
+        }
+
+        var codeLength = CodeLength(entry.Code);
+        if (nsn.Length < entry.MinLength || nsn.Length > entry.MaxLength || codeLength + nsn.Length > MaxE164Digits)
+        {
+            var expected = entry.MinLength == entry.MaxLength ? $"{entry.MinLength}" : $"{entry.MinLength}–{entry.MaxLength}";
+            return PhoneResult.Invalid($"numbers in {entry.Country} (+{entry.Code}) have {expected} digits after the country code, not {nsn.Length}");
+        }
+
+        if (nsn[0] == '0' && trunk is not null)
+        {
+            return PhoneResult.Invalid($"numbers in {entry.Country} (+{entry.Code}) do not start with 0 after the country code");
+        }
+
+        return PhoneResult.Valid(string.Concat("+", entry.Code.ToString(System.Globalization.CultureInfo.InvariantCulture), nsn), entry.Country);
+    }
+
+    private static int CodeLength(int code) => code < 10 ? 1 : code < 100 ? 2 : 3;
+
+    private static bool IsSeparator(char c) => c is ' ' or '\t' or '-' or '.' or '(' or ')' or '/' or '\u00A0' or '\u3000'
+        or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\uFF0D' or '\uFF08' or '\uFF09' or '\u200B' or '\uFEFF';
+}

@@ -1,0 +1,217 @@
+using Dialer.Db.Phones;
+
+namespace Dialer.Tests.Phones;
+
+public sealed class PhoneNumbersTests
+{
+    [Theory]
+    [InlineData("13812345678", "+8613812345678")]
+    [InlineData("138 1234 5678", "+8613812345678")]
+    [InlineData("138-1234-5678", "+8613812345678")]
+    [InlineData("+86 138 1234 5678", "+8613812345678")]
+    [InlineData("+86-138-1234-5678", "+8613812345678")]
+    [InlineData("0086 13812345678", "+8613812345678")]
+    [InlineData("8613812345678", "+8613812345678")]
+    [InlineData("013812345678", "+8613812345678")]
+    [InlineData("+86 013812345678", "+8613812345678")]
+    [InlineData("１３８１２３４５６７８", "+8613812345678")]
+    [InlineData("＋８６ １９９ ００００ １１１１", "+8619900001111")]
+    [InlineData("(0571) 8888 8888", "+8657188888888")]
+    [InlineData("0571-8888888", "+865718888888")]
+    [InlineData("010-62345678", "+861062345678")]
+    [InlineData("021 6234 5678", "+862162345678")]
+    [InlineData("+86 10 6234 5678", "+861062345678")]
+    [InlineData("+86 (0)755 2345 6789", "+8675523456789")]
+    [InlineData("0086 591 8765432", "+865918765432")]
+    [InlineData("0898-66123456", "+8689866123456")]
+    [InlineData("\u00A0 13912345678 \t", "+8613912345678")]
+    public void ChineseNumbersNormalise(string raw, string e164)
+    {
+        var result = PhoneNumbers.Normalize(raw, "CN");
+        Assert.True(result.Ok, result.Reason);
+        Assert.Equal(e164, result.E164);
+        Assert.Equal("CN", result.Country);
+    }
+
+    [Theory]
+    [InlineData("1381234567", "11 digits, not 10")]
+    [InlineData("138123456789", "11 digits, not 12")]
+    [InlineData("12812345678", "start 13–19, not 12")]
+    [InlineData("+86 12812345678", "start 13–19")]
+    [InlineData("010-6234567", "8 digits after the area code, not 7")]
+    [InlineData("021-623456789", "8 digits after the area code, not 9")]
+    [InlineData("0571-888888", "7 or 8 digits after the area code, not 6")]
+    [InlineData("0571-888888888", "7 or 8 digits after the area code, not 9")]
+    [InlineData("0571-08888888", "start with 2–9, not 0")]
+    [InlineData("0301-8888888", "unknown Chinese area code 030")]
+    [InlineData("0841-8888888", "unknown Chinese area code 084")]
+    [InlineData("88888888", "need the area code")]
+    [InlineData("5718888888", "not a Chinese mobile")]
+    [InlineData("+86", "no digits")]
+    [InlineData("", "empty")]
+    [InlineData("   ", "empty")]
+    [InlineData("138abc45678", "unexpected character 'a'")]
+    [InlineData("13812345678 ext 12", "extensions")]
+    [InlineData("138+12345678", "'+' may only stand at the start")]
+    [InlineData("+0 138", "do not start with 0")]
+    [InlineData("1381234567812345678901234567", "too many digits")]
+    public void BadChineseNumbersAreRejectedWithAReason(string raw, string reasonPart)
+    {
+        var result = PhoneNumbers.Normalize(raw, "CN");
+        Assert.False(result.Ok);
+        Assert.Null(result.E164);
+        Assert.Contains(reasonPart, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("(212) 734-1234", "US", "+12127341234", "US")]
+    [InlineData("212.734.1234", "US", "+12127341234", "US")]
+    [InlineData("1-212-734-1234", "US", "+12127341234", "US")]
+    [InlineData("+1 416 736 2100", "CN", "+14167362100", "CA")]
+    [InlineData("001 604 822 2211", "CN", "+16048222211", "CA")]
+    [InlineData("011 44 20 7946 0958", "US", "+442079460958", "GB")]
+    [InlineData("+1 787 722 2121", "US", "+17877222121", "PR")]
+    [InlineData("+1 876 922 1234", "US", "+18769221234", "JM")]
+    [InlineData("+1 800 642 7676", "US", "+18006427676", "US")]
+    [InlineData("+1 212 555 1000", "US", null, null)]
+    public void NorthAmericanNumbersNormalise(string raw, string country, string? e164, string? expectedCountry)
+    {
+        var result = PhoneNumbers.Normalize(raw, country);
+        Assert.Equal(e164 is not null, result.Ok);
+        Assert.Equal(e164, result.E164);
+        Assert.Equal(expectedCountry, result.Country);
+    }
+
+    [Theory]
+    [InlineData("212 555 0123", "reserved for fiction")]
+    [InlineData("212 555 1212", "555 exchange")]
+    [InlineData("212 411 1234", "exchange 411 is a service code")]
+    [InlineData("212 134 1234", "exchanges start with 2–9, not 1")]
+    [InlineData("212 034 1234", "exchanges start with 2–9, not 0")]
+    [InlineData("112 734 1234", "area codes start with 2–9, not 1")]
+    [InlineData("012 734 1234", "area codes start with 2–9, not 0")]
+    [InlineData("911 734 1234", "service code (N11)")]
+    [InlineData("297 734 1234", "reserved for expansion")]
+    [InlineData("375 734 1234", "reserved (37X and 96X)")]
+    [InlineData("965 734 1234", "reserved (37X and 96X)")]
+    [InlineData("286 734 1234", "area code 286 is not in service")]
+    [InlineData("212 734 123", "10 digits")]
+    [InlineData("2 212 734 1234", "10 digits")]
+    [InlineData("+1 212 734 12345", "10 digits")]
+    public void BadNorthAmericanNumbersAreRejectedWithAReason(string raw, string reasonPart)
+    {
+        var result = PhoneNumbers.Normalize(raw, "US");
+        Assert.False(result.Ok);
+        Assert.Contains(reasonPart, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("020 7946 0958", "GB", "+442079460958", "GB")]
+    [InlineData("+44 (0)20 7946 0958", "CN", "+442079460958", "GB")]
+    [InlineData("07700 900123", "GB", "+447700900123", "GB")]
+    [InlineData("030 1234567", "DE", "+49301234567", "DE")]
+    [InlineData("+39 06 1234 5678", "CN", "+390612345678", "IT")]
+    [InlineData("06 1234 5678", "IT", "+390612345678", "IT")]
+    [InlineData("+81 3-1234-5678", "CN", "+81312345678", "JP")]
+    [InlineData("+852 2123 4567", "CN", "+85221234567", "HK")]
+    [InlineData("+886 2 2345 6789", "CN", "+886223456789", "TW")]
+    [InlineData("8 912 345 67 89", "RU", "+79123456789", "RU")]
+    [InlineData("+33 1 23 45 67 89", "CN", "+33123456789", "FR")]
+    public void OtherCountriesNormaliseByCodeAndLength(string raw, string country, string e164, string expectedCountry)
+    {
+        var result = PhoneNumbers.Normalize(raw, country);
+        Assert.True(result.Ok, result.Reason);
+        Assert.Equal(e164, result.E164);
+        Assert.Equal(expectedCountry, result.Country);
+    }
+
+    [Theory]
+    [InlineData("+44 20 7946 09", "CN", "GB (+44) have 9–10 digits after the country code, not 8")]
+    [InlineData("+852 2123 456", "CN", "HK (+852) have 8 digits after the country code, not 7")]
+    [InlineData("+999 1234 5678", "CN", "unknown country code (+999…)")]
+    [InlineData("+49 123456789012345", "CN", "DE (+49) have 6–13 digits")]
+    [InlineData("12345678", "ZZ", "unknown default country 'ZZ'")]
+    public void OtherCountriesRejectWrongLengthsAndUnknownCodes(string raw, string country, string reasonPart)
+    {
+        var result = PhoneNumbers.Normalize(raw, country);
+        Assert.False(result.Ok);
+        Assert.Contains(reasonPart, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("+8613812345678", "Asia/Shanghai")]
+    [InlineData("+861062345678", "Asia/Shanghai")]
+    [InlineData("+12127341234", "America/New_York")]
+    [InlineData("+13125550000", "America/Chicago")]
+    [InlineData("+13037341234", "America/Denver")]
+    [InlineData("+16027341234", "America/Phoenix")]
+    [InlineData("+14157341234", "America/Los_Angeles")]
+    [InlineData("+19077341234", "America/Anchorage")]
+    [InlineData("+18087341234", "Pacific/Honolulu")]
+    [InlineData("+13137341234", "America/Detroit")]
+    [InlineData("+13177341234", "America/Indiana/Indianapolis")]
+    [InlineData("+14167362100", "America/Toronto")]
+    [InlineData("+16048222211", "America/Vancouver")]
+    [InlineData("+17097341234", "America/St_Johns")]
+    [InlineData("+18006427676", null)]
+    [InlineData("+442079460958", "Europe/London")]
+    [InlineData("+85221234567", "Asia/Hong_Kong")]
+    [InlineData("+61212345678", null)]
+    [InlineData("+79123456789", null)]
+    [InlineData("not a number", null)]
+    public void TimeZoneComesFromTheNumber(string e164, string? zone) =>
+        Assert.Equal(zone, PhoneNumbers.TimeZoneFor(e164));
+
+    [Fact]
+    public void EveryZoneInTheTablesIsAKnownIanaZone()
+    {
+        var zones = NanpAreaCodes.All.Select(NanpAreaCodes.ZoneOf)
+            .Concat(CountryCodes.All.Select(c => c.TimeZone))
+            .Append("Asia/Shanghai")
+            .OfType<string>()
+            .Distinct();
+        foreach (var zone in zones)
+        {
+            Assert.True(TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _), $"unknown time zone {zone}");
+        }
+    }
+
+    [Fact]
+    public void NanpTableCoversTheLargeAreaCodesAndOnlyValidOnes()
+    {
+        var all = NanpAreaCodes.All.ToList();
+        Assert.True(all.Count > 400, $"only {all.Count} area codes");
+        foreach (var npa in new[] { 212, 213, 305, 312, 404, 415, 512, 617, 702, 713, 718, 206, 303, 416, 514, 604, 403, 902 })
+        {
+            Assert.True(NanpAreaCodes.InService(npa), $"{npa} missing");
+        }
+
+        foreach (var npa in all)
+        {
+            Assert.InRange(npa, 200, 999);
+            Assert.False(npa % 100 == 11, $"{npa} is N11");
+            Assert.NotEqual(9, npa / 10 % 10);
+        }
+    }
+
+    [Fact]
+    public void CountryTableLengthsFitE164()
+    {
+        foreach (var c in CountryCodes.All)
+        {
+            Assert.InRange(c.MinLength, 4, c.MaxLength);
+            Assert.True(c.Code.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + c.MaxLength <= PhoneNumbers.MaxE164Digits, $"+{c.Code}");
+        }
+    }
+
+    [Fact]
+    public void NormalisedNumbersNormaliseToThemselves()
+    {
+        foreach (var raw in new[] { "13812345678", "0571-88888888", "+1 212 734 1234", "+44 20 7946 0958" })
+        {
+            var once = PhoneNumbers.Normalize(raw, "CN");
+            var twice = PhoneNumbers.Normalize(once.E164, "US");
+            Assert.Equal(once, twice);
+        }
+    }
+}
