@@ -1,0 +1,64 @@
+namespace Dialer.Worker.Media;
+
+/// <summary>Answering-machine detection on the received audio of an answered call.</summary>
+public sealed partial class RtpSession
+{
+    private MachineDetector? detector;
+    private Action<MachineDetection>? detectorDone;
+    private long detectorStarted;
+
+    /// <summary>
+    /// Runs a <see cref="MachineDetector"/> on the audio received from now on; <paramref name="onResult"/> runs
+    /// once with the verdict (at the latest after the settings' total analysis time, even without audio).
+    /// </summary>
+    public void StartMachineDetection(Action<MachineDetection> onResult, MachineDetectorSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(onResult);
+        lock (gate)
+        {
+            detector = new MachineDetector(settings);
+            detectorDone = onResult;
+            detectorStarted = time.GetTimestamp();
+        }
+    }
+
+    private void ReportMachineResultIfAny()
+    {
+        Action<MachineDetection>? done = null;
+        MachineDetection? result = null;
+        lock (gate)
+        {
+            if (detector?.Result is { } r && detectorDone is not null)
+            {
+                result = r;
+                done = detectorDone;
+                detector = null;
+                detectorDone = null;
+            }
+        }
+
+        if (done is not null)
+        {
+            SafeInvoke(done, result!);
+        }
+    }
+
+    private void CheckMachineTimeout()
+    {
+        lock (gate)
+        {
+            if (detector is { Result: null })
+            {
+                // Audio that never arrived counts as silence, so a silent line still reaches a verdict.
+                var elapsed = time.GetElapsedTime(detectorStarted);
+                Span<short> silence = stackalloc short[FrameSamples];
+                while (detector.Result is null && elapsed - detector.Analysed > TimeSpan.FromMilliseconds(200))
+                {
+                    detector.Process(silence);
+                }
+            }
+        }
+
+        ReportMachineResultIfAny();
+    }
+}

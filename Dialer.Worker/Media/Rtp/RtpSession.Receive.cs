@@ -1,0 +1,263 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Worker.Media;
+
+/// <summary>The receive side: one asynchronous loop per socket, decoding, DTMF events, statistics, relay.</summary>
+public sealed partial class RtpSession
+{
+    private const int MaxDatagram = 2048;
+    private int? receiveTelephoneEventPayloadType;
+    private long rejected;
+
+    // RFC 4733 receive state: the event being received (identified by its RTP timestamp).
+    private bool eventActive;
+    private uint eventTimestamp;
+    private int eventCode;
+    private bool eventReported;
+    private long eventLastPacket;
+    private bool anyEventSeen;
+
+    private async Task ReceiveRtpAsync(CancellationToken cancellationToken)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
+        var from = new SocketAddress(rtpSocket.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await rtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+            {
+                // ICMP errors from earlier sends, or an oversize datagram: not fatal for UDP.
+                continue;
+            }
+            catch (SocketException) when (IsDisposed)
+            {
+                return;
+            }
+
+            try
+            {
+                OnRtp(buffer.AsSpan(0, length), from);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "RTP session {Port}: failed to handle a packet", LocalPort);
+            }
+        }
+    }
+
+    private void OnRtp(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        if (!RtpHeader.TryParse(datagram, out var header))
+        {
+            Interlocked.Increment(ref rejected);
+            return;
+        }
+
+        var payload = datagram.Slice(header.HeaderLength, header.PayloadLength);
+        char? digit = null;
+        G711Law? law = null;
+        lock (gate)
+        {
+            if (IsDisposed || !Direction.CanReceive())
+            {
+                return;
+            }
+
+            if (options.LatchToSource && !latched && remoteRtpAddress is not null && !from.Equals(remoteRtpAddress))
+            {
+                var source = (IPEndPoint)LocalEndPoint.Create(from);
+                RemoteRtp = source;
+                remoteRtpAddress = source.Serialize();
+                latched = true;
+            }
+
+            var isEvent = header.PayloadType == receiveTelephoneEventPayloadType || header.PayloadType == TelephoneEventPayloadType;
+            if (!receiveStats.Update(header, TimestampUnitsNow(), countForJitter: !isEvent))
+            {
+                return;
+            }
+
+            LastReceivedAt = time.GetUtcNow();
+            if (isEvent)
+            {
+                digit = OnTelephoneEvent(header, payload);
+            }
+            else
+            {
+                law = header.PayloadType switch
+                {
+                    0 => G711Law.MuLaw,
+                    8 => G711Law.ALaw,
+                    _ when Codec is not null && header.PayloadType == Codec.PayloadType => Codec.Law,
+                    _ => null,
+                };
+            }
+        }
+
+        if (digit is { } d)
+        {
+            SafeInvoke(DtmfReceived, d);
+        }
+
+        if (law is not { } l || payload.Length == 0)
+        {
+            return;
+        }
+
+        Span<short> pcm = stackalloc short[payload.Length];
+        G711.Decode(l, payload, pcm);
+        var tap = AudioReceived;
+        if (tap is not null)
+        {
+            try
+            {
+                tap(this, pcm);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "RTP session {Port}: audio handler failed", LocalPort);
+            }
+        }
+
+        lock (gate)
+        {
+            recorder?.PushReceived(pcm);
+            detector?.Process(pcm);
+        }
+
+        peer?.Relay(payload, l, pcm, header.Timestamp, header.Marker);
+        ReportMachineResultIfAny();
+    }
+
+    /// <summary>
+    /// One RFC 4733 packet. An event is reported once: at its first end packet, or when a newer event starts
+    /// or <see cref="RtpSessionOptions.DtmfEndTimeout"/> passes without its end (end packets lost).
+    /// </summary>
+    private char? OnTelephoneEvent(in RtpHeader header, ReadOnlySpan<byte> payload)
+    {
+        if (!TelephoneEvent.TryRead(payload, out var code, out var end, out _))
+        {
+            return null;
+        }
+
+        var now = time.GetTimestamp();
+        if (eventActive && header.Timestamp == eventTimestamp)
+        {
+            eventLastPacket = now;
+            if (end && !eventReported)
+            {
+                eventReported = true;
+                return TelephoneEvent.DigitOf(eventCode);
+            }
+
+            return null;
+        }
+
+        if (anyEventSeen && (int)(header.Timestamp - eventTimestamp) < 0)
+        {
+            // A late packet of an event before the current one.
+            return null;
+        }
+
+        char? previous = eventActive && !eventReported ? TelephoneEvent.DigitOf(eventCode) : null;
+        eventActive = true;
+        anyEventSeen = true;
+        eventTimestamp = header.Timestamp;
+        eventCode = code;
+        eventLastPacket = now;
+        eventReported = end;
+        if (previous is not null)
+        {
+            // Report the earlier event now; the new one is reported at its own end.
+            if (end)
+            {
+                pendingDigit = TelephoneEvent.DigitOf(code);
+            }
+
+            return previous;
+        }
+
+        return end ? TelephoneEvent.DigitOf(code) : null;
+    }
+
+    private char? pendingDigit;
+
+    /// <summary>On the clock: an event whose end never came is reported after the timeout.</summary>
+    private char? CheckEventTimeout()
+    {
+        if (pendingDigit is { } p)
+        {
+            pendingDigit = null;
+            return p;
+        }
+
+        if (eventActive && !eventReported && time.GetElapsedTime(eventLastPacket) >= options.DtmfEndTimeout)
+        {
+            eventReported = true;
+            return TelephoneEvent.DigitOf(eventCode);
+        }
+
+        return null;
+    }
+
+    private async Task ReceiveRtcpAsync(CancellationToken cancellationToken)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
+        var from = new SocketAddress(rtcpSocket.AddressFamily);
+        var packets = new List<RtcpPacket>(4);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await rtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+            {
+                continue;
+            }
+            catch (SocketException) when (IsDisposed)
+            {
+                return;
+            }
+
+            packets.Clear();
+            if (!RtcpPacket.TryParseCompound(buffer.AsSpan(0, length), packets))
+            {
+                Interlocked.Increment(ref rejected);
+                continue;
+            }
+
+            try
+            {
+                OnRtcp(packets);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "RTP session {Port}: failed to handle RTCP", LocalPort);
+            }
+        }
+    }
+}
