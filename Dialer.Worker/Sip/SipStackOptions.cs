@@ -1,0 +1,18 @@
+namespace Dialer.Worker.Sip;
+
+/// <summary>Where the dialer's SIP stack listens (configuration section <c>Telephony:Sip</c>).</summary>
+public sealed class SipStackOptions
+{
+    public const string Section = "Telephony:Sip";
+
+    /// <summary>Local address to bind (UDP and TCP). "0.0.0.0" listens on all interfaces.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Local port for UDP and TCP; agents' phones register here. 0 picks a free port.</summary>
+    public int Port { get; set; } = 5060;
+
+    /// <summary>Address written in Via and Contact when it differs from the one seen locally (NAT); optional.</summary>
+    public string? PublicAddress { get; set; }
+
+    public string UserAgent { get; set; } = "Dialer";
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Worker.Sip.Transport;
+
+/// <summary>SIP over UDP: one socket, one receive loop.</summary>
+public sealed class UdpSipChannel : SipChannel
+{
+    private readonly Socket socket;
+    private readonly CancellationTokenSource stop = new();
+    private Task? loop;
+
+    public UdpSipChannel(IPEndPoint bind, ILogger? logger = null) : base(logger)
+    {
+        socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+        {
+            ReceiveBufferSize = 8 * 1024 * 1024,
+            SendBufferSize = 8 * 1024 * 1024,
+        };
+        socket.Bind(bind);
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public override string Transport => "UDP";
+
+    public override bool IsReliable => false;
+
+    public override IPEndPoint LocalEndPoint { get; }
+
+    public override void Start() => loop ??= Task.Run(() => ReceiveLoopAsync(stop.Token));
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[65536];
+        EndPoint any = new IPEndPoint(LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // ICMP port unreachable from an earlier send surfaces here on some systems; keep receiving.
+                Logger.LogDebug("UDP receive error {Error}", ex.SocketErrorCode);
+                continue;
+            }
+
+            OnReceived(buffer.AsSpan(0, result.ReceivedBytes), (IPEndPoint)result.RemoteEndPoint);
+        }
+    }
+
+    public override void Send(IPEndPoint remote, byte[] data)
+    {
+        try
+        {
+            socket.SendTo(data, SocketFlags.None, remote);
+        }
+        catch (SocketException ex)
+        {
+            Logger.LogDebug("UDP send to {Remote} failed: {Error}", remote, ex.SocketErrorCode);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        socket.Dispose();
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(false);
+        }
+
+        stop.Dispose();
+    }
+}
