@@ -1,0 +1,244 @@
+using System.Net;
+using Dialer.Worker.Media;
+using static Dialer.Tests.Media.MediaTestKit;
+
+namespace Dialer.Tests.Media;
+
+public class RtpSessionTests
+{
+    [Fact]
+    public async Task OpensAnEvenPortWithRtcpAbove()
+    {
+        await using var session = RtpSession.Open(IPAddress.Loopback, new RtpPortRange(43000, 43999), TimeProvider.System);
+        await using var second = RtpSession.Open(IPAddress.Loopback, new RtpPortRange(43000, 43999), TimeProvider.System);
+
+        Assert.Equal(0, session.LocalPort % 2);
+        Assert.InRange(session.LocalPort, 43000, 43998);
+        Assert.NotEqual(session.LocalPort, second.LocalPort);
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        Assert.Throws<System.Net.Sockets.SocketException>(() => probe.Bind(new IPEndPoint(IPAddress.Loopback, session.LocalPort + 1)));
+    }
+
+    [Fact]
+    public async Task DtmfSentAsRfc4733ArrivesOncePerKey()
+    {
+        await using var a = Open();
+        await using var b = Open();
+        Connect(a, b, MediaFormat.Pcmu);
+        var capture = new AudioCapture(b);
+
+        a.SendDtmf("159#*0D");
+        await WaitUntil(() => capture.Digits.Count >= 7, "seven digits");
+        await WaitUntil(() => a.PendingDtmf == 0, "sending to finish");
+        await Task.Delay(300);
+
+        Assert.Equal("159#*0D", string.Concat(capture.Digits));
+    }
+
+    [Fact]
+    public async Task DtmfWithoutTelephoneEventIsSentInBand()
+    {
+        await using var a = Open();
+        await using var b = Open();
+        Connect(a, b, MediaFormat.Pcma, telephoneEvent: null);
+        var capture = new AudioCapture(b);
+
+        a.SendDtmf('5');
+        await WaitUntil(() => a.PendingDtmf == 0, "the key to be sent");
+        await Task.Delay(200);
+
+        // Key 5 is 770 Hz + 1336 Hz.
+        var samples = capture.Samples;
+        Assert.True(Goertzel.ToneDuration(samples, 770, threshold: 0.3) >= TimeSpan.FromMilliseconds(60));
+        Assert.True(Goertzel.ToneDuration(samples, 1336, threshold: 0.3) >= TimeSpan.FromMilliseconds(60));
+        Assert.Empty(capture.Digits);
+    }
+
+    [Fact]
+    public async Task PromptPlaysInRealTimeAndCallsBack()
+    {
+        await using var a = Open();
+        await using var b = Open();
+        Connect(a, b, MediaFormat.Pcma);
+        var capture = new AudioCapture(b);
+        var done = new TaskCompletionSource();
+        var started = TimeProvider.System.GetTimestamp();
+
+        a.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(600)), done.SetResult);
+        await done.Task.WaitAsync(Bound);
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        await Task.Delay(100);
+
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(500), $"600 ms prompt took {elapsed}");
+        Assert.True(capture.ToneDuration(1000) >= TimeSpan.FromMilliseconds(500));
+        var stats = b.Statistics;
+        Assert.Equal(0, stats.PacketsLost);
+        Assert.True(stats.PacketsReceived >= 30);
+        Assert.True(a.Statistics.PacketsSent >= 30);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BridgeRelaysAToneBothWays(bool differentCodecs)
+    {
+        // customer <-> leg1 (dialer) bridged to leg2 (dialer) <-> agent
+        await using var customer = Open();
+        await using var leg1 = Open();
+        await using var leg2 = Open();
+        await using var agent = Open();
+        Connect(customer, leg1, MediaFormat.Pcmu);
+        Connect(leg2, agent, differentCodecs ? MediaFormat.Pcma : MediaFormat.Pcmu);
+        var atAgent = new AudioCapture(agent);
+        var atCustomer = new AudioCapture(customer);
+
+        leg1.BridgeTo(leg2);
+        customer.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(800)));
+        agent.Play(WavPrompt.Tone(2000, TimeSpan.FromMilliseconds(800)));
+        await WaitUntil(() => atAgent.ToneDuration(1000) >= TimeSpan.FromMilliseconds(600), "the customer's tone at the agent");
+        await WaitUntil(() => atCustomer.ToneDuration(2000) >= TimeSpan.FromMilliseconds(600), "the agent's tone at the customer");
+
+        Assert.Same(leg2, leg1.BridgedTo);
+        Assert.Equal(TimeSpan.Zero, atAgent.ToneDuration(2000));
+        Assert.Equal(0, agent.Statistics.PacketsLost);
+    }
+
+    [Fact]
+    public async Task UnbridgeStopsTheRelay()
+    {
+        await using var customer = Open();
+        await using var leg1 = Open();
+        await using var leg2 = Open();
+        await using var agent = Open();
+        Connect(customer, leg1, MediaFormat.Pcmu);
+        Connect(leg2, agent, MediaFormat.Pcmu);
+        var atAgent = new AudioCapture(agent);
+        leg1.BridgeTo(leg2);
+
+        leg1.Unbridge();
+        customer.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(400)));
+        await Task.Delay(700);
+
+        Assert.Null(leg2.BridgedTo);
+        Assert.Equal(TimeSpan.Zero, atAgent.ToneDuration(1000));
+        Assert.True(agent.Statistics.PacketsReceived > 10, "leg2 goes back to sending silence");
+    }
+
+    [Fact]
+    public async Task RecordingMixesBothDirectionsIntoAValidWav()
+    {
+        var path = TempPath("call.wav");
+        await using var customer = Open();
+        await using var dialer = Open();
+        Connect(customer, dialer, MediaFormat.Pcmu);
+        var played = new TaskCompletionSource();
+
+        dialer.StartRecording(path);
+        customer.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(500)));
+        dialer.Play(WavPrompt.Tone(1500, TimeSpan.FromMilliseconds(500)), played.SetResult);
+        await played.Task.WaitAsync(Bound);
+        await Task.Delay(200);
+        dialer.StopRecording();
+
+        var audio = WavFile.Read(path);
+        Assert.Equal(8000, audio.SampleRate);
+        Assert.Equal(1, audio.Channels);
+        Assert.InRange(audio.Duration.TotalMilliseconds, 500, 3000);
+        Assert.True(Goertzel.ToneDuration(audio.Samples, 1000, threshold: 0.2) >= TimeSpan.FromMilliseconds(300), "the customer's side");
+        Assert.True(Goertzel.ToneDuration(audio.Samples, 1500, threshold: 0.2) >= TimeSpan.FromMilliseconds(300), "our side");
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task IdleSessionSendsSilenceAndRtcpWithStatistics()
+    {
+        var options = new RtpSessionOptions { RtcpInterval = TimeSpan.FromMilliseconds(300) };
+        await using var a = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, TimeProvider.System, options);
+        await using var b = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, TimeProvider.System, options);
+        Connect(a, b, MediaFormat.Pcmu);
+
+        await WaitUntil(() => a.Statistics.RtcpReceived >= 3 && b.Statistics.RemoteReport is not null, "RTCP reports");
+
+        var stats = b.Statistics;
+        Assert.True(stats.PacketsReceived > 10);
+        Assert.Equal(0, stats.PacketsLost);
+        Assert.True(stats.Jitter < TimeSpan.FromMilliseconds(20), $"jitter {stats.Jitter}");
+        Assert.Equal(0, stats.RemoteReport!.Value.CumulativeLost);
+        Assert.NotNull(a.Statistics.RoundTripTime);
+    }
+
+    [Fact]
+    public async Task RtcpByeIsReportedWhenThePeerCloses()
+    {
+        await using var a = Open();
+        var b = Open();
+        Connect(a, b, MediaFormat.Pcmu);
+        var bye = new TaskCompletionSource();
+        a.ByeReceived += () => bye.TrySetResult();
+
+        await b.DisposeAsync();
+
+        await bye.Task.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task CountsLostAndLatePacketsFromSequenceNumbers()
+    {
+        await using var session = Open();
+        using var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        session.SetRemote((IPEndPoint)sender.LocalEndPoint!, MediaFormat.Pcmu, 101);
+        var target = new IPEndPoint(IPAddress.Loopback, session.LocalPort);
+
+        // 1..10 without 4 and 7, then 7 arrives late; plus two malformed datagrams.
+        foreach (var seq in new ushort[] { 1, 2, 3, 5, 6, 8, 9, 10, 7 })
+        {
+            var packet = new RtpPacket { PayloadType = 0, SequenceNumber = seq, Timestamp = seq * 160u, Ssrc = 42, Payload = new byte[160] };
+            sender.SendTo(packet.ToArray(), target);
+        }
+
+        sender.SendTo(new byte[] { 1, 2, 3 }, target);
+        sender.SendTo(new byte[20], target);
+        await WaitUntil(() => session.Statistics.PacketsReceived == 9 && session.Statistics.PacketsRejected == 2, "all datagrams");
+
+        var stats = session.Statistics;
+        Assert.Equal(1, stats.PacketsLost);
+        Assert.Equal(1, stats.PacketsLate);
+    }
+
+    [Fact]
+    public async Task RedundantAndLostEndPacketsGiveOneDigitEach()
+    {
+        await using var session = Open();
+        using var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        session.SetRemote((IPEndPoint)sender.LocalEndPoint!, MediaFormat.Pcmu, 101);
+        var capture = new AudioCapture(session);
+        var target = new IPEndPoint(IPAddress.Loopback, session.LocalPort);
+        ushort seq = 100;
+
+        void Event(uint timestamp, char digit, bool end, ushort duration)
+        {
+            var payload = new byte[4];
+            TelephoneEvent.Write(payload, TelephoneEvent.CodeOf(digit), end, 10, duration);
+            sender.SendTo(new RtpPacket { PayloadType = 101, SequenceNumber = seq++, Timestamp = timestamp, Ssrc = 7, Payload = payload }.ToArray(), target);
+        }
+
+        // '4': start, continuation, three end packets. '2': start and continuation only (ends lost), then '#' with ends.
+        Event(1000, '4', false, 160);
+        Event(1000, '4', false, 320);
+        Event(1000, '4', true, 480);
+        Event(1000, '4', true, 480);
+        Event(1000, '4', true, 480);
+        Event(3000, '2', false, 160);
+        Event(3000, '2', false, 320);
+        Event(5000, '#', false, 160);
+        Event(5000, '#', true, 320);
+        Event(5000, '#', true, 320);
+        Event(5000, '#', true, 320);
+        await WaitUntil(() => capture.Digits.Count >= 3, "three digits");
+        await Task.Delay(700);
+
+        Assert.Equal("42#", string.Concat(capture.Digits));
+    }
+}
