@@ -1,5 +1,6 @@
 using Dialer.Api.Apis;
 using Dialer.Api.Auth;
+using Dialer.Api.Pages;
 using Dialer.Api.Validation;
 using Dialer.Db;
 using Microsoft.AspNetCore.Authentication;
@@ -21,6 +22,7 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthorizationBuilder().AddDialerPolicies();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
             System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+        builder.AddDialerPages();
         return builder;
     }
 
@@ -29,10 +31,14 @@ public static class ApiServiceCollectionExtensions
         await Bootstrap.PrepareAsync(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePageCulture();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapOpenApi();
-        app.MapDialerApis();
+        // The API authenticates by Bearer token or the SameSite=Strict session cookie: no antiforgery tokens.
+        app.MapGroup("").DisableAntiforgery().MapDialerApis();
+        app.MapDialerPages();
         return app;
     }
 }

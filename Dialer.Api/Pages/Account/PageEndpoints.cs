@@ -1,0 +1,99 @@
+using Dialer.Api.Auth;
+using Dialer.Api.Pages.Localization;
+using Dialer.Db.Auth;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Localization;
+
+namespace Dialer.Api.Pages.Account;
+
+/// <summary>The few plain form posts behind the pages: sign in, sign out, switch language, and the front door.</summary>
+public static class PageEndpoints
+{
+    private static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+
+    public static IEndpointRouteBuilder MapPageEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", (Delegate)FrontDoor).AllowAnonymous().ExcludeFromDescription();
+        var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
+        group.MapPost("/login", SignIn);
+        group.MapPost("/logout", SignOut);
+        group.MapGet("/language", SwitchLanguage);
+        return app;
+    }
+
+    public static async Task<IResult> FrontDoor(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync(DialerAuthentication.SchemeName);
+        return TypedResults.Redirect(result.Succeeded ? PageAuthorization.HomeFor(result.Principal!) : "/login");
+    }
+
+    public static async Task<IResult> SignIn(HttpContext http, UserStore users, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return TypedResults.Redirect("/login?error=1");
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var username = form["username"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = LocalOrNull(form["returnUrl"].ToString());
+        var user = username.Length == 0 || password.Length == 0 ? null : await users.CheckPasswordAsync(username, password, ct);
+        if (user is null)
+        {
+            var again = "/login?error=1&username=" + Uri.EscapeDataString(username)
+                + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
+            return TypedResults.Redirect(again);
+        }
+
+        var (token, expiresAt) = await users.CreateSessionAsync(user.Id, SessionLifetime, ct);
+        http.Response.Cookies.Append(DialerAuthentication.SessionCookie, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Expires = DateTimeOffset.FromUnixTimeMilliseconds(expiresAt),
+        });
+        if (http.Request.Cookies[CookieRequestCultureProvider.DefaultCookieName] is null)
+        {
+            SetCulture(http, user.Language == "zh" ? "zh-CN" : "en");
+        }
+
+        var home = user.Role == Dialer.Db.Model.Roles.Agent ? "/agent" : "/campaigns";
+        return TypedResults.Redirect(returnUrl is not null && PathFitsRole(returnUrl, user.Role) ? returnUrl : home);
+    }
+
+    public static async Task<IResult> SignOut(HttpContext http, UserStore users, CancellationToken ct)
+    {
+        var token = http.Request.Cookies[DialerAuthentication.SessionCookie];
+        if (token?.StartsWith(Secrets.SessionPrefix, StringComparison.Ordinal) == true)
+        {
+            await users.EndSessionAsync(token, ct);
+        }
+
+        http.Response.Cookies.Delete(DialerAuthentication.SessionCookie);
+        return TypedResults.Redirect("/login");
+    }
+
+    public static IResult SwitchLanguage(HttpContext http, string? c, string? returnUrl)
+    {
+        SetCulture(http, Strings.Cultures.Contains(c) ? c! : Strings.Cultures[0]);
+        return TypedResults.Redirect(LocalOrNull(returnUrl) ?? "/");
+    }
+
+    private static void SetCulture(HttpContext http, string culture) =>
+        http.Response.Cookies.Append(
+            CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true });
+
+    /// <summary>Only paths on this site (no open redirects).</summary>
+    private static string? LocalOrNull(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : null;
+
+    private static bool PathFitsRole(string path, string role) =>
+        role == Dialer.Db.Model.Roles.Agent ? path.StartsWith("/agent", StringComparison.Ordinal) : !path.StartsWith("/agent", StringComparison.Ordinal);
+}

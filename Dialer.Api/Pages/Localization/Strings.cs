@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace Dialer.Api.Pages.Localization;
+
+/// <summary>
+/// Every text of the pages, English and Simplified Chinese side by side, so that one cannot be added
+/// without the other. <see cref="T"/> picks by the current UI culture (set from the language cookie).
+/// </summary>
+public static partial class Strings
+{
+    public static readonly string[] Cultures = ["en", "zh-CN"];
+
+    public static bool IsChinese => CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal);
+
+    /// <summary>The text for the key in the current language; the key itself when unknown (tests check there are none).</summary>
+    public static string T(string key) =>
+        Table.TryGetValue(key, out var text) ? (IsChinese ? text.Zh : text.En) : key;
+
+    /// <summary>The text with {0}… filled in, formatted in the current culture.</summary>
+    public static string T(string key, params object?[] args) =>
+        string.Format(CultureInfo.CurrentCulture, T(key), args);
+
+    /// <summary>A code (status, mode, state, outcome) shown by its name; unknown codes are shown as they are.</summary>
+    public static string Code(string group, string? code) =>
+        code is null ? "" : Table.TryGetValue($"{group}.{code}", out var text) ? (IsChinese ? text.Zh : text.En) : code;
+
+    public static IReadOnlyDictionary<string, (string En, string Zh)> All => Table;
+}

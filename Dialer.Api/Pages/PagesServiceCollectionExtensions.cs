@@ -1,0 +1,69 @@
+using System.Globalization;
+using Dialer.Api.Pages.Account;
+using Dialer.Api.Pages.Console;
+using Dialer.Api.Pages.Live;
+using Dialer.Api.Pages.Data;
+using Dialer.Api.Pages.Localization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Localization;
+
+namespace Dialer.Api.Pages;
+
+/// <summary>
+/// The manager console and the agent desktop: Razor components rendered on the server (no JavaScript build
+/// step), plain form posts for actions, and live regions pushed over SignalR (Live/, wwwroot/live.js). Signed in
+/// with the session cookie that POST /api/auth/login also sets.
+/// </summary>
+public static class PagesServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddDialerPages(this WebApplicationBuilder builder)
+    {
+        // From the build output (tests, scripts/run) the stylesheet and script are found through the static web
+        // assets manifest; a published app has them in its own wwwroot, and this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
+        var services = builder.Services;
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddSignalR();
+        services.AddSingleton<LiveSubscriptions>();
+        services.AddSingleton<OutboxWatcher>();
+        services.AddSingleton<FragmentRenderer>();
+        services.AddSingleton<LivePublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<LivePublisher>());
+        services.AddSingleton<ILiveTopic, CampaignsTopic>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, PageAuthentication>(PageAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPagePolicies();
+        services.AddSingleton<ConsoleQueries>();
+        services.AddSingleton<CampaignActions>();
+        services.AddHttpContextAccessor();
+        return builder;
+    }
+
+    /// <summary>Culture from the cookie the language switch sets (en, zh-CN); before authentication so that 401 pages read right too.</summary>
+    public static WebApplication UsePageCulture(this WebApplication app)
+    {
+        CultureInfo[] cultures = [.. Strings.Cultures.Select(CultureInfo.GetCultureInfo)];
+        var options = new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(Strings.Cultures[0]),
+            SupportedCultures = cultures,
+            SupportedUICultures = cultures,
+        };
+        options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        app.UseRequestLocalization(options);
+        return app;
+    }
+
+    public static WebApplication MapDialerPages(this WebApplication app)
+    {
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapPageEndpoints();
+        app.MapConsoleEndpoints();
+        app.MapHub<LiveHub>(LiveHub.Path);
+        // Each page carries its own [Authorize(Policy = …)] (PageAuthentication: redirect to /login) or [AllowAnonymous].
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}

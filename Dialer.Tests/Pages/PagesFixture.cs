@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Dialer.Tests.Pages;
+
+/// <summary>
+/// The real Api, run as its own process from the build output on a free loopback port over a fresh SQLite file,
+/// and one headless Debian Chromium, shared by the page tests (one collection, so they run one after another).
+/// </summary>
+public sealed partial class PagesFixture : IAsyncLifetime
+{
+    public const string AdminKey = "dk_pages_bootstrap_admin_key_0123456789";
+    public const string Password = "correct horse battery";
+
+    private readonly List<string> output = [];
+    private Process? api;
+    private IPlaywright? playwright;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "dialer-pages", Guid.NewGuid().ToString("N"));
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public HttpClient Admin { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: $DIALER_ARTIFACTS/pages, else artifacts/pages beside the test binaries.</summary>
+    public static string ArtifactsDir { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("DIALER_ARTIFACTS") is { Length: > 0 } root ? root : Path.Combine(AppContext.BaseDirectory, "artifacts"),
+        "pages");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        Directory.CreateDirectory(ArtifactsDir);
+        BaseUrl = await StartApiAsync();
+        Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        Admin?.Dispose();
+        if (api is { HasExited: false })
+        {
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+        }
+
+        api?.Dispose();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the OS to clean
+        }
+    }
+
+    /// <summary>A fresh browser context (its own cookies) with a laptop-sized window, in English unless told.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1366, Height = 860 },
+            Locale = locale,
+            TimezoneId = "Asia/Shanghai",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task<long> CreateUserAsync(string username, string displayName, string role)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/users", new
+        {
+            username,
+            displayName,
+            role,
+            password = Password,
+            sipPassword = role == "agent" ? "sip-secret-123" : null,
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IdBody>())!.Id;
+    }
+
+    public async Task SignInAsync(IPage page, string username)
+    {
+        await page.GotoAsync("/login");
+        await page.FillAsync("input[name=username]", username);
+        await page.FillAsync("input[name=password]", Password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.WaitForSelectorAsync("[data-testid=who]");
+    }
+
+    public static async Task ShotAsync(IPage page, string name, string? alsoTo = null)
+    {
+        var path = Path.Combine(ArtifactsDir, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        if (alsoTo is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(alsoTo)!);
+            File.Copy(path, alsoTo, overwrite: true);
+        }
+    }
+
+    /// <summary>The repository's docs/screenshots folder (found upwards from the test binaries), or null outside a checkout.</summary>
+    public static string? DocsScreenshot(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dialer.sln")))
+            {
+                return Path.Combine(dir.FullName, "docs", "screenshots", name + ".png");
+            }
+        }
+
+        return null;
+    }
+
+    public string Log => string.Join('\n', output);
+
+    private async Task<string> StartApiAsync()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Dialer.Api.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DIALER_DATA_DIR"] = DataDir;
+        start.Environment["DIALER_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        api = new Process { StartInfo = start, EnableRaisingEvents = true };
+        api.OutputDataReceived += (_, e) => OnLine(e.Data);
+        api.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        api.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The Api exited:\n" + Log));
+        api.Start();
+        api.BeginOutputReadLine();
+        api.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var _ = timeout.Token.Register(() => listening.TrySetException(new TimeoutException("The Api did not start:\n" + Log)));
+        return await listening.Task;
+
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.Add(line);
+            }
+
+            var match = ListeningOn().Match(line);
+            if (match.Success)
+            {
+                listening.TrySetResult(match.Groups[1].Value);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningOn();
+
+    private sealed record IdBody(long Id);
+}
+
+[CollectionDefinition(Name)]
+public sealed class PagesCollection : ICollectionFixture<PagesFixture>
+{
+    public const string Name = "Pages";
+}
