@@ -17,6 +17,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddValidators();
+        services.AddCampaignsAndReminders(builder.Configuration);
         services.AddAuthentication(DialerAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddDialerPolicies();

@@ -4,9 +4,11 @@ namespace Dialer.Db.Model;
 
 /// <summary>
 /// A campaign as the API accepts and returns it (camelCase JSON). Stored whole in campaigns.config_json;
-/// name, type, mode and status are also columns for listing and reports.
+/// name, type, mode and status are also columns for listing and reports. Not sealed only so that the API's
+/// view (<c>Dialer.Db.Campaigns.CampaignView</c>) can add id, status and version around the same fields.
+/// Validated by <see cref="CampaignDefinitionValidator"/>.
 /// </summary>
-public sealed record CampaignDefinition
+public record CampaignDefinition
 {
     public string Name { get; init; } = "";
 
