@@ -1,0 +1,69 @@
+using Dialer.Worker.Telephony;
+
+namespace Dialer.Worker.Engine;
+
+public enum CallPhase
+{
+    Dialing,
+    Ringing,
+    WaitingForAgent,
+    Connected,
+    Message,
+    Ended,
+}
+
+/// <summary>
+/// One customer call in progress. Carrier callbacks arrive here on any thread and are posted onto the
+/// engine's loop.
+/// </summary>
+public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, long attemptId, DialContact contact, DateTimeOffset queuedAt)
+    : ICallObserver
+{
+    public long AttemptId => attemptId;
+
+    public DialContact Contact => contact;
+
+    public ICallLeg? Leg { get; internal set; }
+
+    public CallPhase Phase { get; internal set; } = CallPhase.Dialing;
+
+    public DateTimeOffset QueuedAt => queuedAt;
+
+    public DateTimeOffset DialedAt { get; internal set; }
+
+    public DateTimeOffset? RingingAt { get; internal set; }
+
+    public DateTimeOffset? AnsweredAt { get; internal set; }
+
+    public DateTimeOffset? ConnectedAt { get; internal set; }
+
+    public DateTimeOffset? EndedAt { get; internal set; }
+
+    /// <summary>The agent reserved for this call (progressive, preview, owned callback) or connected to it.</summary>
+    public AgentSlot? Agent { get; internal set; }
+
+    /// <summary>True when an agent was set aside before dialing.</summary>
+    public bool Reserved { get; internal set; }
+
+    public bool? Machine { get; internal set; }
+
+    public CallOutcome? Outcome { get; internal set; }
+
+    public CallEnd? End { get; internal set; }
+
+    public string? Dtmf { get; internal set; }
+
+    internal IDisposable? AbandonTimer { get; set; }
+
+    internal bool Resolved { get; set; }
+
+    public void OnRinging(ICallLeg leg) => loop.Post(() => engine.OnRinging(this));
+
+    public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => engine.OnAnswered(this, answer));
+
+    public void OnMachineDetected(ICallLeg leg, bool isMachine) => loop.Post(() => engine.OnMachineDetected(this, isMachine));
+
+    public void OnDtmf(ICallLeg leg, char digit) => loop.Post(() => Dtmf += digit);
+
+    public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => engine.OnEnded(this, end));
+}

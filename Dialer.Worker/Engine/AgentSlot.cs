@@ -1,0 +1,35 @@
+namespace Dialer.Worker.Engine;
+
+/// <summary>One agent as a campaign engine sees it. Touched only on the engine's loop.</summary>
+public sealed class AgentSlot(long id, string? sipUser)
+{
+    public long Id => id;
+
+    public string? SipUser => sipUser;
+
+    public AgentState State { get; internal set; } = AgentState.LoggedOut;
+
+    public string? Reason { get; internal set; }
+
+    public DateTimeOffset Since { get; internal set; }
+
+    /// <summary>Row version of agent_states, for compare-and-set against the Api's changes.</summary>
+    public long Version { get; set; }
+
+    /// <summary>The call reserved for or connected to this agent.</summary>
+    public ActiveCall? Call { get; internal set; }
+
+    /// <summary>Preview mode: the contact offered to the agent.</summary>
+    public DialContact? Offered { get; internal set; }
+
+    /// <summary>The agent's nailed-up phone leg, when telephony needs one.</summary>
+    public Telephony.ICallLeg? Leg { get; internal set; }
+
+    /// <summary>Wrap-up or preview timer.</summary>
+    internal IDisposable? Timer { get; set; }
+
+    /// <summary>Set by a logout or pause requested while on a call: applied when the call is done.</summary>
+    internal AgentState? After { get; set; }
+
+    internal string? AfterReason { get; set; }
+}

@@ -1,0 +1,121 @@
+using Dialer.Db.Model;
+using Dialer.Worker.Telephony;
+
+namespace Dialer.Worker.Engine;
+
+public enum AgentState
+{
+    LoggedOut,
+    Ready,
+    Reserved,
+    OnCall,
+    WrapUp,
+    Paused,
+}
+
+public static class AgentStates
+{
+    public static string ToDb(this AgentState state) => state switch
+    {
+        AgentState.LoggedOut => "logged_out",
+        AgentState.Ready => "ready",
+        AgentState.Reserved => "reserved",
+        AgentState.OnCall => "on_call",
+        AgentState.WrapUp => "wrap_up",
+        AgentState.Paused => "paused",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    public static AgentState FromDb(string state) => state switch
+    {
+        "logged_out" => AgentState.LoggedOut,
+        "ready" => AgentState.Ready,
+        "reserved" => AgentState.Reserved,
+        "on_call" => AgentState.OnCall,
+        "wrap_up" => AgentState.WrapUp,
+        "paused" => AgentState.Paused,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown agent state"),
+    };
+
+    /// <summary>Logged in and not paused: the time occupancy is measured against.</summary>
+    public static bool IsWorking(this AgentState state) =>
+        state is AgentState.Ready or AgentState.Reserved or AgentState.OnCall or AgentState.WrapUp;
+}
+
+public static class Outcomes
+{
+    public static string ToDb(this CallOutcome outcome) => outcome switch
+    {
+        CallOutcome.Connected => "connected",
+        CallOutcome.Busy => "busy",
+        CallOutcome.NoAnswer => "no_answer",
+        CallOutcome.Machine => "machine",
+        CallOutcome.Abandoned => "abandoned",
+        CallOutcome.Invalid => "invalid",
+        CallOutcome.Declined => "declined",
+        _ => "failed",
+    };
+}
+
+/// <summary>A contact as the engine dials it (a claimed row of contacts).</summary>
+public sealed record DialContact(
+    long Id,
+    long CampaignId,
+    string Phone,
+    string TimeZone,
+    string State,
+    int Attempts,
+    long? LastAttemptAt,
+    long? AbandonedAt,
+    long? CallbackAt,
+    long? CallbackAgentId,
+    string? Name = null,
+    string? AccountId = null,
+    string? CustomJson = null);
+
+/// <summary>A campaign as the engine runs it: its definition plus the resolved profile and zone.</summary>
+public sealed class CampaignRuntime
+{
+    public CampaignRuntime(long id, CampaignDefinition definition)
+    {
+        Id = id;
+        Definition = definition;
+        Profile = ComplianceProfile.Find(definition.ComplianceProfile) ?? ComplianceProfile.Cn;
+        TimeZone = Compliance.TimeZones.Find(definition.TimeZone) ?? TimeZoneInfo.Utc;
+        Window = Profile.WindowFor(definition);
+        AbandonCap = (double)Math.Min(definition.AbandonCapPercent, Profile.LegalAbandonCapPercent) / 100.0;
+    }
+
+    public long Id { get; }
+
+    public CampaignDefinition Definition { get; }
+
+    public ComplianceProfile Profile { get; }
+
+    public TimeZoneInfo TimeZone { get; }
+
+    public CallingWindow Window { get; }
+
+    /// <summary>Abandon cap as a fraction (0.03).</summary>
+    public double AbandonCap { get; }
+
+    public string Mode => Definition.Mode;
+
+    /// <summary>Ring time before no-answer; never below the profile's minimum (15 s).</summary>
+    public TimeSpan RingTimeout => TimeSpan.FromSeconds(Math.Max(Definition.RingTimeoutSeconds, Profile.MinRingSeconds));
+
+    public DateOnly LocalDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZone).DateTime);
+}
+
+/// <summary>What an agent records when the call is done.</summary>
+/// <param name="CallbackAt">A callback time in UTC, already checked against the calling window.</param>
+/// <param name="CallbackMine">True: only this agent gets the callback (until it opens to anyone).</param>
+public sealed record Disposition(
+    string Code,
+    string? Notes = null,
+    string? SurveyJson = null,
+    DateTimeOffset? CallbackAt = null,
+    bool CallbackMine = false);
+
+/// <summary>An event for an agent's page (outbox row).</summary>
+public sealed record AgentEvent(string Kind, long AgentId, long CampaignId, object Payload);

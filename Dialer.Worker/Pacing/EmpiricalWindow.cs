@@ -1,0 +1,91 @@
+namespace Dialer.Worker.Pacing;
+
+/// <summary>The last N observations of a duration, kept sorted for CDF and quantile look-ups.</summary>
+public sealed class EmpiricalWindow(int capacity)
+{
+    private readonly double[] ring = new double[capacity];
+    private readonly List<double> sorted = new(capacity);
+    private int next;
+    private double sum;
+
+    public int Count => sorted.Count;
+
+    public double Mean => sorted.Count == 0 ? 0 : sum / sorted.Count;
+
+    public void Add(double value)
+    {
+        if (sorted.Count == capacity)
+        {
+            var old = ring[next];
+            sorted.RemoveAt(IndexOf(old));
+            sum -= old;
+        }
+
+        ring[next] = value;
+        next = (next + 1) % capacity;
+        var at = sorted.BinarySearch(value);
+        sorted.Insert(at < 0 ? ~at : at, value);
+        sum += value;
+    }
+
+    /// <summary>P(X ≤ x).</summary>
+    public double Cdf(double x)
+    {
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+
+        // Index of the first element greater than x.
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (sorted[mid] <= x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (double)lo / sorted.Count;
+    }
+
+    /// <summary>P(X ≤ a | X > e), with an exponential tail beyond the largest observation.</summary>
+    public double ConditionalCdf(double e, double a)
+    {
+        if (a <= e)
+        {
+            return 0;
+        }
+
+        var survive = 1 - Cdf(e);
+        if (survive * sorted.Count < 1.5)
+        {
+            var tail = Math.Max(Mean, 1);
+            return 1 - Math.Exp(-(a - e) / tail);
+        }
+
+        return Math.Clamp((Cdf(a) - Cdf(e)) / survive, 0, 1);
+    }
+
+    public double Quantile(double p)
+    {
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+
+        var index = Math.Clamp((int)(p * sorted.Count), 0, sorted.Count - 1);
+        return sorted[index];
+    }
+
+    private int IndexOf(double value)
+    {
+        var at = sorted.BinarySearch(value);
+        return at < 0 ? ~at : at;
+    }
+}

@@ -1,0 +1,204 @@
+using Dialer.Worker.Engine;
+
+namespace Dialer.Worker.Pacing;
+
+/// <summary>Tuning of the predictive pacer.</summary>
+public sealed record PredictiveOptions
+{
+    /// <summary>Aim for this fraction of the cap, keeping a margin for chance.</summary>
+    public double TargetFractionOfCap { get; init; } = 0.85;
+
+    /// <summary>Live answers over which the remaining abandon budget is spread.</summary>
+    public double BudgetHorizonLiveAnswers { get; init; } = 150;
+
+    /// <summary>Marginal abandon probability allowed per unit of average budget (marginal calls run hotter than the mean).</summary>
+    public double MarginalGain { get; init; } = 3.0;
+
+    public double MaxMarginal { get; init; } = 0.35;
+}
+
+/// <summary>
+/// The predictive pacer. For each candidate call it forecasts, at several points of the live time-to-answer
+/// distribution, how many agents will be free (ready now, or finishing wrap-up or talk — elapsed times held
+/// against the observed distributions) and how many live answers from calls already ringing will want them
+/// first; the probability that the new call would find no agent within 2 s follows from a normal
+/// approximation of supply minus demand. A call is launched only while that marginal abandon probability
+/// stays inside the budget left under the cap for the day and for the rolling 30 days. With no budget left
+/// (or too little data) it falls back to progressive dialing, which cannot abandon.
+/// </summary>
+public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
+{
+    private const int AnswerPoints = 5;
+    private const int WrapPoints = 5;
+    private readonly PredictiveOptions options = options ?? new PredictiveOptions();
+    private readonly double[] answerAt = new double[AnswerPoints];
+    private readonly double[] answerCdf = new double[AnswerPoints];
+    private readonly double[] wrapAt = new double[WrapPoints];
+    private readonly double[] supplyMean = new double[AnswerPoints];
+    private readonly double[] supplyVar = new double[AnswerPoints];
+    private readonly double[] demandMean = new double[AnswerPoints];
+    private readonly double[] demandVar = new double[AnswerPoints];
+
+    public string Name => "predictive";
+
+    /// <summary>What the last plan was based on: warmup, fallback or forecast.</summary>
+    public string LastBasis { get; private set; } = "warmup";
+
+    public PacingPlan Plan(CampaignEngine engine)
+    {
+        var s = PacingSnapshot.Of(engine);
+        var stats = engine.Stats;
+        if (!stats.IsWarm || stats.LiveRate < 0.005)
+        {
+            LastBasis = "warmup";
+            return Fallback(s);
+        }
+
+        var allowance = Allowance(engine);
+        if (allowance <= 0)
+        {
+            LastBasis = "fallback";
+            return Fallback(s);
+        }
+
+        LastBasis = "forecast";
+        var threshold = Math.Min(options.MaxMarginal, options.MarginalGain * allowance);
+        var maxLines = (int)Math.Floor(engine.Campaign.Definition.MaxDialRatio * s.Working) - s.UnreservedPending;
+        if (maxLines <= 0)
+        {
+            return PacingPlan.None;
+        }
+
+        Forecast(engine, s, stats);
+        var live = stats.LiveRate;
+        var launch = 0;
+        while (launch < maxLines)
+        {
+            var risk = 0.0;
+            for (var k = 0; k < AnswerPoints; k++)
+            {
+                var mean = supplyMean[k] - demandMean[k];
+                var sd = Math.Sqrt(supplyVar[k] + demandVar[k] + 0.02);
+                risk += NormalCdf((0.5 - mean) / sd);
+            }
+
+            risk /= AnswerPoints;
+            if (risk > threshold)
+            {
+                break;
+            }
+
+            launch++;
+            for (var k = 0; k < AnswerPoints; k++)
+            {
+                var p = live * answerCdf[k];
+                demandMean[k] += p;
+                demandVar[k] += p * (1 - p);
+            }
+        }
+
+        return new PacingPlan(launch, 0);
+    }
+
+    /// <summary>Average abandon probability per live answer still affordable (day and rolling 30 days).</summary>
+    private double Allowance(CampaignEngine engine)
+    {
+        var target = engine.Campaign.AbandonCap * options.TargetFractionOfCap;
+        var horizon = options.BudgetHorizonLiveAnswers;
+        var today = engine.Campaign.LocalDay(engine.Now);
+        var day = engine.Abandons.Get(today);
+        var rolling = engine.Abandons.Rolling30(today);
+        var dayAllowance = ((target * (day.Live + horizon)) - day.Abandoned) / horizon;
+        var rollingAllowance = ((target * (rolling.Live + horizon)) - rolling.Abandoned) / horizon;
+        return Math.Min(dayAllowance, rollingAllowance);
+    }
+
+    /// <summary>Progressive for ready agents beyond those the calls already ringing may need.</summary>
+    private static PacingPlan Fallback(PacingSnapshot s) => new(0, Math.Max(0, s.Ready - s.UnreservedPending));
+
+    private void Forecast(CampaignEngine engine, PacingSnapshot s, PacingStatistics stats)
+    {
+        var now = engine.Now;
+        var live = stats.LiveRate;
+        for (var k = 0; k < AnswerPoints; k++)
+        {
+            answerAt[k] = stats.LiveAnswer.Quantile((k + 0.5) / AnswerPoints);
+            answerCdf[k] = (k + 0.5) / AnswerPoints;
+            supplyMean[k] = s.Ready;
+            supplyVar[k] = 0;
+            demandMean[k] = s.Waiting;
+            demandVar[k] = 0;
+        }
+
+        for (var m = 0; m < WrapPoints; m++)
+        {
+            wrapAt[m] = stats.Wrap.Quantile((m + 0.5) / WrapPoints);
+        }
+
+        var grace = CampaignEngine.AbandonAfter.TotalSeconds;
+        foreach (var agent in engine.Agents)
+        {
+            if (agent.State == AgentState.WrapUp)
+            {
+                var elapsed = (now - agent.Since).TotalSeconds;
+                for (var k = 0; k < AnswerPoints; k++)
+                {
+                    AddSupply(k, stats.Wrap.ConditionalCdf(elapsed, elapsed + answerAt[k] + grace));
+                }
+            }
+            else if (agent.State == AgentState.OnCall && agent.Call?.ConnectedAt is { } connected)
+            {
+                var elapsed = (now - connected).TotalSeconds;
+                for (var k = 0; k < AnswerPoints; k++)
+                {
+                    var horizon = answerAt[k] + grace;
+                    var p = 0.0;
+                    for (var m = 0; m < WrapPoints; m++)
+                    {
+                        p += stats.Talk.ConditionalCdf(elapsed, elapsed + horizon - wrapAt[m]);
+                    }
+
+                    AddSupply(k, p / WrapPoints);
+                }
+            }
+        }
+
+        foreach (var call in engine.Calls)
+        {
+            if (call.Reserved || call.Phase is not (CallPhase.Dialing or CallPhase.Ringing))
+            {
+                continue;
+            }
+
+            var elapsed = (now - call.DialedAt).TotalSeconds;
+            var pending = 1 - stats.Resolution.Cdf(elapsed);
+            if (pending <= 0.001)
+            {
+                continue;
+            }
+
+            var before = stats.LiveAnswer.Cdf(elapsed);
+            for (var k = 0; k < AnswerPoints; k++)
+            {
+                var p = Math.Clamp(live * (stats.LiveAnswer.Cdf(elapsed + answerAt[k]) - before) / pending, 0, 1);
+                demandMean[k] += p;
+                demandVar[k] += p * (1 - p);
+            }
+        }
+    }
+
+    private void AddSupply(int k, double p)
+    {
+        supplyMean[k] += p;
+        supplyVar[k] += p * (1 - p);
+    }
+
+    /// <summary>Standard normal CDF (Abramowitz and Stegun 7.1.26, error below 1.5e-7).</summary>
+    internal static double NormalCdf(double z)
+    {
+        var x = Math.Abs(z) / Math.Sqrt(2);
+        var t = 1 / (1 + (0.3275911 * x));
+        var y = 1 - ((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+    }
+}

@@ -1,0 +1,184 @@
+using Dialer.Worker.Telephony;
+
+namespace Dialer.Worker.Simulation;
+
+/// <summary>
+/// A carrier made of distributions: every dial draws busy, invalid, live, machine or no answer, a time to
+/// answer and a talk time, from one seeded random sequence, so runs repeat exactly. Events come from
+/// timers of the given TimeProvider (the virtual clock in the benchmark, the system clock in the demo).
+/// </summary>
+public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profile, int seed) : ITelephony
+{
+    private readonly object gate = new();
+    private readonly Random random = new(seed);
+    private long nextId;
+
+    public string Name => "simulated";
+
+    /// <summary>Current behaviour; may be replaced while running (the benchmark's mid-day changes).</summary>
+    public SimulationProfile Profile { get; set; } = profile;
+
+    public long Dials { get; private set; }
+
+    public ICallLeg Dial(DialRequest request, ICallObserver observer)
+    {
+        Plan plan;
+        lock (gate)
+        {
+            Dials++;
+            var p = Profile;
+            var u = random.NextDouble();
+            var ring = p.RingSeconds.Sample(random);
+            var talk = p.TalkSeconds.Sample(random);
+            var kind = u < p.InvalidRate ? Kind.Invalid
+                : u < p.InvalidRate + p.BusyRate ? Kind.Busy
+                : u < p.InvalidRate + p.BusyRate + p.LiveAnswerRate ? Kind.Live
+                : u < p.InvalidRate + p.BusyRate + p.LiveAnswerRate + p.MachineRate ? Kind.Machine
+                : Kind.NoAnswer;
+            plan = new Plan(kind, ring, talk, p.MessageSeconds, p.RejectSeconds);
+        }
+
+        var leg = new SimulatedLeg(this, $"sim-{Interlocked.Increment(ref nextId)}", observer, plan.Talk, plan.Message);
+        var timeout = request.RingTimeout.TotalSeconds;
+        switch (plan.Kind)
+        {
+            case Kind.Invalid:
+                leg.At(Math.Min(0.5, plan.Reject), l => l.End(new CallEnd(CallOutcome.Invalid, 404, "Not Found", HangupBy.Them)));
+                break;
+            case Kind.Busy:
+                leg.At(plan.Reject, l => l.End(new CallEnd(CallOutcome.Busy, 486, "Busy Here", HangupBy.Them)));
+                break;
+            case Kind.NoAnswer:
+                leg.At(Math.Min(0.5, timeout), l => l.Ringing());
+                leg.At(timeout, l => l.End(new CallEnd(CallOutcome.NoAnswer, 480, "No answer", HangupBy.Us)));
+                break;
+            default:
+                var ringing = Math.Min(0.5, plan.Ring / 2);
+                leg.At(ringing, l => l.Ringing());
+                if (plan.Ring >= timeout)
+                {
+                    leg.At(timeout, l => l.End(new CallEnd(CallOutcome.NoAnswer, 480, "No answer", HangupBy.Us)));
+                }
+                else
+                {
+                    leg.At(plan.Ring, l => l.Answer(plan.Kind == Kind.Machine));
+                }
+
+                break;
+        }
+
+        return leg;
+    }
+
+    public ICallLeg OpenAgentLeg(AgentLegRequest request, ICallObserver observer)
+    {
+        var leg = new SimulatedLeg(this, $"sim-agent-{request.AgentId}-{Interlocked.Increment(ref nextId)}", observer, 0, 0) { IsAgent = true };
+        leg.At(0, l => l.Answer(false));
+        return leg;
+    }
+
+    private enum Kind
+    {
+        Invalid,
+        Busy,
+        Live,
+        Machine,
+        NoAnswer,
+    }
+
+    private readonly record struct Plan(Kind Kind, double Ring, double Talk, double Message, double Reject);
+
+    private sealed class SimulatedLeg(SimulatedCarrier carrier, string id, ICallObserver observer, double talk, double message) : ICallLeg
+    {
+        private readonly List<ITimer> timers = [];
+        private bool answered;
+        private bool ended;
+
+        public string Id => id;
+
+        public bool IsAgent { get; init; }
+
+        public void At(double seconds, Action<SimulatedLeg> action)
+        {
+            ITimer? timer = null;
+            timer = carrier.time.CreateTimer(_ =>
+            {
+                lock (carrier.gate)
+                {
+                    timers.Remove(timer!);
+                    if (!ended)
+                    {
+                        action(this);
+                    }
+                }
+            }, null, TimeSpan.FromSeconds(Math.Max(0, seconds)), Timeout.InfiniteTimeSpan);
+            lock (carrier.gate)
+            {
+                timers.Add(timer);
+            }
+        }
+
+        public void Ringing() => observer.OnRinging(this);
+
+        public void Answer(bool machine)
+        {
+            answered = true;
+            observer.OnAnswered(this, new CallAnswer(IsAgent ? null : machine, "PCMU"));
+        }
+
+        public void End(CallEnd end)
+        {
+            if (ended)
+            {
+                return;
+            }
+
+            ended = true;
+            foreach (var timer in timers)
+            {
+                timer.Dispose();
+            }
+
+            timers.Clear();
+            observer.OnEnded(this, end);
+        }
+
+        public void Hangup()
+        {
+            lock (carrier.gate)
+            {
+                if (ended)
+                {
+                    return;
+                }
+
+                // Reported like a real stack would: after the CANCEL/BYE exchange, never from inside this call.
+                var end = answered
+                    ? new CallEnd(CallOutcome.Connected, 200, "BYE", HangupBy.Us)
+                    : new CallEnd(CallOutcome.NoAnswer, 487, "Request Terminated", HangupBy.Us);
+                At(0, l => l.End(end));
+            }
+        }
+
+        public void Bridge(ICallLeg other)
+        {
+            if (IsAgent)
+            {
+                return;
+            }
+
+            // The customer talks for the drawn time, then hangs up.
+            At(talk, l => l.End(new CallEnd(CallOutcome.Connected, 200, "BYE", HangupBy.Them)));
+        }
+
+        public void Unbridge()
+        {
+        }
+
+        public void Play(Prompt prompt, Action? then = null) => At(message, _ => then?.Invoke());
+
+        public void SendDtmf(string digits)
+        {
+        }
+    }
+}
