@@ -15,6 +15,7 @@ internal static class BenchPacingCommand
     public static Task<int> RunAsync(string[] args)
     {
         var json = args.Contains("--json");
+        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..];
         var files = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         if (files.Count == 0)
         {
@@ -36,6 +37,18 @@ internal static class BenchPacingCommand
             }
         }
 
+        if (only is not null)
+        {
+            // Tuning aid: one pacer per scenario, no comparison.
+            foreach (var scenario in scenarios)
+            {
+                var r = BenchRunner.Run(scenario, s => BenchSuite.Make(only, s));
+                Console.WriteLine(BenchSuite.Table([new SuiteRow(scenario, r)]).Split('\n')[2]);
+            }
+
+            return Task.FromResult(0);
+        }
+
         var results = BenchSuite.Run(scenarios, progress: json ? null : Console.Error);
         if (json)
         {
@@ -55,6 +68,15 @@ internal static class BenchPacingCommand
 public static class BenchSuite
 {
     public static readonly double[] Ratios = Enumerable.Range(10, 21).Select(i => i / 10.0).ToArray();
+
+    public static IPacer Make(string name, Scenario s) => name switch
+    {
+        "predictive" => new PredictivePacer(),
+        "progressive" => new ProgressivePacer(),
+        "vicidial-adapt-tapered" => new AdaptTaperedPacer(TimeSpan.FromHours(s.HoursPerDay), BenchRunner.FirstDay),
+        _ when name.StartsWith("fixed-", StringComparison.Ordinal) => new FixedRatioPacer(double.Parse(name[6..], CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException($"unknown pacer {name}"),
+    };
 
     public static IReadOnlyList<SuiteRow> Run(IReadOnlyList<Scenario> scenarios, TextWriter? progress = null)
     {

@@ -6,15 +6,17 @@ namespace Dialer.Worker.Pacing;
 public sealed record PredictiveOptions
 {
     /// <summary>Aim for this fraction of the cap, keeping a margin for chance.</summary>
-    public double TargetFractionOfCap { get; init; } = 0.85;
+    public double TargetFractionOfCap { get; init; } = Env("PP_TARGET", 0.85);
 
     /// <summary>Live answers over which the remaining abandon budget is spread.</summary>
-    public double BudgetHorizonLiveAnswers { get; init; } = 150;
+    public double BudgetHorizonLiveAnswers { get; init; } = Env("PP_HORIZON", 150);
 
     /// <summary>Marginal abandon probability allowed per unit of average budget (marginal calls run hotter than the mean).</summary>
-    public double MarginalGain { get; init; } = 3.0;
+    public double MarginalGain { get; init; } = Env("PP_GAIN", 3.0);
 
-    public double MaxMarginal { get; init; } = 0.35;
+    public double MaxMarginal { get; init; } = Env("PP_MAX", 0.35);
+
+    private static double Env(string name, double fallback) => double.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : fallback;
 }
 
 /// <summary>
@@ -29,15 +31,15 @@ public sealed record PredictiveOptions
 public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
 {
     private const int AnswerPoints = 5;
-    private const int WrapPoints = 5;
+    private const int WrapPoints = 4;
     private readonly PredictiveOptions options = options ?? new PredictiveOptions();
     private readonly double[] answerAt = new double[AnswerPoints];
     private readonly double[] answerCdf = new double[AnswerPoints];
     private readonly double[] wrapAt = new double[WrapPoints];
-    private readonly double[] supplyMean = new double[AnswerPoints];
-    private readonly double[] supplyVar = new double[AnswerPoints];
-    private readonly double[] demandMean = new double[AnswerPoints];
-    private readonly double[] demandVar = new double[AnswerPoints];
+    private readonly PoissonBinomial[] supply = [.. Enumerable.Range(0, AnswerPoints).Select(_ => new PoissonBinomial())];
+    private readonly PoissonBinomial[] demand = [.. Enumerable.Range(0, AnswerPoints).Select(_ => new PoissonBinomial())];
+    private int readyNow;
+    private int waitingNow;
 
     public string Name => "predictive";
 
@@ -77,9 +79,8 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             var risk = 0.0;
             for (var k = 0; k < AnswerPoints; k++)
             {
-                var mean = supplyMean[k] - demandMean[k];
-                var sd = Math.Sqrt(supplyVar[k] + demandVar[k] + 0.02);
-                risk += NormalCdf((0.5 - mean) / sd);
+                // The new call finds no agent when the free agents are not more than the live answers ahead of it.
+                risk += PoissonBinomial.ProbabilityNotAbove(supply[k], readyNow, demand[k], waitingNow);
             }
 
             risk /= AnswerPoints;
@@ -91,9 +92,7 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             launch++;
             for (var k = 0; k < AnswerPoints; k++)
             {
-                var p = live * answerCdf[k];
-                demandMean[k] += p;
-                demandVar[k] += p * (1 - p);
+                demand[k].Add(live * answerCdf[k]);
             }
         }
 
@@ -124,11 +123,12 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         {
             answerAt[k] = stats.LiveAnswer.Quantile((k + 0.5) / AnswerPoints);
             answerCdf[k] = (k + 0.5) / AnswerPoints;
-            supplyMean[k] = s.Ready;
-            supplyVar[k] = 0;
-            demandMean[k] = s.Waiting;
-            demandVar[k] = 0;
+            supply[k].Clear();
+            demand[k].Clear();
         }
+
+        readyNow = s.Ready;
+        waitingNow = s.Waiting;
 
         for (var m = 0; m < WrapPoints; m++)
         {
@@ -148,17 +148,29 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             }
             else if (agent.State == AgentState.OnCall && agent.Call?.ConnectedAt is { } connected)
             {
+                // Free when the rest of the talk and then the wrap-up are over.
                 var elapsed = (now - connected).TotalSeconds;
+                var talked = stats.Talk.FastCdf(elapsed);
+                var remaining = 1 - talked;
+                var tail = remaining * stats.Talk.Count < 1.5;
                 for (var k = 0; k < AnswerPoints; k++)
                 {
                     var horizon = answerAt[k] + grace;
                     var p = 0.0;
                     for (var m = 0; m < WrapPoints; m++)
                     {
-                        p += stats.Talk.ConditionalCdf(elapsed, elapsed + horizon - wrapAt[m]);
+                        var rest = horizon - wrapAt[m];
+                        if (rest <= 0)
+                        {
+                            continue;
+                        }
+
+                        p += tail
+                            ? 1 - Math.Exp(-rest / Math.Max(1, stats.Talk.Mean))
+                            : Math.Max(0, stats.Talk.FastCdf(elapsed + rest) - talked) / remaining;
                     }
 
-                    AddSupply(k, p / WrapPoints);
+                    AddSupply(k, Math.Min(1, p / WrapPoints));
                 }
             }
         }
@@ -171,27 +183,21 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             }
 
             var elapsed = (now - call.DialedAt).TotalSeconds;
-            var pending = 1 - stats.Resolution.Cdf(elapsed);
+            var pending = 1 - stats.Resolution.FastCdf(elapsed);
             if (pending <= 0.001)
             {
                 continue;
             }
 
-            var before = stats.LiveAnswer.Cdf(elapsed);
+            var before = stats.LiveAnswer.FastCdf(elapsed);
             for (var k = 0; k < AnswerPoints; k++)
             {
-                var p = Math.Clamp(live * (stats.LiveAnswer.Cdf(elapsed + answerAt[k]) - before) / pending, 0, 1);
-                demandMean[k] += p;
-                demandVar[k] += p * (1 - p);
+                demand[k].Add(Math.Clamp(live * (stats.LiveAnswer.FastCdf(elapsed + answerAt[k]) - before) / pending, 0, 1));
             }
         }
     }
 
-    private void AddSupply(int k, double p)
-    {
-        supplyMean[k] += p;
-        supplyVar[k] += p * (1 - p);
-    }
+    private void AddSupply(int k, double p) => supply[k].Add(p);
 
     /// <summary>Standard normal CDF (Abramowitz and Stegun 7.1.26, error below 1.5e-7).</summary>
     internal static double NormalCdf(double z)

@@ -13,6 +13,8 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
     private readonly Random random = new(seed);
     private long nextId;
 
+    private TimeProvider Time => time;
+
     public string Name => "simulated";
 
     /// <summary>Current behaviour; may be replaced while running (the benchmark's mid-day changes).</summary>
@@ -101,7 +103,7 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
         public void At(double seconds, Action<SimulatedLeg> action)
         {
             ITimer? timer = null;
-            timer = carrier.time.CreateTimer(_ =>
+            timer = carrier.Time.CreateTimer(_ =>
             {
                 lock (carrier.gate)
                 {
