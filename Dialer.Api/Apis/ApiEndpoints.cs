@@ -14,6 +14,7 @@ public static class ApiEndpoints
         app.MapImportsApi();
         app.MapRemindersApi();
         app.MapAgentApi();
+        app.MapReportsApi();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Dialer.Api.Pages.Console;
 using Dialer.Api.Pages.Live;
 using Dialer.Api.Pages.Data;
 using Dialer.Api.Pages.Localization;
+using Dialer.Api.Reports;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Localization;
 
@@ -32,6 +33,10 @@ public static class PagesServiceCollectionExtensions
         services.AddSingleton<LivePublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<LivePublisher>());
         services.AddSingleton<ILiveTopic, CampaignsTopic>();
+        services.AddSingleton<ILiveTopic, DashboardTopic>();
+        services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<ReportStore>();
+        services.AddSingleton<ReportService>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, PageAuthentication>(PageAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPagePolicies();

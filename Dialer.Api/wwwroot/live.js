@@ -62,7 +62,7 @@
 
   function connect() {
     const topics = [...new Set(regions().map(r => r.dataset.live))];
-    if (topics.length === 0) return;
+    if (topics.length === 0) { setStatus("idle"); return; }
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(`${scheme}//${location.host}/hubs/live`);
     let handshaken = false;

@@ -5,7 +5,7 @@ namespace Dialer.Api.Pages.Data;
 
 public sealed record CampaignRow(long Id, string Name, string Type, string Mode, string Status, string ConfigJson, long UpdatedAt);
 
-public sealed record CampaignSummary(
+public sealed record CampaignLine(
     long Id,
     string Name,
     string Type,
@@ -17,26 +17,42 @@ public sealed record CampaignSummary(
     long ConnectedToday,
     long AbandonedToday);
 
+public sealed record ContactLine(
+    long Id,
+    string Phone,
+    string? Name,
+    string? AccountId,
+    string TimeZone,
+    string State,
+    long Attempts,
+    long NextEligibleAt,
+    string? EligibleReason,
+    string? LastOutcome,
+    long? CallbackAt,
+    string? CustomJson);
+
+public sealed record ContactPage(IReadOnlyList<ContactLine> Contacts, long Total, int Page, int PageSize);
+
 public sealed record DayCounts(long Attempts, long Connected, long Abandoned, long LiveAnswered);
 
 /// <summary>What the console reads: campaign lists with today's figures. Read-only; writes go through the API's stores.</summary>
 public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
 {
-    public async Task<IReadOnlyList<CampaignSummary>> CampaignsAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<CampaignLine>> CampaignsAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<CampaignRow>(new CommandDefinition(Sql.Campaigns, cancellationToken: ct))).AsList();
         var contacts = (await c.QueryAsync<(long CampaignId, long Total, long Left)>(
             new CommandDefinition(Sql.ContactCounts, cancellationToken: ct))).ToDictionary(r => r.CampaignId);
         var now = time.GetUtcNow();
-        var list = new List<CampaignSummary>(rows.Count);
+        var list = new List<CampaignLine>(rows.Count);
         foreach (var row in rows)
         {
-            var zone = CampaignJson.Zone(CampaignJson.Parse(row.ConfigJson).TimeZone);
+            var zone = CampaignConfig.Zone(CampaignConfig.Parse(row.ConfigJson).TimeZone);
             var today = await c.QuerySingleAsync<DayCounts>(new CommandDefinition(
-                Sql.DayCounts, new { campaignId = row.Id, from = CampaignJson.StartOfDayMs(now, zone) }, cancellationToken: ct));
+                Sql.DayCounts, new { campaignId = row.Id, from = CampaignConfig.StartOfDayMs(now, zone) }, cancellationToken: ct));
             contacts.TryGetValue(row.Id, out var counts);
-            list.Add(new CampaignSummary(row.Id, row.Name, row.Type, row.Mode, row.Status, counts.Total, counts.Left,
+            list.Add(new CampaignLine(row.Id, row.Name, row.Type, row.Mode, row.Status, counts.Total, counts.Left,
                 today.Attempts, today.Connected, today.Abandoned));
         }
 
@@ -49,8 +65,35 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
         return await c.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition(Sql.Campaign, new { id }, cancellationToken: ct));
     }
 
+    /// <summary>A page of a campaign's contacts whose name, phone or account contains the text, in import order.</summary>
+    public async Task<ContactPage> ContactsAsync(long campaignId, string? search, string? state, int page, CancellationToken ct)
+    {
+        const int pageSize = 50;
+        page = Math.Max(1, page);
+        var like = string.IsNullOrWhiteSpace(search) ? null : "%" + search.Trim() + "%";
+        var args = new { campaignId, like, state = string.IsNullOrEmpty(state) ? null : state, skip = (page - 1) * pageSize, take = pageSize };
+        await using var c = await db.OpenAsync(ct);
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.ContactCount, args, cancellationToken: ct));
+        var rows = await c.QueryAsync<ContactLine>(new CommandDefinition(
+            db.Dialect == SqlDialect.Sqlite ? Sql.ContactsSqlite : Sql.ContactsSqlServer, args, cancellationToken: ct));
+        return new ContactPage(rows.AsList(), total, page, pageSize);
+    }
+
     internal static class Sql
     {
+        private const string ContactFilter = """
+            WHERE campaign_id = @campaignId AND (@state IS NULL OR state = @state)
+              AND (@like IS NULL OR phone LIKE @like OR name LIKE @like OR account_id LIKE @like)
+            """;
+
+        private const string ContactColumns = "id, phone, name, account_id, time_zone, state, attempts, next_eligible_at, eligible_reason, last_outcome, callback_at, custom_json";
+
+        public const string ContactCount = $"SELECT COUNT(*) FROM contacts {ContactFilter}";
+
+        public const string ContactsSqlite = $"SELECT {ContactColumns} FROM contacts {ContactFilter} ORDER BY id LIMIT @take OFFSET @skip";
+
+        public const string ContactsSqlServer = $"SELECT {ContactColumns} FROM contacts {ContactFilter} ORDER BY id OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY";
+
         public const string Campaigns = "SELECT id, name, type, mode, status, config_json, updated_at FROM campaigns ORDER BY id DESC";
 
         public const string Campaign = "SELECT id, name, type, mode, status, config_json, updated_at FROM campaigns WHERE id = @id";

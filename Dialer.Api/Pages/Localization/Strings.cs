@@ -25,4 +25,12 @@ public static partial class Strings
         code is null ? "" : Table.TryGetValue($"{group}.{code}", out var text) ? (IsChinese ? text.Zh : text.En) : code;
 
     public static IReadOnlyDictionary<string, (string En, string Zh)> All => Table;
+
+    /// <summary>All texts; a key defined twice fails at the first use (and in the tests).</summary>
+    private static Dictionary<string, (string En, string Zh)> Table => LazyTable.Value;
+
+    private static readonly Lazy<Dictionary<string, (string En, string Zh)>> LazyTable = new(() =>
+        new[] { ShellTexts(), ConsoleTexts(), ReportTexts(), AgentTexts() }
+            .SelectMany(d => d)
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
 }

@@ -4,7 +4,7 @@ using Dialer.Db.Model;
 namespace Dialer.Api.Pages.Data;
 
 /// <summary>campaigns.config_json is the definition as the API accepts it (camelCase).</summary>
-public static class CampaignJson
+public static class CampaignConfig
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 

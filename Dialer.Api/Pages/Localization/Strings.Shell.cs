@@ -2,7 +2,7 @@ namespace Dialer.Api.Pages.Localization;
 
 public static partial class Strings
 {
-    private static readonly Dictionary<string, (string En, string Zh)> Table = new()
+    private static Dictionary<string, (string En, string Zh)> ShellTexts() => new()
     {
         // Shell
         ["app.name"] = ("Dialer", "外呼系统"),

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Dialer.Api.Pages.Data;
+
+namespace Dialer.Api.Reports;
+
+/// <summary>Builds the reports for a local day: per campaign per hour, and per agent.</summary>
+public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, TimeProvider time, IConfiguration configuration)
+{
+    /// <summary>The zone agent reports are cut in (Reports:TimeZone; default Asia/Shanghai).</summary>
+    public TimeZoneInfo CentreZone => CampaignConfig.Zone(configuration["Reports:TimeZone"] ?? "Asia/Shanghai");
+
+    public DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).Date);
+
+    public async Task<CampaignHourlyReport?> CampaignHourlyAsync(long campaignId, DateOnly? day, CancellationToken ct)
+    {
+        var campaign = await campaigns.CampaignAsync(campaignId, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+
+        var definition = CampaignConfig.Parse(campaign.ConfigJson);
+        var zone = CampaignConfig.Zone(definition.TimeZone);
+        var date = day ?? Today(zone);
+        var (from, to) = DayWindow(date, zone);
+        var attempts = await store.AttemptsAsync(campaignId, from, to, ct);
+        return CampaignHourlyReport.Build(attempts, date, zone, definition.Dispositions);
+    }
+
+    public async Task<AgentDailyReport> AgentDailyAsync(DateOnly? day, CancellationToken ct)
+    {
+        var zone = CentreZone;
+        var date = day ?? Today(zone);
+        var (from, to) = DayWindow(date, zone);
+        var until = Math.Min(to, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var spans = StateTimeline.Spans(await store.StateChangesAsync(from, until, ct), from, until);
+        var attempts = await store.AttemptsAsync(null, from, to, ct);
+        return AgentDailyReport.Build(spans, attempts, await store.AgentNamesAsync(ct), date, zone);
+    }
+
+    public static (long From, long To) DayWindow(DateOnly day, TimeZoneInfo zone)
+    {
+        var start = day.ToDateTime(TimeOnly.MinValue);
+        var end = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        return (new DateTimeOffset(start, zone.GetUtcOffset(start)).ToUnixTimeMilliseconds(),
+            new DateTimeOffset(end, zone.GetUtcOffset(end)).ToUnixTimeMilliseconds());
+    }
+
+    public static DateOnly? ParseDay(string? day) =>
+        DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+}
