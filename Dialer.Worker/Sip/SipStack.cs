@@ -86,13 +86,25 @@ public sealed class SipStack : IAsyncDisposable
             var address = channel.LocalEndPoint.Address;
             if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
             {
-                address = remote is null ? IPAddress.Loopback : localFor.GetOrAdd(remote.Address, LocalAddressTowards);
+                address = remote is null ? IPAddress.Loopback : LocalAddressFor(remote.Address);
             }
 
             host = address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
         }
 
         return host + ":" + channel.LocalEndPoint.Port;
+    }
+
+    /// <summary>The local address this host would use to reach <paramref name="remote"/> (or the bound one).</summary>
+    public IPAddress LocalAddressFor(IPAddress remote)
+    {
+        if (publicAddress is not null && IPAddress.TryParse(publicAddress, out var configured))
+        {
+            return configured;
+        }
+
+        var bound = channels[0].LocalEndPoint.Address;
+        return bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any) ? localFor.GetOrAdd(remote, LocalAddressTowards) : bound;
     }
 
     private static IPAddress LocalAddressTowards(IPAddress remote)

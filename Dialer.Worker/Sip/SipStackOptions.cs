@@ -15,4 +15,12 @@ public sealed class SipStackOptions
     public string? PublicAddress { get; set; }
 
     public string UserAgent { get; set; } = "Dialer";
+
+    /// <summary>RTP ports (even, RTCP on the next odd one) for calls; 0 and 0 let the system choose.</summary>
+    public int RtpMinPort { get; set; } = 20000;
+
+    public int RtpMaxPort { get; set; } = 39999;
+
+    /// <summary>How long an agent's phone may ring before the agent leg fails.</summary>
+    public int AgentRingSeconds { get; set; } = 30;
 }

@@ -1,0 +1,52 @@
+using System.Net;
+using Dialer.Worker.Media;
+using Dialer.Worker.Sip;
+using Dialer.Worker.Sip.Registrar;
+using Dialer.Worker.Sip.Telephony;
+using Dialer.Worker.Sip.Transport;
+using Dialer.Worker.Sip.Trunk;
+
+namespace Dialer.Tests.Sip.Support;
+
+/// <summary>Our real stack on loopback (UDP and TCP on one free port) with a trunk pointing at a peer.</summary>
+public sealed class SipTestStack : IAsyncDisposable
+{
+    public SipTestStack(int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null)
+    {
+        var udp = new UdpSipChannel(new IPEndPoint(IPAddress.Loopback, 0));
+        var tcp = new TcpSipChannel(new IPEndPoint(IPAddress.Loopback, udp.LocalEndPoint.Port));
+        Stack = new SipStack([udp, tcp], time ?? TimeProvider.System);
+        Trunk = new SipTrunk(Stack, new SipTrunkOptions
+        {
+            Host = "127.0.0.1",
+            Port = trunkPort,
+            Transport = transport,
+            Username = username,
+            Password = password,
+            CallerId = "4000",
+            KeepaliveSeconds = 0,
+        });
+        Credentials = new InMemorySipCredentialStore();
+        Registrar = new SipRegistrar(Stack, Credentials, new SipRegistrarOptions());
+        Telephony = new SipTelephony(Stack, Trunk, Registrar, new SipMediaSettings(RtpPortRange.Any));
+        Stack.Start();
+    }
+
+    public SipStack Stack { get; }
+
+    public SipTrunk Trunk { get; }
+
+    public InMemorySipCredentialStore Credentials { get; }
+
+    public SipRegistrar Registrar { get; }
+
+    public SipTelephony Telephony { get; }
+
+    public int Port => Stack.Channels[0].LocalEndPoint.Port;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Trunk.DisposeAsync();
+        await Stack.DisposeAsync();
+    }
+}

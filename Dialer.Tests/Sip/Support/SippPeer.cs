@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Dialer.Tests.Sip.Support;
+
+/// <summary>A real sipp process on loopback running one of the scenario files in Sip/Scenarios.</summary>
+public sealed class SippPeer : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly string workDir;
+
+    private SippPeer(Process process, int port, int mediaPort, string workDir)
+    {
+        this.process = process;
+        Port = port;
+        MediaPort = mediaPort;
+        this.workDir = workDir;
+    }
+
+    public int Port { get; }
+
+    public int MediaPort { get; }
+
+    public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios", name);
+
+    /// <summary>Starts sipp as a UAS with <paramref name="scenario"/> for <paramref name="calls"/> calls and waits until its port is bound.</summary>
+    public static async Task<SippPeer> StartAsync(
+        string scenario, IEnumerable<string>? extra = null, int calls = 1, string transport = "u1", IReadOnlyDictionary<string, string>? fill = null, int? port = null)
+    {
+        var sipPort = port ?? FreePort(SocketType.Dgram, ProtocolType.Udp);
+        var mediaPort = FreeEvenMediaPort();
+        var workDir = Directory.CreateTempSubdirectory("sipp-").FullName;
+        var scenarioPath = Scenario(scenario);
+        if (fill is not null)
+        {
+            // sipp checks status lines when it loads a scenario, so templates are filled in before it starts.
+            var text = File.ReadAllText(scenarioPath);
+            foreach (var (key, value) in fill)
+            {
+                text = text.Replace("{" + key + "}", value, StringComparison.Ordinal);
+            }
+
+            scenarioPath = Path.Combine(workDir, scenario);
+            File.WriteAllText(scenarioPath, text);
+        }
+
+        var info = new ProcessStartInfo("sipp")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "-sf", scenarioPath, "-i", "127.0.0.1", "-p", sipPort.ToString(CultureInfo.InvariantCulture),
+                     "-mi", "127.0.0.1", "-mp", mediaPort.ToString(CultureInfo.InvariantCulture), "-rtp_echo",
+                     "-m", calls.ToString(CultureInfo.InvariantCulture), "-t", transport, "-nostdin", "-timeout", "30s", "-timeout_error",
+                     "-trace_err",
+                 }.Concat(extra ?? []))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        var peer = new SippPeer(process, sipPort, mediaPort, workDir);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!IsBound(sipPort, transport == "t1") && DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        return peer;
+    }
+
+    /// <summary>Waits for sipp to finish its calls; returns its exit code (0: every call followed the scenario).</summary>
+    public async Task<int> WaitAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>What sipp logged about unexpected messages (for assertion messages).</summary>
+    public string Errors() =>
+        string.Join("\n", Directory.GetFiles(workDir, "*errors.log").Select(File.ReadAllText)) + process.StandardError.ReadToEnd();
+
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+
+    public static int FreePort(SocketType type, ProtocolType protocol)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private static int FreeEvenMediaPort()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = FreePort(SocketType.Dgram, ProtocolType.Udp) & ~1;
+            if (port > 1024 && port < 65000)
+            {
+                return port;
+            }
+        }
+
+        return 46000;
+    }
+
+    private static bool IsBound(int port, bool tcp)
+    {
+        var hex = ":" + port.ToString("X4", CultureInfo.InvariantCulture) + " ";
+        var file = tcp ? "/proc/net/tcp" : "/proc/net/udp";
+        return File.ReadLines(file).Skip(1).Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].EndsWith(hex.TrimEnd(), StringComparison.Ordinal));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        try
+        {
+            Directory.Delete(workDir, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

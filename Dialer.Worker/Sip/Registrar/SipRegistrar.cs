@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Dialer.Worker.Sip.Auth;
+using Dialer.Worker.Sip.Messages;
+using Dialer.Worker.Sip.Transactions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dialer.Worker.Sip.Registrar;
+
+/// <summary>
+/// Registrar for agents' phones (RFC 3261 §10.3): digest-authenticated REGISTER (SHA-256 and MD5, qop=auth) against
+/// stored HA1 values, bindings with expiry, and the contact to call for each agent.
+/// </summary>
+public sealed class SipRegistrar
+{
+    private readonly SipStack stack;
+    private readonly ISipCredentialStore credentials;
+    private readonly SipRegistrarOptions options;
+    private readonly ILogger logger;
+    private readonly byte[] nonceKey = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, SipRegistration> bindings = new(StringComparer.Ordinal);
+
+    public SipRegistrar(SipStack stack, ISipCredentialStore credentials, SipRegistrarOptions options, ILogger? logger = null)
+    {
+        this.stack = stack;
+        this.credentials = credentials;
+        this.options = options;
+        this.logger = logger ?? NullLogger.Instance;
+        stack.RegisterHandler = (request, tx, remote) => _ = HandleAsync(request, tx, remote, CancellationToken.None);
+    }
+
+    public string Realm => options.Realm;
+
+    /// <summary>Raised when a user's registration appears or goes away (by REGISTER; expiry is seen on lookup).</summary>
+    public event Action<string, bool>? RegistrationChanged;
+
+    public bool IsRegistered(string user) => GetRegistration(user) is not null;
+
+    /// <summary>The live binding for <paramref name="user"/>, or null when not registered or expired.</summary>
+    public SipRegistration? GetRegistration(string user)
+    {
+        if (!bindings.TryGetValue(user, out var binding))
+        {
+            return null;
+        }
+
+        if (binding.ExpiresAt > stack.Time.GetUtcNow())
+        {
+            return binding;
+        }
+
+        bindings.TryRemove(new KeyValuePair<string, SipRegistration>(user, binding));
+        return null;
+    }
+
+    private async Task HandleAsync(SipRequest request, SipServerTransaction tx, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await AuthenticateAndBindAsync(request, tx, remote, cancellationToken);
+            tx.Respond(response);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "REGISTER from {Remote} failed", remote);
+            tx.Respond(500);
+        }
+    }
+
+    private async Task<SipResponse> AuthenticateAndBindAsync(SipRequest request, SipServerTransaction tx, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var user = SipUri.TryParse(request.To.Uri, out var toUri) ? toUri.User : null;
+        if (string.IsNullOrEmpty(user))
+        {
+            return SipResponse.For(request, 404, "No user in To", SipStack.NewTag());
+        }
+
+        var header = request.Get(SipHeaderNames.Authorization);
+        var presented = header is null ? null : DigestCredentials.Parse(header);
+        if (presented is null || presented.Realm != options.Realm)
+        {
+            return Challenge(request, stale: false);
+        }
+
+        if (!NonceIsFresh(presented.Nonce, out var stale))
+        {
+            return stale ? Challenge(request, stale: true) : Challenge(request, stale: false);
+        }
+
+        if (!Digest.IsSupported(presented.Algorithm) || presented.Username != user)
+        {
+            return SipResponse.For(request, 403, "Credentials do not match the address", SipStack.NewTag());
+        }
+
+        var ha1 = await credentials.GetHa1Async(user, options.Realm, presented.Algorithm.ToUpperInvariant().Replace("-SESS", string.Empty), cancellationToken);
+        if (ha1 is null || !Digest.Verify(presented, ha1, request.Method))
+        {
+            logger.LogInformation("REGISTER for {User} from {Remote} refused: bad credentials", user, remote);
+            return SipResponse.For(request, 403, "Bad credentials", SipStack.NewTag());
+        }
+
+        return Bind(request, tx, remote, user);
+    }
+
+    private SipResponse Bind(SipRequest request, SipServerTransaction tx, IPEndPoint remote, string user)
+    {
+        var defaultExpires = int.TryParse(request.Get(SipHeaderNames.Expires), out var e) ? e : options.MaxExpiresSeconds;
+        var contacts = request.GetAll(SipHeaderNames.Contact);
+        var now = stack.Time.GetUtcNow();
+        var changed = false;
+        if (contacts.Count == 1 && contacts[0].Trim() == "*")
+        {
+            changed = bindings.TryRemove(user, out _);
+        }
+        else
+        {
+            foreach (var value in contacts)
+            {
+                if (!SipNameAddr.TryParse(value, out var contact))
+                {
+                    return SipResponse.For(request, 400, "Bad Contact", SipStack.NewTag());
+                }
+
+                var expires = int.TryParse(contact.Parameters["expires"], out var ce) ? ce : defaultExpires;
+                if (expires <= 0)
+                {
+                    changed |= bindings.TryRemove(user, out _);
+                    continue;
+                }
+
+                if (expires < options.MinExpiresSeconds)
+                {
+                    var brief = SipResponse.For(request, 423, "Interval Too Brief", SipStack.NewTag());
+                    brief.Add("Min-Expires", options.MinExpiresSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return brief;
+                }
+
+                expires = Math.Min(expires, options.MaxExpiresSeconds);
+                changed |= !bindings.ContainsKey(user);
+                bindings[user] = new SipRegistration(user, contact.Uri, remote, tx.Channel, now.AddSeconds(expires), request.Get(SipHeaderNames.UserAgent));
+            }
+        }
+
+        var ok = SipResponse.For(request, 200, toTag: SipStack.NewTag());
+        if (GetRegistration(user) is { } current)
+        {
+            var seconds = (int)Math.Round((current.ExpiresAt - now).TotalSeconds);
+            ok.Add(SipHeaderNames.Contact, "<" + current.ContactUri + ">;expires=" + seconds);
+        }
+
+        if (changed)
+        {
+            var registered = IsRegistered(user);
+            logger.LogInformation("Agent phone {User} {State} from {Remote}", user, registered ? "registered" : "unregistered", remote);
+            RegistrationChanged?.Invoke(user, registered);
+        }
+
+        return ok;
+    }
+
+    private SipResponse Challenge(SipRequest request, bool stale)
+    {
+        var response = SipResponse.For(request, 401, toTag: SipStack.NewTag());
+        var nonce = NewNonce();
+        foreach (var algorithm in new[] { "SHA-256", "MD5" })
+        {
+            response.Add(SipHeaderNames.WwwAuthenticate, new DigestChallenge(options.Realm, nonce, null, algorithm, "auth", stale).ToString());
+        }
+
+        return response;
+    }
+
+    /// <summary>A stateless nonce: the issue time and an HMAC over it.</summary>
+    private string NewNonce()
+    {
+        var ticks = BitConverter.GetBytes(stack.Time.GetUtcNow().UtcTicks);
+        var mac = HMACSHA256.HashData(nonceKey, ticks).AsSpan(0, 16);
+        return Convert.ToHexStringLower(ticks) + Convert.ToHexStringLower(mac);
+    }
+
+    private bool NonceIsFresh(string nonce, out bool stale)
+    {
+        stale = false;
+        if (nonce.Length != 48)
+        {
+            return false;
+        }
+
+        byte[] ticks;
+        byte[] mac;
+        try
+        {
+            ticks = Convert.FromHexString(nonce.AsSpan(0, 16));
+            mac = Convert.FromHexString(nonce.AsSpan(16));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(mac, HMACSHA256.HashData(nonceKey, ticks).AsSpan(0, 16)))
+        {
+            return false;
+        }
+
+        var issued = new DateTimeOffset(BitConverter.ToInt64(ticks), TimeSpan.Zero);
+        stale = stack.Time.GetUtcNow() - issued > TimeSpan.FromSeconds(options.NonceLifetimeSeconds);
+        return !stale;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using Dialer.Worker.Media;
+using Dialer.Worker.Sip.Calls;
+using Dialer.Worker.Sip.Messages;
+using Dialer.Worker.Telephony;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Worker.Sip.Telephony;
+
+/// <summary>
+/// One call leg (customer or agent) over SIP: the <see cref="SipClientCall"/> for signalling and an
+/// <see cref="RtpSession"/> for media. Enforces the 15-second minimum ringing before a ring-timeout CANCEL.
+/// </summary>
+public sealed class SipCallLeg : ICallLeg, ISipCallEvents
+{
+    /// <summary>A customer's phone rings at least this long before we give up (issue 4).</summary>
+    public static readonly TimeSpan MinimumRinging = TimeSpan.FromSeconds(15);
+
+    private readonly object gate = new();
+    private readonly SipStack stack;
+    private readonly ICallObserver observer;
+    private readonly ILogger logger;
+    private readonly RtpSession rtp;
+    private readonly SdpSession offer;
+    private readonly SipClientCall call;
+    private readonly DialRequest? dial;
+    private readonly long startedAt;
+    private long? ringingAt;
+    private long? answeredAt;
+    private ITimer? ringTimer;
+    private bool ended;
+
+    internal SipCallLeg(SipStack stack, SipCallTarget target, SipMediaSettings media, ICallObserver observer, DialRequest? dial, ILogger logger)
+    {
+        this.stack = stack;
+        this.observer = observer;
+        this.dial = dial;
+        this.logger = logger;
+        var address = stack.LocalAddressFor(target.Remote.Address);
+        rtp = RtpSession.Open(IPAddress.Any, media.Ports, stack.Time, new RtpSessionOptions { Clock = media.Clock, Logger = logger });
+        rtp.DtmfReceived += digit => observer.OnDtmf(this, digit);
+        offer = SdpSession.CreateOffer(address, rtp.LocalPort);
+        call = new SipClientCall(stack, target, offer.ToString(), this);
+        startedAt = stack.Time.GetTimestamp();
+    }
+
+    public string Id => call.CallId;
+
+    public RtpSession Media => rtp;
+
+    public SipClientCall Call => call;
+
+    /// <summary>The negotiated codec name (PCMU, PCMA), once known.</summary>
+    public string? Codec => rtp.Codec?.Name;
+
+    public TimeSpan? RingingAfter => ringingAt is { } r ? stack.Time.GetElapsedTime(startedAt, r) : null;
+
+    public TimeSpan? AnsweredAfter => answeredAt is { } a ? stack.Time.GetElapsedTime(startedAt, a) : null;
+
+    internal void Start(TimeSpan ringTimeout)
+    {
+        var wait = ringTimeout < MinimumRinging ? MinimumRinging : ringTimeout;
+        ringTimer = stack.Time.CreateTimer(_ => OnRingTimeout(), null, wait, Timeout.InfiniteTimeSpan);
+        call.Start();
+    }
+
+    private void OnRingTimeout()
+    {
+        lock (gate)
+        {
+            if (ended || answeredAt is not null)
+            {
+                return;
+            }
+
+            // Never CANCEL before 15 s of actual ringing: wait out the remainder when ringing began late.
+            if (ringingAt is { } r)
+            {
+                var rung = stack.Time.GetElapsedTime(r);
+                if (rung < MinimumRinging)
+                {
+                    ringTimer?.Change(MinimumRinging - rung, Timeout.InfiniteTimeSpan);
+                    return;
+                }
+            }
+        }
+
+        call.Hangup();
+    }
+
+    public void Hangup() => call.Hangup();
+
+    public void Bridge(ICallLeg other)
+    {
+        if (other is not SipCallLeg sip)
+        {
+            throw new ArgumentException("a SIP leg can only be bridged to another SIP leg", nameof(other));
+        }
+
+        rtp.BridgeTo(sip.rtp);
+    }
+
+    public void Unbridge()
+    {
+        rtp.Unbridge();
+        rtp.PlayComfortTone();
+    }
+
+    public void Play(Prompt prompt, Action? then = null)
+    {
+        if (prompt.WavPath is null)
+        {
+            // This carrier cannot speak text; the prompt counts as played.
+            then?.Invoke();
+            return;
+        }
+
+        rtp.Play(WavPrompt.Load(prompt.WavPath), then);
+    }
+
+    public void SendDtmf(string digits) => rtp.SendDtmf(digits);
+
+    /// <summary>Between customers the agent hears a soft tone.</summary>
+    public void PlayComfortTone() => rtp.PlayComfortTone();
+
+    public void OnProgress(SipClientCall call, SipResponse response)
+    {
+        var first = false;
+        lock (gate)
+        {
+            if (ringingAt is null && response.StatusCode is 180 or 183)
+            {
+                ringingAt = stack.Time.GetTimestamp();
+                first = true;
+            }
+        }
+
+        if (response.Body.Length > 0)
+        {
+            ApplyRemoteSdp(response.BodyText); // early media (183)
+        }
+
+        if (first)
+        {
+            observer.OnRinging(this);
+        }
+    }
+
+    public void OnAnswered(SipClientCall call, SipResponse response)
+    {
+        lock (gate)
+        {
+            answeredAt = stack.Time.GetTimestamp();
+            ringTimer?.Dispose();
+        }
+
+        if (call.RemoteSdp is { } sdp)
+        {
+            ApplyRemoteSdp(sdp);
+        }
+
+        if (dial?.RecordPath is { } path)
+        {
+            rtp.StartRecording(path);
+        }
+
+        if (dial?.DetectMachine == true)
+        {
+            rtp.StartMachineDetection(result => observer.OnMachineDetected(this, result.IsMachine));
+        }
+
+        observer.OnAnswered(this, new CallAnswer(null, Codec));
+    }
+
+    public void OnRemoteSdp(SipClientCall call, string sdp) => ApplyRemoteSdp(sdp);
+
+    private void ApplyRemoteSdp(string sdp)
+    {
+        if (!SdpSession.TryParse(sdp, out var remote, out var error))
+        {
+            logger.LogWarning("Call {CallId}: unreadable SDP: {Error}", Id, error);
+            return;
+        }
+
+        if (SdpSession.TryNegotiate(offer, remote, out var negotiation, out error))
+        {
+            rtp.SetRemote(negotiation);
+        }
+        else
+        {
+            logger.LogWarning("Call {CallId}: SDP not usable: {Error}", Id, error);
+        }
+    }
+
+    public void OnEnded(SipClientCall call, SipCallEnd end)
+    {
+        lock (gate)
+        {
+            if (ended)
+            {
+                return;
+            }
+
+            ended = true;
+            ringTimer?.Dispose();
+        }
+
+        _ = rtp.DisposeAsync().AsTask();
+        observer.OnEnded(this, new CallEnd(SipOutcomes.Map(end), end.Code, end.Reason, end.ByUs ? HangupBy.Us : HangupBy.Them));
+    }
+}
