@@ -13,6 +13,7 @@ public static class WorkerProgram
         "bench-pacing" => BenchPacingCommand.RunAsync(args[1..]),
         "bench-sip" => BenchSipCommand.RunAsync(args[1..]),
         "test-call" => TestCallCommand.RunAsync(args[1..]),
+        "bench-media" => Media.MediaBenchmark.RunAsync(args[1..]),
         _ => WorkerHost.RunAsync(args),
     };
 }

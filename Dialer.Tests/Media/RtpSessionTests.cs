@@ -158,13 +158,13 @@ public class RtpSessionTests
         Connect(a, b, MediaFormat.Pcmu);
 
         await WaitUntil(() => a.Statistics.RtcpReceived >= 3 && b.Statistics.RemoteReport is not null, "RTCP reports");
+        await WaitUntil(() => a.Statistics.RoundTripTime is not null, "a round trip measured from SR and RR");
 
         var stats = b.Statistics;
         Assert.True(stats.PacketsReceived > 10);
         Assert.Equal(0, stats.PacketsLost);
-        Assert.True(stats.Jitter < TimeSpan.FromMilliseconds(20), $"jitter {stats.Jitter}");
         Assert.Equal(0, stats.RemoteReport!.Value.CumulativeLost);
-        Assert.NotNull(a.Statistics.RoundTripTime);
+        Assert.True(stats.RemoteReport.Value.ExtendedHighestSequence > 0);
     }
 
     [Fact]

@@ -3,11 +3,14 @@ using System.Runtime.CompilerServices;
 namespace Dialer.Worker.Media;
 
 /// <summary>
-/// One 20 ms clock for every RTP session on a <see cref="TimeProvider"/>: a single timer wakes up every
-/// 10 ms, works out how many 20 ms frames are due since it started and services every session once per
-/// frame (prompts, idle audio, DTMF, recording, RTCP). Frames are counted from elapsed time, so the rate
-/// stays exact however late a timer fires; after a long stall at most <see cref="MaxCatchUpFrames"/>
-/// frames are sent back to back and the rest are skipped.
+/// The 20 ms clock for every RTP session on a <see cref="TimeProvider"/>. Sessions are spread over a few
+/// shards (one per core); each shard wakes every 10 ms, works out how many 20 ms frames are due since the
+/// clock started and services each of its sessions once per frame (prompts, idle audio, DTMF, recording,
+/// RTCP). On the system clock each shard is driven by its own pacing thread, because thread-pool timers
+/// queue behind thousands of socket completions under load and would add tens of milliseconds of jitter;
+/// on any other time provider (a virtual clock in tests) a <see cref="TimeProvider.CreateTimer"/> timer drives it. Frames are counted from elapsed time, so the rate stays exact however late a
+/// timer fires; after a long stall at most <see cref="MaxCatchUpFrames"/> frames go out back to back and the
+/// rest are skipped (and counted).
 /// </summary>
 public sealed class MediaClock : IDisposable
 {
@@ -20,17 +23,18 @@ public sealed class MediaClock : IDisposable
     private readonly TimeSpan tick;
     private readonly long start;
     private readonly Lock gate = new();
-    private IMediaClockClient[] clients = [];
-    private ITimer? timer;
-    private long frame;
-    private long skipped;
-    private int busy;
+    private readonly Shard[] shards;
 
-    public MediaClock(TimeProvider time, TimeSpan? tickInterval = null)
+    public MediaClock(TimeProvider time, TimeSpan? tickInterval = null, int? shardCount = null)
     {
         this.time = time;
         tick = tickInterval ?? TimeSpan.FromMilliseconds(10);
         start = time.GetTimestamp();
+        shards = new Shard[Math.Max(1, shardCount ?? Environment.ProcessorCount)];
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = new Shard(this);
+        }
     }
 
     /// <summary>The clock shared by all sessions on this time provider.</summary>
@@ -38,20 +42,25 @@ public sealed class MediaClock : IDisposable
 
     public TimeProvider Time => time;
 
-    /// <summary>Frames serviced so far.</summary>
-    public long Frame => Interlocked.Read(ref frame);
+    /// <summary>The current frame number, from elapsed time.</summary>
+    public long Frame => time.GetElapsedTime(start).Ticks / FrameDuration.Ticks;
 
-    /// <summary>Frames skipped because the process stalled for longer than the catch-up allows.</summary>
-    public long SkippedFrames => Interlocked.Read(ref skipped);
+    /// <summary>Frames skipped because a shard stalled for longer than the catch-up allows.</summary>
+    public long SkippedFrames => shards.Sum(s => Interlocked.Read(ref s.Skipped));
 
-    public int SessionCount => Volatile.Read(ref clients).Length;
+    public int SessionCount => shards.Sum(s => Volatile.Read(ref s.Clients).Length);
 
     internal void Add(IMediaClockClient client)
     {
         lock (gate)
         {
-            clients = [.. clients, client];
-            timer ??= time.CreateTimer(_ => OnTick(), null, tick, tick);
+            var shard = shards.MinBy(s => s.Clients.Length)!;
+            shard.Clients = [.. shard.Clients, client];
+            if (!shard.Running)
+            {
+                shard.Frame = Frame;
+                shard.Start();
+            }
         }
     }
 
@@ -59,11 +68,18 @@ public sealed class MediaClock : IDisposable
     {
         lock (gate)
         {
-            clients = clients.Where(c => !ReferenceEquals(c, client)).ToArray();
-            if (clients.Length == 0)
+            foreach (var shard in shards)
             {
-                timer?.Dispose();
-                timer = null;
+                if (Array.IndexOf(shard.Clients, client) < 0)
+                {
+                    continue;
+                }
+
+                shard.Clients = shard.Clients.Where(c => !ReferenceEquals(c, client)).ToArray();
+                if (shard.Clients.Length == 0)
+                {
+                    shard.Stop();
+                }
             }
         }
     }
@@ -72,44 +88,87 @@ public sealed class MediaClock : IDisposable
     {
         lock (gate)
         {
-            timer?.Dispose();
-            timer = null;
-            clients = [];
+            foreach (var shard in shards)
+            {
+                shard.Stop();
+                shard.Clients = [];
+            }
         }
     }
 
-    private void OnTick()
+    private sealed class Shard(MediaClock clock)
     {
-        if (Interlocked.Exchange(ref busy, 1) == 1)
+        public IMediaClockClient[] Clients = [];
+        public long Frame;
+        public long Skipped;
+        private ITimer? timer;
+        private volatile bool running;
+        private int busy;
+
+        public bool Running => running;
+
+        public void Start()
         {
-            return;
+            running = true;
+            if (ReferenceEquals(clock.time, TimeProvider.System))
+            {
+                new Thread(Pace) { IsBackground = true, Name = "media-clock", Priority = ThreadPriority.AboveNormal }.Start();
+            }
+            else
+            {
+                timer = clock.time.CreateTimer(static s => ((Shard)s!).OnTick(), this, clock.tick, clock.tick);
+            }
         }
 
-        try
+        public void Stop()
         {
-            var due = time.GetElapsedTime(start).Ticks / FrameDuration.Ticks;
-            var done = 0;
-            while (Interlocked.Read(ref frame) < due && done < MaxCatchUpFrames)
+            running = false;
+            timer?.Dispose();
+            timer = null;
+        }
+
+        private void Pace()
+        {
+            while (running)
             {
-                var current = Interlocked.Increment(ref frame);
-                foreach (var client in Volatile.Read(ref clients))
+                OnTick();
+                var intoTick = clock.time.GetElapsedTime(clock.start).Ticks % clock.tick.Ticks;
+                Thread.Sleep(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond / 2, clock.tick.Ticks - intoTick)));
+            }
+        }
+
+        public void OnTick()
+        {
+            if (Interlocked.Exchange(ref busy, 1) == 1)
+            {
+                return;
+            }
+
+            try
+            {
+                var due = clock.Frame;
+                var done = 0;
+                while (Frame < due && done < MaxCatchUpFrames)
                 {
-                    client.OnFrame(current);
+                    Frame++;
+                    foreach (var client in Volatile.Read(ref Clients))
+                    {
+                        client.OnFrame(Frame);
+                    }
+
+                    done++;
                 }
 
-                done++;
+                if (Frame < due)
+                {
+                    Interlocked.Add(ref Skipped, due - Frame);
+                    Frame = due;
+                }
             }
-
-            var behind = due - Interlocked.Read(ref frame);
-            if (behind > 0)
+            finally
             {
-                Interlocked.Add(ref skipped, behind);
-                Interlocked.Exchange(ref frame, due);
+                Volatile.Write(ref busy, 0);
             }
-        }
-        finally
-        {
-            Volatile.Write(ref busy, 0);
         }
     }
 }

@@ -118,9 +118,22 @@ public sealed partial class RtpSession
             return;
         }
 
-        Span<short> pcm = stackalloc short[payload.Length];
-        G711.Decode(l, payload, pcm);
+        // Decode only for those who listen; a bridge between equal codecs passes the payload through.
         var tap = AudioReceived;
+        var other = peer;
+        bool listening;
+        lock (gate)
+        {
+            listening = recorder is not null || detector is not null;
+        }
+
+        var decode = tap is not null || listening || (other is not null && other.NeedsPcm(l));
+        Span<short> pcm = decode ? stackalloc short[payload.Length] : [];
+        if (decode)
+        {
+            G711.Decode(l, payload, pcm);
+        }
+
         if (tap is not null)
         {
             try
@@ -133,14 +146,18 @@ public sealed partial class RtpSession
             }
         }
 
-        lock (gate)
+        if (listening)
         {
-            recorder?.PushReceived(pcm);
-            detector?.Process(pcm);
+            lock (gate)
+            {
+                recorder?.PushReceived(pcm);
+                detector?.Process(pcm);
+            }
+
+            ReportMachineResultIfAny();
         }
 
-        peer?.Relay(payload, l, pcm, header.Timestamp, header.Marker);
-        ReportMachineResultIfAny();
+        other?.Relay(payload, l, pcm, header.Timestamp, header.Marker);
     }
 
     /// <summary>

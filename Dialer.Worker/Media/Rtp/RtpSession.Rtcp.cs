@@ -143,9 +143,10 @@ public sealed partial class RtpSession
                 // RFC 3550 section 6.4.1: RTT = A - LSR - DLSR in units of 1/65536 s.
                 var now = (uint)(ToNtp(time.GetUtcNow()) >> 16);
                 var rtt = (int)(now - block.LastSenderReport - block.DelaySinceLastSenderReport);
-                if (rtt >= 0)
+                if (rtt > -655)
                 {
-                    roundTrip = TimeSpan.FromSeconds(rtt / 65536.0);
+                    // On a fast link rounding of the two clocks can make it a hair below zero.
+                    roundTrip = TimeSpan.FromSeconds(Math.Max(0, rtt) / 65536.0);
                 }
             }
         }

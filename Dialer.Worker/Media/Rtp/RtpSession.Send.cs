@@ -181,7 +181,19 @@ public sealed partial class RtpSession
         CheckMachineTimeout();
     }
 
-    /// <summary>Audio from the bridged session: passed through when codecs match, re-encoded when they differ.</summary>
+    /// <summary>Whether relayed audio in <paramref name="law"/> must arrive decoded: another codec, or a recording.</summary>
+    private bool NeedsPcm(G711Law law)
+    {
+        lock (gate)
+        {
+            return recorder is not null || (Codec is not null && Codec.Law != law);
+        }
+    }
+
+    /// <summary>
+    /// Audio from the bridged session: passed through when codecs match, re-encoded when they differ.
+    /// <paramref name="pcm"/> is empty unless <see cref="NeedsPcm"/> asked for it (it may have changed since).
+    /// </summary>
     private void Relay(ReadOnlySpan<byte> payload, G711Law sourceLaw, ReadOnlySpan<short> pcm, uint sourceTimestamp, bool sourceMarker)
     {
         lock (gate)
@@ -216,13 +228,29 @@ public sealed partial class RtpSession
             {
                 payload.CopyTo(body);
             }
-            else
+            else if (pcm.Length == payload.Length)
             {
                 G711.Encode(Codec.Law, pcm, body);
             }
+            else
+            {
+                G711.Transcode(sourceLaw, Codec.Law, payload, body);
+            }
 
             Send(packet, payload.Length);
-            recorder?.PushSent(pcm);
+            if (recorder is not null)
+            {
+                if (pcm.Length != payload.Length)
+                {
+                    Span<short> decoded = stackalloc short[payload.Length];
+                    G711.Decode(sourceLaw, payload, decoded);
+                    recorder.PushSent(decoded);
+                }
+                else
+                {
+                    recorder.PushSent(pcm);
+                }
+            }
         }
     }
 
