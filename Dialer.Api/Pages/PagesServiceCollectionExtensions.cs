@@ -41,7 +41,6 @@ public static class PagesServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, PageAuthentication>(PageAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPagePolicies();
         services.AddSingleton<ConsoleQueries>();
-        services.AddSingleton<CampaignActions>();
         services.AddHttpContextAccessor();
         return builder;
     }

@@ -1,6 +1,11 @@
+using Dialer.Api.Apis;
 using Dialer.Api.Pages.Account;
-using Dialer.Api.Pages.Data;
+using Dialer.Api.Pages.Localization;
+using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Console;
 
@@ -14,15 +19,23 @@ public static class ConsoleEndpoints
         return app;
     }
 
-    public static async Task<IResult> ChangeStatus(long id, string action, CampaignActions actions, HttpContext http, CancellationToken ct)
+    /// <summary>Start, pause, stop: exactly what POST /api/campaigns/{id}/start|pause|stop does, with its refusal shown on the page.</summary>
+    public static async Task<IResult> ChangeStatus(
+        long id, string action, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var target = action switch
+        var verb = action switch
         {
-            "start" => CampaignStatus.Running,
-            "pause" => CampaignStatus.Paused,
-            _ => CampaignStatus.Stopped,
+            "start" => CampaignAction.Start,
+            "pause" => CampaignAction.Pause,
+            _ => CampaignAction.Stop,
         };
-        var problem = await actions.ChangeStatusAsync(id, target, ct);
+        var result = await CampaignsApi.ChangeStatus(id, verb, store, validator, time, http, ct);
+        var problem = result.Result switch
+        {
+            Conflict<ProblemDetails> conflict => conflict.Value?.Detail,
+            NotFound<ProblemDetails> => Strings.T("common.notFound"),
+            _ => null,
+        };
         return TypedResults.Redirect(BackTo(http, "/campaigns", problem));
     }
 

@@ -59,7 +59,6 @@ public static partial class Strings
         ["campaigns.contacts"] = ("Contacts", "联系人"),
         ["campaigns.upload"] = ("Upload list", "导入名单"),
         ["campaigns.reports"] = ("Reports", "报表"),
-        ["campaigns.statusConflict"] = ("The campaign changed meanwhile; the list shows its state now.", "活动状态已被更改，列表显示当前状态。"),
 
         ["status.draft"] = ("Draft", "草稿"),
         ["status.running"] = ("Running", "运行中"),
