@@ -20,6 +20,7 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
+        NumberHandling = JsonNumberHandling.Strict,
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
     };
@@ -85,6 +86,6 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
             return "The value has the wrong type for this field.";
         }
 
-        return "The body is not well-formed JSON here.";
+        return $"The body is not well-formed JSON here (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
     }
 }

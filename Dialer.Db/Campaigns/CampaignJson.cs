@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Dialer.Db.Model;
 
 namespace Dialer.Db.Campaigns;
@@ -14,7 +13,8 @@ public static class CampaignJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // Not embedded in HTML: only what JSON requires is escaped, so Chinese and '+' read as written.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string Serialize(CampaignDefinition definition) =>

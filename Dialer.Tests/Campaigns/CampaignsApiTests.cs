@@ -79,6 +79,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
     [InlineData("colour=\"red\"", "colour")]
     [InlineData("callingWindow.colour=\"red\"", "callingWindow.colour")]
     [InlineData("maxAttempts=\"three\"", "maxAttempts")]
+    [InlineData("maxAttempts=\"3\"", "maxAttempts")]
     [InlineData("name=null", "name")]
     public async Task EveryRuleNamesItsField(string changes, string field)
     {
