@@ -16,6 +16,7 @@ namespace Dialer.Worker.Sip;
 /// </summary>
 public sealed class SipStack : IAsyncDisposable
 {
+    private int disposed;
     private readonly List<SipChannel> channels;
     private readonly ConcurrentDictionary<string, ISipDialogUser> dialogs = new();
     private readonly ConcurrentDictionary<string, IPEndPoint> resolved = new(StringComparer.OrdinalIgnoreCase);
@@ -228,6 +229,11 @@ public sealed class SipStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var c in channels)
         {
             await c.DisposeAsync();

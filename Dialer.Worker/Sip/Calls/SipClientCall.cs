@@ -57,6 +57,9 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
 
     public bool IsEnded => ended;
 
+    /// <summary>Hangup was asked before the answer (the CANCEL goes out once a provisional response has arrived).</summary>
+    public bool CancelRequested => cancelWanted;
+
     public SipDialog? Dialog => dialog;
 
     public void Start()

@@ -26,6 +26,7 @@ public sealed class InMemorySipNetwork
 /// </summary>
 public sealed class InMemorySipChannel : SipChannel
 {
+    private int disposed;
     private readonly InMemorySipNetwork? network;
     private readonly Channel<(byte[] Data, IPEndPoint From)> inbox = Channel.CreateUnbounded<(byte[], IPEndPoint)>();
     private Task? loop;
@@ -75,6 +76,11 @@ public sealed class InMemorySipChannel : SipChannel
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         inbox.Writer.TryComplete();
         Sent.Writer.TryComplete();
         if (loop is not null)

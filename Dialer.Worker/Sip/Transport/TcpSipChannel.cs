@@ -9,6 +9,7 @@ namespace Dialer.Worker.Sip.Transport;
 /// <summary>SIP over TCP: a listener plus one connection per peer, each with a receive loop framing by Content-Length.</summary>
 public sealed class TcpSipChannel : SipChannel
 {
+    private int disposed;
     private readonly Socket listener;
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> connections = new();
     private readonly CancellationTokenSource stop = new();
@@ -163,6 +164,11 @@ public sealed class TcpSipChannel : SipChannel
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         listener.Dispose();
         foreach (var c in connections.Values)

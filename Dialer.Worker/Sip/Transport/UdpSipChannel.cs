@@ -7,6 +7,7 @@ namespace Dialer.Worker.Sip.Transport;
 /// <summary>SIP over UDP: one socket, one receive loop.</summary>
 public sealed class UdpSipChannel : SipChannel
 {
+    private int disposed;
     private readonly Socket socket;
     private readonly CancellationTokenSource stop = new();
     private Task? loop;
@@ -77,6 +78,11 @@ public sealed class UdpSipChannel : SipChannel
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         socket.Dispose();
         if (loop is not null)
