@@ -36,22 +36,36 @@ public class RtpSessionTests
     }
 
     [Fact]
-    public async Task DtmfWithoutTelephoneEventIsSentInBand()
+    public async Task DtmfWithoutTelephoneEventIsSentAndDetectedInBand()
     {
         await using var a = Open();
         await using var b = Open();
         Connect(a, b, MediaFormat.Pcma, telephoneEvent: null);
         var capture = new AudioCapture(b);
 
-        a.SendDtmf('5');
-        await WaitUntil(() => a.PendingDtmf == 0, "the key to be sent");
+        a.SendDtmf("5*09");
+        await WaitUntil(() => capture.Digits.Count >= 4, "four in-band digits");
+        await WaitUntil(() => a.PendingDtmf == 0, "the keys to be sent");
         await Task.Delay(200);
 
         // Key 5 is 770 Hz + 1336 Hz.
         var samples = capture.Samples;
         Assert.True(Goertzel.ToneDuration(samples, 770, threshold: 0.3) >= TimeSpan.FromMilliseconds(60));
         Assert.True(Goertzel.ToneDuration(samples, 1336, threshold: 0.3) >= TimeSpan.FromMilliseconds(60));
-        Assert.Empty(capture.Digits);
+        Assert.Equal("5*09", string.Concat(capture.Digits));
+    }
+
+    [Fact]
+    public async Task MediaTimeoutFiresWhenNothingArrives()
+    {
+        var options = new RtpSessionOptions { InactivityTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var session = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, TimeProvider.System, options);
+        var timedOut = new TaskCompletionSource();
+        session.MediaTimeout += timedOut.SetResult;
+
+        session.SetRemote(new IPEndPoint(IPAddress.Loopback, 9), MediaFormat.Pcmu, 101);
+
+        await timedOut.Task.WaitAsync(Bound);
     }
 
     [Fact]

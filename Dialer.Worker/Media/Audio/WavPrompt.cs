@@ -24,12 +24,46 @@ public sealed class WavPrompt
 
     public TimeSpan Duration => TimeSpan.FromSeconds((double)samples.Length / SampleRate);
 
-    /// <summary>Loads and converts a WAV file; throws <see cref="InvalidDataException"/> for files it cannot read.</summary>
+    /// <summary>
+    /// Loads and converts a WAV file; throws <see cref="InvalidDataException"/> for files it cannot read. Recent
+    /// prompts are cached by path, size and modification time, so playing the same file into many calls
+    /// reads and resamples it once.
+    /// </summary>
     public static WavPrompt Load(string path)
     {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"prompt file {path} does not exist", path);
+        }
+
+        var key = (info.FullName, info.Length, info.LastWriteTimeUtc);
+        lock (Cache)
+        {
+            if (Cache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+        }
+
         var audio = WavFile.Read(path);
-        return FromSamples(audio.Samples, audio.SampleRate, audio.Channels, System.IO.Path.GetFileName(path));
+        var prompt = FromSamples(audio.Samples, audio.SampleRate, audio.Channels, info.Name);
+        lock (Cache)
+        {
+            if (Cache.Count >= CacheSize)
+            {
+                Cache.Clear();
+            }
+
+            Cache[key] = prompt;
+        }
+
+        return prompt;
     }
+
+    private const int CacheSize = 64;
+
+    private static readonly Dictionary<(string Path, long Length, DateTime Modified), WavPrompt> Cache = [];
 
     /// <summary>Converts interleaved samples at any rate to an 8 kHz mono prompt.</summary>
     public static WavPrompt FromSamples(ReadOnlySpan<short> interleaved, int sampleRate, int channels = 1, string? name = null)

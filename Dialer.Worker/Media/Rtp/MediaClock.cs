@@ -103,6 +103,7 @@ public sealed class MediaClock : IDisposable
         public long Skipped;
         private ITimer? timer;
         private volatile bool running;
+        private int generation;
         private int busy;
 
         public bool Running => running;
@@ -112,7 +113,9 @@ public sealed class MediaClock : IDisposable
             running = true;
             if (ReferenceEquals(clock.time, TimeProvider.System))
             {
-                new Thread(Pace) { IsBackground = true, Name = "media-clock", Priority = ThreadPriority.AboveNormal }.Start();
+                // A thread of an earlier start that has not noticed its stop yet sees a new generation and ends.
+                var mine = Interlocked.Increment(ref generation);
+                new Thread(() => Pace(mine)) { IsBackground = true, Name = "media-clock", Priority = ThreadPriority.AboveNormal }.Start();
             }
             else
             {
@@ -123,13 +126,14 @@ public sealed class MediaClock : IDisposable
         public void Stop()
         {
             running = false;
+            Interlocked.Increment(ref generation);
             timer?.Dispose();
             timer = null;
         }
 
-        private void Pace()
+        private void Pace(int mine)
         {
-            while (running)
+            while (running && Volatile.Read(ref generation) == mine)
             {
                 OnTick();
                 var intoTick = clock.time.GetElapsedTime(clock.start).Ticks % clock.tick.Ticks;

@@ -69,6 +69,7 @@ public sealed partial class RtpSession
 
         var payload = datagram.Slice(header.HeaderLength, header.PayloadLength);
         char? digit = null;
+        string? queued = null;
         G711Law? law = null;
         lock (gate)
         {
@@ -92,9 +93,11 @@ public sealed partial class RtpSession
             }
 
             LastReceivedAt = time.GetUtcNow();
+            lastPacketTimestamp = time.GetTimestamp();
             if (isEvent)
             {
                 digit = OnTelephoneEvent(header, payload);
+                queued = TakePendingDigits();
             }
             else
             {
@@ -113,6 +116,7 @@ public sealed partial class RtpSession
             SafeInvoke(DtmfReceived, d);
         }
 
+        RaiseDigits(queued);
         if (law is not { } l || payload.Length == 0)
         {
             return;
@@ -124,7 +128,7 @@ public sealed partial class RtpSession
         bool listening;
         lock (gate)
         {
-            listening = recorder is not null || detector is not null;
+            listening = recorder is not null || detector is not null || WantsInBandDtmf;
         }
 
         var decode = tap is not null || listening || (other is not null && other.NeedsPcm(l));
@@ -148,12 +152,20 @@ public sealed partial class RtpSession
 
         if (listening)
         {
+            string? found;
             lock (gate)
             {
                 recorder?.PushReceived(pcm);
                 detector?.Process(pcm);
+                if (WantsInBandDtmf)
+                {
+                    DetectInBand(pcm);
+                }
+
+                found = TakePendingDigits();
             }
 
+            RaiseDigits(found);
             ReportMachineResultIfAny();
         }
 
@@ -200,9 +212,9 @@ public sealed partial class RtpSession
         if (previous is not null)
         {
             // Report the earlier event now; the new one is reported at its own end.
-            if (end)
+            if (end && TelephoneEvent.DigitOf(code) is { } next)
             {
-                pendingDigit = TelephoneEvent.DigitOf(code);
+                pendingDigits.Enqueue(next);
             }
 
             return previous;
@@ -211,17 +223,25 @@ public sealed partial class RtpSession
         return end ? TelephoneEvent.DigitOf(code) : null;
     }
 
-    private char? pendingDigit;
+    private readonly Queue<char> pendingDigits = new();
+    private long lastPacketTimestamp;
+
+    /// <summary>Digits found while the gate was held (in-band, or a second event in one packet), taken to raise them outside it.</summary>
+    private string? TakePendingDigits()
+    {
+        if (pendingDigits.Count == 0)
+        {
+            return null;
+        }
+
+        var digits = string.Concat(pendingDigits);
+        pendingDigits.Clear();
+        return digits;
+    }
 
     /// <summary>On the clock: an event whose end never came is reported after the timeout.</summary>
     private char? CheckEventTimeout()
     {
-        if (pendingDigit is { } p)
-        {
-            pendingDigit = null;
-            return p;
-        }
-
         if (eventActive && !eventReported && time.GetElapsedTime(eventLastPacket) >= options.DtmfEndTimeout)
         {
             eventReported = true;
@@ -229,6 +249,19 @@ public sealed partial class RtpSession
         }
 
         return null;
+    }
+
+    private void RaiseDigits(string? digits)
+    {
+        if (digits is null)
+        {
+            return;
+        }
+
+        foreach (var c in digits)
+        {
+            SafeInvoke(DtmfReceived, c);
+        }
     }
 
     private async Task ReceiveRtcpAsync(CancellationToken cancellationToken)

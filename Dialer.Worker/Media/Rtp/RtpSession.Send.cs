@@ -123,6 +123,8 @@ public sealed partial class RtpSession
 
         Action? done = null;
         char? digit;
+        string? queued;
+        bool inactive;
         lock (gate)
         {
             var canSend = remoteRtpAddress is not null && Codec is not null && Direction.CanSend();
@@ -169,12 +171,20 @@ public sealed partial class RtpSession
 
             recorder?.OnFrame();
             digit = CheckEventTimeout();
+            queued = TakePendingDigits();
+            inactive = CheckInactivity();
             MaybeSendRtcp();
         }
 
         if (digit is { } d)
         {
             SafeInvoke(DtmfReceived, d);
+        }
+
+        RaiseDigits(queued);
+        if (inactive)
+        {
+            SafeInvoke(MediaTimeout);
         }
 
         SafeInvoke(done);

@@ -24,6 +24,9 @@ public sealed record RtpSessionOptions
 
     /// <summary>An unfinished RFC 4733 event whose end packets never came is reported after this long.</summary>
     public TimeSpan DtmfEndTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Raise <see cref="RtpSession.MediaTimeout"/> when no RTP arrives for this long; null (the default) never.</summary>
+    public TimeSpan? InactivityTimeout { get; init; }
 }
 
 /// <summary>What a session sends when it plays nothing and is not bridged.</summary>
@@ -185,6 +188,8 @@ public sealed partial class RtpSession : IAsyncDisposable, IMediaClockClient
             TelephoneEventPayloadType = telephoneEventPayloadType;
             this.receiveTelephoneEventPayloadType = receiveTelephoneEventPayloadType ?? telephoneEventPayloadType;
             latched = false;
+            timeoutRaised = false;
+            lastActivity = 0;
             if (changed)
             {
                 markNext = true;
