@@ -60,6 +60,9 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = ReminderCanonical.Options;
 
+    /// <summary>Numbers per IN (…) lookup: well under SQL Server's 2,100 parameters.</summary>
+    private const int LookupChunk = 500;
+
     public async Task<StoredResponse?> FindIdempotentAsync(long apiKeyId, string idemKey, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -73,44 +76,65 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     public async Task<SubmitResult> SubmitAsync(
         long apiKeyId, string idemKey, string requestHash, long campaignId, CampaignDefinition campaign, ReminderBatch batch, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var now = Now();
-        await using (var tx = await c.BeginTransactionAsync(ct))
+        // SQLite's write lock makes the batch's reads current; on SQL Server a concurrent import may insert
+        // one of the numbers between read and insert: the whole batch is then retried from the start.
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                // First write of the transaction: a concurrent duplicate blocks here until this one ends, then fails.
-                await c.ExecuteAsync(new CommandDefinition(Sql.InsertIdempotency,
-                    new { apiKeyId, idemKey, requestHash, now }, tx, cancellationToken: ct));
+                return await SubmitOnceAsync(apiKeyId, idemKey, requestHash, campaignId, campaign, batch, ct);
             }
-            catch (DbException e) when (UniqueViolation.Is(e))
+            catch (DbException e) when (attempt < 3 && UniqueViolation.Is(e))
             {
-                await tx.RollbackAsync(ct);
-                return await ReplayAsync(c, apiKeyId, idemKey, requestHash, ct);
             }
-
-            var listId = await EnsureBillingListAsync(c, tx, campaignId, now, ct);
-            var results = new List<ReminderResult>(batch.Reminders.Count);
-            var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var item in batch.Reminders)
-            {
-                var result = await AddOneAsync(c, tx, apiKeyId, campaignId, listId, campaign, item, now, superseded =>
-                {
-                    if (indexById.TryGetValue(superseded.Id, out var i))
-                    {
-                        results[i] = superseded;
-                    }
-                }, ct);
-                indexById[result.Id] = results.Count;
-                results.Add(result);
-            }
-
-            var response = JsonSerializer.Serialize(new ReminderBatchResult(results), Json);
-            await c.ExecuteAsync(new CommandDefinition(Sql.CompleteIdempotency,
-                new { apiKeyId, idemKey, statusCode = 200, response }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            return new SubmitResult(SubmitOutcome.Created, 200, response);
         }
+    }
+
+    private async Task<SubmitResult> SubmitOnceAsync(
+        long apiKeyId, string idemKey, string requestHash, long campaignId, CampaignDefinition campaign, ReminderBatch batch, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var now = Now();
+        await using var tx = await c.BeginTransactionAsync(ct);
+        try
+        {
+            // First write of the transaction: a concurrent duplicate blocks here until this one ends, then fails.
+            await c.ExecuteAsync(new CommandDefinition(Sql.InsertIdempotency,
+                new { apiKeyId, idemKey, requestHash, now }, tx, cancellationToken: ct));
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            await tx.RollbackAsync(ct);
+            return await ReplayAsync(c, apiKeyId, idemKey, requestHash, ct);
+        }
+
+        var phones = batch.Reminders.Select(r => PhoneNumbers.Normalize(r.Phone, campaign.DefaultCountry)).ToList();
+        var known = phones.Where(p => p.Ok).Select(p => p.E164!).Distinct(StringComparer.Ordinal).ToList();
+        var batchContext = new BatchContext(c, tx, apiKeyId, campaignId, await EnsureBillingListAsync(c, tx, campaignId, now, ct), campaign, now)
+        {
+            Dnc = await DncScopesAsync(c, tx, campaignId, known, now, ct),
+            Contacts = await ContactsAsync(c, tx, campaignId, known, ct),
+        };
+        var results = new List<ReminderResult>(batch.Reminders.Count);
+        var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Reminders.Count; i++)
+        {
+            var result = await AddOneAsync(batchContext, batch.Reminders[i], phones[i], superseded =>
+            {
+                if (indexById.TryGetValue(superseded.Id, out var at))
+                {
+                    results[at] = superseded;
+                }
+            }, ct);
+            indexById[result.Id] = results.Count;
+            results.Add(result);
+        }
+
+        var response = JsonSerializer.Serialize(new ReminderBatchResult(results), Json);
+        await c.ExecuteAsync(new CommandDefinition(Sql.CompleteIdempotency,
+            new { apiKeyId, idemKey, statusCode = 200, response }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new SubmitResult(SubmitOutcome.Created, 200, response);
     }
 
     /// <summary>The caller's own reminder, or null (another key's reminder is not found either).</summary>
@@ -175,30 +199,27 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     }
 
     private async Task<ReminderResult> AddOneAsync(
-        DbConnection c, DbTransaction tx, long apiKeyId, long campaignId, long listId, CampaignDefinition campaign,
-        ReminderItem item, long now, Action<ReminderResult> superseded, CancellationToken ct)
+        BatchContext b, ReminderItem item, PhoneResult phone, Action<ReminderResult> superseded, CancellationToken ct)
     {
+        var (c, tx, apiKeyId, campaignId, listId, campaign, now) = (b.Connection, b.Transaction, b.ApiKeyId, b.CampaignId, b.ListId, b.Campaign, b.Now);
         var id = Guid.NewGuid().ToString("N");
         var accountId = item.AccountId.Trim();
-        var phone = PhoneNumbers.Normalize(item.Phone, campaign.DefaultCountry);
         if (!phone.Ok)
         {
             return await RejectAsync($"invalid phone: {phone.Reason}", item.Phone.Trim());
         }
 
         var e164 = phone.E164!;
-        var dnc = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.DncScope,
-            new { phone = e164, campaignId, now }, tx, cancellationToken: ct));
-        if (dnc is not null)
+        if (b.Dnc.TryGetValue(e164, out var dnc))
         {
             return await RejectAsync(dnc == 0 ? "on the global do-not-call list" : "on this campaign's do-not-call list", e164);
         }
 
         long contactId;
-        var existing = await c.QuerySingleOrDefaultAsync<ContactRow>(new CommandDefinition(Sql.FindContact,
-            new { campaignId, phone = e164 }, tx, cancellationToken: ct));
+        var existing = b.Contacts.GetValueOrDefault(e164);
         if (existing is null)
         {
+            var customJson = CustomJson(null, item);
             contactId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 db.Dialect == SqlDialect.Sqlite ? Sql.InsertContactSqlite : Sql.InsertContactSqlServer,
                 new
@@ -208,12 +229,13 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
                     phone = e164,
                     timeZone = PhoneNumbers.TimeZoneFor(e164) ?? campaign.TimeZone,
                     accountId,
-                    customJson = CustomJson(null, item),
+                    customJson,
                     state = ContactState.New,
                     now,
                 },
                 tx,
                 cancellationToken: ct));
+            b.Contacts[e164] = new ContactRow { Id = contactId, State = ContactState.New, AccountId = accountId, CustomJson = customJson };
         }
         else if (existing.State == ContactState.Dialing)
         {
@@ -227,12 +249,16 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
             }
 
             // The same customer again: one call with the newest amount, not two calls.
+            var customJson = CustomJson(existing.CustomJson, item);
             var updated = await c.ExecuteAsync(new CommandDefinition(Sql.UpdateLiveContact,
-                new { id = existing.Id, accountId, customJson = CustomJson(existing.CustomJson, item), now }, tx, cancellationToken: ct));
+                new { id = existing.Id, accountId, customJson, now }, tx, cancellationToken: ct));
             if (updated == 0)
             {
                 return await RejectAsync("a call to this number is in progress in this campaign; send the reminder again after it ends", e164);
             }
+
+            existing.AccountId = accountId;
+            existing.CustomJson = customJson;
 
             contactId = existing.Id;
             var open = await c.QueryAsync<OpenRow>(new CommandDefinition(Sql.OpenForContact, new { contactId }, tx, cancellationToken: ct));
@@ -248,14 +274,19 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         else
         {
             // Finished before (done, cancelled, invalid, dnc): the number is dialable again for this reminder.
+            var customJson = CustomJson(existing.CustomJson, item);
             var revived = await c.ExecuteAsync(new CommandDefinition(Sql.ReviveContact,
-                new { id = existing.Id, expected = existing.State, listId, accountId, customJson = CustomJson(existing.CustomJson, item), state = ContactState.New, now },
+                new { id = existing.Id, expected = existing.State, listId, accountId, customJson, state = ContactState.New, now },
                 tx,
                 cancellationToken: ct));
             if (revived == 0)
             {
                 return await RejectAsync("a call to this number is in progress in this campaign; send the reminder again after it ends", e164);
             }
+
+            existing.State = ContactState.New;
+            existing.AccountId = accountId;
+            existing.CustomJson = customJson;
 
             contactId = existing.Id;
         }
@@ -287,6 +318,41 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
                 reason,
                 now,
             }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>Which of the numbers are on a DNC list that applies (0: global, else the campaign), read in chunks.</summary>
+    private static async Task<Dictionary<string, long>> DncScopesAsync(
+        DbConnection c, DbTransaction tx, long campaignId, IReadOnlyList<string> phones, long now, CancellationToken ct)
+    {
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in phones.Chunk(LookupChunk))
+        {
+            var rows = await c.QueryAsync<(string Phone, long Scope)>(new CommandDefinition(Sql.DncScopes,
+                new { phones = chunk, campaignId, now }, tx, cancellationToken: ct));
+            foreach (var (phone, scope) in rows)
+            {
+                found[phone] = scope;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The campaign's contacts with these numbers, read in chunks.</summary>
+    private static async Task<Dictionary<string, ContactRow>> ContactsAsync(
+        DbConnection c, DbTransaction tx, long campaignId, IReadOnlyList<string> phones, CancellationToken ct)
+    {
+        var found = new Dictionary<string, ContactRow>(StringComparer.Ordinal);
+        foreach (var chunk in phones.Chunk(LookupChunk))
+        {
+            foreach (var row in await c.QueryAsync<ContactRow>(new CommandDefinition(Sql.FindContacts,
+                         new { phones = chunk, campaignId }, tx, cancellationToken: ct)))
+            {
+                found[row.Phone] = row;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Moves one open reminder to a final state (compare-and-set) and queues its webhooks.</summary>
@@ -354,9 +420,20 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>What one batch works with: its transaction, campaign, and the DNC and contact rows of its numbers.</summary>
+    private sealed record BatchContext(
+        DbConnection Connection, DbTransaction Transaction, long ApiKeyId, long CampaignId, long ListId, CampaignDefinition Campaign, long Now)
+    {
+        public required Dictionary<string, long> Dnc { get; init; }
+
+        public required Dictionary<string, ContactRow> Contacts { get; init; }
+    }
+
     private sealed class ContactRow
     {
         public long Id { get; set; }
+
+        public string Phone { get; set; } = "";
 
         public string State { get; set; } = "";
 
@@ -462,13 +539,16 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
             INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, 'billing reminders', 'billing', @now)
             """;
 
-        // The narrowest entry that applies: 0 (global) before the campaign's own.
-        public const string DncScope = """
-            SELECT MIN(campaign_id) FROM dnc_entries
-            WHERE phone = @phone AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+        // Per number, the entry that applies: 0 (global) before the campaign's own; expired entries do not count.
+        public const string DncScopes = """
+            SELECT phone, MIN(campaign_id) AS scope FROM dnc_entries
+            WHERE phone IN @phones AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+            GROUP BY phone
             """;
 
-        public const string FindContact = "SELECT id, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone = @phone";
+        public const string FindContacts = """
+            SELECT id, phone, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone IN @phones
+            """;
 
         private const string ContactColumns = "campaign_id, list_id, phone, time_zone, account_id, custom_json, state, attempts, next_eligible_at, priority, created_at, updated_at";
 

@@ -213,6 +213,22 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task DuplicatesWithinOneBatchAreReportedNotDialledTwice()
+    {
+        var campaign = await BillingCampaignAsync();
+        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var batch = BatchJson(campaign, [("D1", "13822220000"), ("D1", "+86 138-2222-0000"), ("D2", "008613822220000")]);
+
+        var items = (await CampaignBodies.ReadAsync(await PostAsync(billing, batch, "dup-1"))).GetProperty("reminders").EnumerateArray().ToList();
+
+        Assert.Equal(["cancelled", "queued", "rejected"], items.Select(i => i.GetProperty("state").GetString()));
+        Assert.Equal($"superseded by reminder {items[1].GetProperty("id").GetString()}", items[0].GetProperty("reason").GetString());
+        Assert.Contains("account D1", items[2].GetProperty("reason").GetString());
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaign", campaign));
+        Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", campaign));
+    }
+
+    [Fact]
     public async Task WrongCampaignTypeIs400AndUnknownCampaign404()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
