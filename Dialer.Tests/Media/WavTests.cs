@@ -83,3 +83,20 @@ public class WavTests
         Assert.Equal(tone.Samples.ToArray(), WavFile.Read(path).Samples);
     }
 }
+
+public class SpeechPromptTests
+{
+    [Theory]
+    [InlineData("Please hold, an agent will be with you shortly.", "en")]
+    [InlineData("请稍候，客服人员马上为您服务。", "cmn")]
+    public void SpeaksTextIntoAnEightKilohertzPrompt(string text, string voice)
+    {
+        Assert.Equal(voice, SpeechPrompt.VoiceFor(text));
+
+        var prompt = SpeechPrompt.Speak(text);
+
+        Assert.InRange(prompt.Duration.TotalSeconds, 1, 10);
+        Assert.True(Goertzel.Rms(prompt.Samples.Span) > 300, "speech, not silence");
+        Assert.Same(prompt, SpeechPrompt.Speak(text));
+    }
+}

@@ -82,7 +82,8 @@ public static class WavFile
                 }
 
                 Validate(format, channels, rate, bits);
-                var available = stream.CanSeek ? stream.Length - stream.Position : size;
+                // Streamed WAVs (espeak-ng --stdout) carry a placeholder size: read what is there.
+                var available = stream.CanSeek ? stream.Length - stream.Position : Math.Min(size, 64L * 1024 * 1024);
                 var length = (int)Math.Min(size, Math.Min(available, int.MaxValue));
                 var data = reader.ReadBytes(length);
                 return new WavAudio(Convert(data, format, bits, channels), rate, channels);

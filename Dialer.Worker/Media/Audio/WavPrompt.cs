@@ -61,6 +61,25 @@ public sealed class WavPrompt
         return prompt;
     }
 
+    /// <summary>
+    /// The prompt for a file path, or, without one, the text spoken by espeak-ng (see <see cref="SpeechPrompt"/>).
+    /// Throws <see cref="ArgumentException"/> when both are empty.
+    /// </summary>
+    public static WavPrompt LoadOrSpeak(string? wavPath, string? text)
+    {
+        if (!string.IsNullOrWhiteSpace(wavPath))
+        {
+            return Load(wavPath);
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            return SpeechPrompt.Speak(text);
+        }
+
+        throw new ArgumentException("a prompt needs a WAV path or a text");
+    }
+
     private const int CacheSize = 64;
 
     private static readonly Dictionary<(string Path, long Length, DateTime Modified), WavPrompt> Cache = [];
