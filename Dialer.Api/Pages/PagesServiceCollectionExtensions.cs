@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dialer.Api.Pages.Account;
+using Dialer.Api.Pages.Agent;
 using Dialer.Api.Pages.Console;
 using Dialer.Api.Pages.Live;
 using Dialer.Api.Pages.Data;
@@ -34,6 +35,9 @@ public static class PagesServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LivePublisher>());
         services.AddSingleton<ILiveTopic, CampaignsTopic>();
         services.AddSingleton<ILiveTopic, DashboardTopic>();
+        services.AddSingleton<ILiveTopic, AgentTopic>();
+        services.AddSingleton<ILiveTopic, ImportTopic>();
+        services.AddSingleton<AgentQueries>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<ReportService>();

@@ -33,6 +33,15 @@ public sealed record ContactLine(
 
 public sealed record ContactPage(IReadOnlyList<ContactLine> Contacts, long Total, int Page, int PageSize);
 
+public sealed record ImportLine(
+    long Id, string Kind, long? CampaignId, string? FileName, string Status,
+    long Total, long Imported, long Duplicates, long Invalid, long Dnc, string? Error, string? CreatedBy, long CreatedAt, long? CompletedAt)
+{
+    public bool Finished => Status is "completed" or "failed";
+
+    public long Rejected => Duplicates + Invalid + Dnc;
+}
+
 public sealed record DayCounts(long Attempts, long Connected, long Abandoned, long LiveAnswered);
 
 /// <summary>What the console reads: campaign lists with today's figures. Read-only; writes go through the API's stores.</summary>
@@ -79,8 +88,32 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
         return new ContactPage(rows.AsList(), total, page, pageSize);
     }
 
+    public async Task<ImportLine?> ImportAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<ImportLine>(new CommandDefinition(Sql.Import, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>The latest imports of a campaign (contacts), or of the DNC lists (campaignId null, kind dnc).</summary>
+    public async Task<IReadOnlyList<ImportLine>> ImportsAsync(long? campaignId, string kind, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ImportLine>(new CommandDefinition(Sql.Imports, new { campaignId, kind }, cancellationToken: ct)))
+            .Take(10)
+            .ToList();
+    }
+
     internal static class Sql
     {
+        private const string ImportColumns = "id, kind, campaign_id, file_name, status, total, imported, duplicates, invalid, dnc, error, created_by, created_at, completed_at";
+
+        public const string Import = $"SELECT {ImportColumns} FROM imports WHERE id = @id";
+
+        public const string Imports = $"""
+            SELECT {ImportColumns} FROM imports
+            WHERE kind = @kind AND (@campaignId IS NULL OR campaign_id = @campaignId) ORDER BY id DESC
+            """;
+
         private const string ContactFilter = """
             WHERE campaign_id = @campaignId AND (@state IS NULL OR state = @state)
               AND (@like IS NULL OR phone LIKE @like OR name LIKE @like OR account_id LIKE @like)

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Dapper;
+using Dialer.Api.Reports;
+using Dialer.Db;
+using Dialer.Db.Model;
+
+namespace Dialer.Api.Pages.Data;
+
+public sealed record AgentStateRow(string State, string? Reason, string CampaignsJson, long Since, long? AttemptId, long? ContactId, long? WrapUntil, long Version);
+
+public sealed record DeskContact(long Id, long CampaignId, string Phone, string? Name, string? AccountId, string TimeZone, string State, long Attempts, string? CustomJson);
+
+public sealed record DeskAttempt(long Id, long QueuedAt, long? AgentConnectedAt, string? Outcome, string? Disposition, string? Notes, double? TalkSeconds, long? AgentId, string CampaignName);
+
+public sealed record DeskCampaign(long Id, string Name, string Status, string Mode, string ConfigJson)
+{
+    public CampaignDefinition Definition => CampaignConfig.Parse(ConfigJson);
+}
+
+/// <summary>An offer in preview mode: the contact, and until when the agent may decide.</summary>
+public sealed record DeskOffer(DeskContact Contact, long ExpiresAt);
+
+/// <summary>The agent's phone as the Worker last reported it (outbox kind phone_registration), if it did.</summary>
+public sealed record PhoneStatus(bool Registered, string? Contact, long At);
+
+/// <summary>Everything the desktop shows, for one agent, now. Only this agent's own calls and contacts.</summary>
+public sealed record DeskSnapshot(
+    long AgentId,
+    string AgentName,
+    AgentStateRow State,
+    IReadOnlyList<DeskCampaign> Campaigns,
+    IReadOnlyList<long> SignedInto,
+    DeskContact? Contact,
+    DeskCampaign? ContactCampaign,
+    IReadOnlyList<DeskAttempt> History,
+    DeskOffer? Offer,
+    PhoneStatus? Phone,
+    IReadOnlyList<DeskAttempt> MyCallsToday,
+    long Now);
+
+public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
+{
+    public async Task<DeskSnapshot?> SnapshotAsync(long agentId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await using var c = await db.OpenAsync(ct);
+        var name = await c.ExecuteScalarAsync<string?>(new CommandDefinition(Sql.Name, new { agentId }, cancellationToken: ct));
+        if (name is null)
+        {
+            return null;
+        }
+
+        var state = await c.QuerySingleOrDefaultAsync<AgentStateRow>(new CommandDefinition(Sql.State, new { agentId }, cancellationToken: ct))
+            ?? new AgentStateRow(StateTimeline.LoggedOut, null, "[]", nowMs, null, null, null, 0);
+        var assigned = (await c.QueryAsync<long>(new CommandDefinition(Sql.Assigned, new { agentId }, cancellationToken: ct))).ToHashSet();
+        var campaigns = (await c.QueryAsync<DeskCampaign>(new CommandDefinition(Sql.Campaigns, cancellationToken: ct)))
+            .Where(k => k.Mode != CampaignModes.Agentless && (assigned.Count == 0 || assigned.Contains(k.Id)))
+            .ToList();
+        var signedInto = ParseIds(state.CampaignsJson);
+
+        // The contact on screen: the call's, or in preview the offered one.
+        DeskOffer? offer = null;
+        DeskContact? contact = null;
+        if (state.State == StateTimeline.Reserved)
+        {
+            var offered = await c.QueryFirstOrDefaultAsync<(string Payload, long CreatedAt)?>(new CommandDefinition(
+                Sql.LastOffer, new { agentId, since = state.Since - 2000 }, cancellationToken: ct));
+            if (offered is { } o && ReadOffer(o.Payload) is { } parsed)
+            {
+                var offeredContact = await c.QuerySingleOrDefaultAsync<DeskContact>(new CommandDefinition(Sql.Contact, new { id = parsed.ContactId }, cancellationToken: ct));
+                if (offeredContact is not null)
+                {
+                    offer = new DeskOffer(offeredContact, o.CreatedAt + (parsed.Seconds * 1000));
+                    contact = offeredContact;
+                }
+            }
+        }
+
+        if (contact is null && state.ContactId is { } contactId && state.State is StateTimeline.OnCall or StateTimeline.WrapUp or StateTimeline.Reserved)
+        {
+            contact = await c.QuerySingleOrDefaultAsync<DeskContact>(new CommandDefinition(Sql.Contact, new { id = contactId }, cancellationToken: ct));
+        }
+
+        var history = contact is null
+            ? []
+            : (await c.QueryAsync<DeskAttempt>(new CommandDefinition(Sql.History, new { contactId = contact.Id }, cancellationToken: ct))).AsList();
+        var contactCampaign = contact is null
+            ? null
+            : await c.QuerySingleOrDefaultAsync<DeskCampaign>(new CommandDefinition(Sql.Campaign, new { id = contact.CampaignId }, cancellationToken: ct));
+        var phone = await c.QueryFirstOrDefaultAsync<(string Payload, long CreatedAt)?>(new CommandDefinition(
+            Sql.LastPhone, new { agentId, since = nowMs - (long)TimeSpan.FromHours(2).TotalMilliseconds }, cancellationToken: ct));
+        var today = CampaignConfig.StartOfDayMs(now, CampaignConfig.Zone(contactCampaign?.Definition.TimeZone ?? "Asia/Shanghai"));
+        var mine = (await c.QueryAsync<DeskAttempt>(new CommandDefinition(Sql.MyCalls, new { agentId, from = today }, cancellationToken: ct))).AsList();
+        return new DeskSnapshot(agentId, name, state, campaigns, signedInto, contact, contactCampaign, history, offer,
+            phone is { } p ? ReadPhone(p.Payload, p.CreatedAt) : null, mine, nowMs);
+    }
+
+    public static IReadOnlyList<long> ParseIds(string? json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<long[]>(json ?? "[]") ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private static (long ContactId, int Seconds)? ReadOffer(string payload)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            var root = doc.RootElement;
+            var id = root.GetProperty("contact").GetProperty("id").GetInt64();
+            var seconds = root.TryGetProperty("expiresInSeconds", out var s) && s.TryGetInt32(out var v) ? v : 30;
+            return (id, seconds);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static PhoneStatus? ReadPhone(string payload, long at)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            var root = doc.RootElement;
+            return new PhoneStatus(
+                root.TryGetProperty("registered", out var r) && r.ValueKind == JsonValueKind.True,
+                root.TryGetProperty("contact", out var contact) && contact.ValueKind == JsonValueKind.String ? contact.GetString() : null,
+                at);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static class Sql
+    {
+        public const string Name = "SELECT display_name FROM users WHERE id = @agentId AND role = 'agent'";
+
+        public const string State = """
+            SELECT state, reason, campaigns_json, since, attempt_id, contact_id, wrap_until, version FROM agent_states WHERE agent_id = @agentId
+            """;
+
+        public const string Assigned = "SELECT campaign_id FROM agent_campaigns WHERE agent_id = @agentId";
+
+        public const string Campaigns = "SELECT id, name, status, mode, config_json FROM campaigns WHERE status IN ('running', 'paused') ORDER BY name";
+
+        public const string Campaign = "SELECT id, name, status, mode, config_json FROM campaigns WHERE id = @id";
+
+        public const string Contact = """
+            SELECT id, campaign_id, phone, name, account_id, time_zone, state, attempts, custom_json FROM contacts WHERE id = @id
+            """;
+
+        public const string History = """
+            SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name
+            FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id
+            WHERE a.contact_id = @contactId ORDER BY a.queued_at DESC
+            """;
+
+        public const string MyCalls = """
+            SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name
+            FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id
+            WHERE a.agent_id = @agentId AND a.queued_at >= @from ORDER BY a.queued_at DESC
+            """;
+
+        public const string LastOffer = """
+            SELECT payload_json AS payload, created_at FROM outbox
+            WHERE agent_id = @agentId AND kind = 'contact_offered' AND created_at >= @since ORDER BY id DESC
+            """;
+
+        public const string LastPhone = """
+            SELECT payload_json AS payload, created_at FROM outbox
+            WHERE agent_id = @agentId AND kind = 'phone_registration' AND created_at >= @since ORDER BY id DESC
+            """;
+    }
+}
