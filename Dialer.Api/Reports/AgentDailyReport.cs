@@ -9,9 +9,11 @@ public sealed record AgentLine(
     double TalkSeconds,
     double WrapSeconds,
     double PausedSeconds,
-    int Calls)
+    int Calls,
+    double? CallTalkSeconds = null)
 {
-    public double? AverageTalkSeconds => Calls == 0 ? null : TalkSeconds / Calls;
+    /// <summary>From the calls' own talk times when the engine wrote them, else the time on call over the calls.</summary>
+    public double? AverageTalkSeconds => Calls == 0 ? null : (CallTalkSeconds ?? TalkSeconds) / Calls;
 
     /// <summary>Talk and wrap-up over signed-in, unpaused time.</summary>
     public double? Occupancy
@@ -31,9 +33,10 @@ public sealed record AgentDailyReport(DateOnly Day, string TimeZone, IReadOnlyLi
     public static AgentDailyReport Build(
         IEnumerable<StateSpan> spans, IEnumerable<AttemptFact> attempts, IReadOnlyDictionary<long, string> names, DateOnly day, TimeZoneInfo zone)
     {
-        var calls = attempts.Where(a => a.AgentId is not null && a.AgentConnectedAt is not null)
-            .GroupBy(a => a.AgentId!.Value)
-            .ToDictionary(g => g.Key, g => g.Count());
+        var connected = attempts.Where(a => a.AgentId is not null && a.AgentConnectedAt is not null).ToList();
+        var calls = connected.GroupBy(a => a.AgentId!.Value).ToDictionary(g => g.Key, g => g.Count());
+        var talk = connected.Where(a => a.TalkSeconds is not null).GroupBy(a => a.AgentId!.Value)
+            .ToDictionary(g => g.Key, g => g.Count() == calls[g.Key] ? g.Sum(a => a.TalkSeconds!.Value) : (double?)null);
         var lines = spans.GroupBy(s => s.AgentId)
             .Select(g => new AgentLine(
                 g.Key,
@@ -43,7 +46,8 @@ public sealed record AgentDailyReport(DateOnly Day, string TimeZone, IReadOnlyLi
                 Sum(g, s => s == StateTimeline.OnCall),
                 Sum(g, s => s == StateTimeline.WrapUp),
                 Sum(g, s => s == StateTimeline.Paused),
-                calls.GetValueOrDefault(g.Key)))
+                calls.GetValueOrDefault(g.Key),
+                talk.GetValueOrDefault(g.Key)))
             .Where(l => l.SignedInSeconds > 0 || l.Calls > 0)
             .OrderBy(l => l.Agent, StringComparer.CurrentCulture)
             .ToList();

@@ -17,6 +17,7 @@ public sealed partial class PagesFixture : IAsyncLifetime
 
     private readonly List<string> output = [];
     private Process? api;
+    private Process? worker;
     private IPlaywright? playwright;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "dialer-pages", Guid.NewGuid().ToString("N"));
@@ -64,6 +65,13 @@ public sealed partial class PagesFixture : IAsyncLifetime
         }
 
         api?.Dispose();
+        if (worker is { HasExited: false })
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
+
+        worker?.Dispose();
         try
         {
             Directory.Delete(DataDir, recursive: true);
@@ -102,6 +110,27 @@ public sealed partial class PagesFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<IdBody>())!.Id;
     }
 
+    /// <summary>A campaign through the API (as a manager's tool would), answering its id.</summary>
+    public async Task<long> CreateCampaignAsync(string name, string mode = "progressive", int wrapUpSeconds = 30)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/campaigns", new
+        {
+            name,
+            type = "retention",
+            mode,
+            defaultCountry = "CN",
+            timeZone = "Asia/Shanghai",
+            complianceProfile = "CN",
+            abandonCapPercent = 3.0,
+            wrapUpSeconds,
+            dispositions = new[] { "retained", "declined", "callback" },
+            script = "您好 {name}，您的账户 {account} 的 {套餐} 套餐即将到期。",
+            surveyQuestions = new[] { new { id = "satisfied", text = "您对目前的服务满意吗？", kind = "rating", options = Array.Empty<string>() } },
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IdBody>())!.Id;
+    }
+
     public async Task SignInAsync(IPage page, string username)
     {
         await page.GotoAsync("/login");
@@ -111,32 +140,91 @@ public sealed partial class PagesFixture : IAsyncLifetime
         await page.WaitForSelectorAsync("[data-testid=who]");
     }
 
-    public static async Task ShotAsync(IPage page, string name, string? alsoTo = null)
+    /// <summary>
+    /// Saves a screenshot as a test artifact. With <paramref name="docs"/> and DIALER_DOCS_SCREENSHOTS=1 it is also
+    /// copied to the repository's docs/screenshots (the README's pictures), so that ordinary runs leave the tree alone.
+    /// </summary>
+    public static async Task ShotAsync(IPage page, string name, bool docs = false, bool fullPage = true)
     {
         var path = Path.Combine(ArtifactsDir, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        if (alsoTo is not null)
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        if (docs && Environment.GetEnvironmentVariable("DIALER_DOCS_SCREENSHOTS") == "1" && DocsFolder() is { } folder)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(alsoTo)!);
-            File.Copy(path, alsoTo, overwrite: true);
+            Directory.CreateDirectory(folder);
+            File.Copy(path, Path.Combine(folder, name + ".png"), overwrite: true);
         }
     }
 
-    /// <summary>The repository's docs/screenshots folder (found upwards from the test binaries), or null outside a checkout.</summary>
-    public static string? DocsScreenshot(string name)
+    private static string? DocsFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Dialer.sln")))
             {
-                return Path.Combine(dir.FullName, "docs", "screenshots", name + ".png");
+                return Path.Combine(dir.FullName, "docs", "screenshots");
             }
         }
 
         return null;
     }
 
-    public string Log => string.Join('\n', output);
+    public string Log
+    {
+        get
+        {
+            lock (output)
+            {
+                return string.Join('\n', output.TakeLast(200));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The real Worker (dialing engine) on the same database, dialing the simulated carrier with no simulated agents:
+    /// the agent is the one in the browser. Started on first use; stopped with the fixture.
+    /// </summary>
+    public async Task StartWorkerAsync(IDictionary<string, string>? settings = null)
+    {
+        if (worker is not null)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Dialer.Worker.dll")])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DIALER_DATA_DIR"] = DataDir;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment["Dialing__SimulatedAgents"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        worker = new Process { StartInfo = start, EnableRaisingEvents = true };
+        worker.OutputDataReceived += (_, e) => Keep("worker: " + e.Data);
+        worker.ErrorDataReceived += (_, e) => Keep("worker: " + e.Data);
+        worker.Start();
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        if (worker.HasExited)
+        {
+            throw new InvalidOperationException("The Worker exited at once:\n" + Log);
+        }
+
+        void Keep(string? line)
+        {
+            lock (output)
+            {
+                output.Add(line ?? "");
+            }
+        }
+    }
 
     private async Task<string> StartApiAsync()
     {
