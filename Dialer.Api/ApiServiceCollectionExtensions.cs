@@ -3,6 +3,7 @@ using Dialer.Api.Auth;
 using Dialer.Api.Pages;
 using Dialer.Api.Validation;
 using Dialer.Db;
+using Dialer.Db.Imports;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Dialer.Api;
@@ -14,6 +15,7 @@ public static class ApiServiceCollectionExtensions
         builder.Configuration.AddDialerEnvironment();
         var services = builder.Services;
         services.AddDialerDb(builder.Configuration);
+        services.AddDialerImports();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddValidators();

@@ -1,0 +1,147 @@
+using System.Text;
+using Dialer.Db.Imports;
+using Dialer.Db.Phones;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Dialer.Api.Apis;
+
+/// <summary>A checked CSV upload on disk, with the form fields sent beside it.</summary>
+public sealed record ImportUploadResult(string Path, string? FileName, string Encoding, string? DefaultCountry, string? PhoneColumn, IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>
+/// Reads a multipart upload straight to a file under the data folder (never into memory), then checks the
+/// parameters, the encoding and the header row. Answers either the upload or the ValidationProblem errors.
+/// </summary>
+public static class ImportUpload
+{
+    private const int MaxFieldChars = 1000;
+
+    public static async Task<(ImportUploadResult? Upload, Dictionary<string, string[]>? Errors)> ReadAsync(
+        HttpRequest request, ImportFiles files, bool contacts, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Length == 0)
+        {
+            errors["file"] = ["Send multipart/form-data with the CSV in a part named 'file'."];
+            return (null, errors);
+        }
+
+        // Large lists are the point of this endpoint: lift the server's default body limit for it.
+        var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (limit is { IsReadOnly: false })
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? path = null;
+        string? fileName = null;
+        long? invalidUtf8At = null;
+        long bytes = 0;
+        try
+        {
+            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(type.Boundary).ToString(), request.Body);
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).ToString();
+                if (name.Equals("file", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (path is not null)
+                    {
+                        errors["file"] = ["Send one file per import."];
+                        continue;
+                    }
+
+                    fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).ToString());
+                    path = files.NewUploadPath();
+                    (bytes, invalidUtf8At) = await ImportFiles.SaveAsync(section.Body, path, checkUtf8: true, ct);
+                }
+                else
+                {
+                    using var text = new StreamReader(section.Body, Encoding.UTF8);
+                    var buffer = new char[MaxFieldChars + 1];
+                    var read = await text.ReadBlockAsync(buffer, ct);
+                    fields[name] = new string(buffer, 0, Math.Min(read, MaxFieldChars)).Trim();
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            Discard(path);
+            errors["file"] = [$"The multipart body is malformed: {e.Message}"];
+            return (null, errors);
+        }
+
+        var encodingName = fields.GetValueOrDefault("encoding");
+        var encoding = ImportFiles.ResolveEncoding(encodingName);
+        if (encoding is null)
+        {
+            errors["encoding"] = [$"Unknown encoding '{encodingName}': use utf-8 (the default, with or without BOM) or gb18030."];
+        }
+
+        var country = fields.GetValueOrDefault("defaultCountry");
+        if (!string.IsNullOrEmpty(country) && !PhoneNumbers.IsKnownCountry(country))
+        {
+            errors["defaultCountry"] = [$"Unknown country '{country}': use an ISO 3166 code such as CN, US or GB."];
+        }
+
+        if (path is null)
+        {
+            errors["file"] = ["A CSV file is required in the multipart part named 'file'."];
+        }
+        else if (bytes == 0)
+        {
+            errors["file"] = ["The file is empty."];
+        }
+        else if (encoding is UTF8Encoding && invalidUtf8At is not null)
+        {
+            errors["file"] = [$"The file is not valid UTF-8 (first bad byte at offset {invalidUtf8At}); Chinese Excel exports are usually GB18030: send encoding=gb18030."];
+        }
+
+        var phoneColumn = fields.GetValueOrDefault("phoneColumn");
+        if (errors.Count == 0)
+        {
+            var header = await ImportFiles.ReadHeaderAsync(path!, encoding!, ct);
+            if (header is null)
+            {
+                errors["file"] = ["The file has no header row."];
+            }
+            else
+            {
+                var (_, error) = ImportColumns.Resolve(header, phoneColumn, customFields: contacts);
+                if (error is not null)
+                {
+                    errors[string.IsNullOrEmpty(phoneColumn) ? "file" : "phoneColumn"] = [error];
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            Discard(path);
+            return (null, errors);
+        }
+
+        return (new ImportUploadResult(path!, fileName, ImportFiles.CanonicalEncoding(encodingName), NullIfEmpty(country)?.ToUpperInvariant(), NullIfEmpty(phoneColumn), fields), null);
+    }
+
+    public static void Discard(string? path)
+    {
+        if (path is not null)
+        {
+            ImportFiles.TryDelete(path);
+        }
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

@@ -1,0 +1,170 @@
+using System.Threading.Channels;
+using Dapper;
+
+namespace Dialer.Db.Imports;
+
+/// <summary>
+/// Imports a saved CSV file into a campaign as a pipeline: one reader parses batches off the disk, batches
+/// are normalised in parallel (phone, time zone, DNC and existing-number screening, custom fields), and a
+/// single writer takes them in file order, drops duplicates within the file and inserts in large
+/// transactions. Memory holds a few batches and the set of numbers, never the file.
+/// </summary>
+public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, ImportFiles files, TimeProvider time)
+{
+    public const int BatchRows = 8192;
+
+    /// <summary>Rows between commits: large enough to be fast, small enough not to hold the write lock for long.</summary>
+    public const int CommitRows = 100_000;
+
+    private static readonly int Parallelism = Math.Max(2, Environment.ProcessorCount);
+
+    public async Task<ImportCounts> RunAsync(ImportJob job, CancellationToken ct)
+    {
+        var campaignId = job.CampaignId ?? throw new InvalidOperationException("a contact import needs a campaign");
+        var campaign = await store.CampaignAsync(campaignId, ct) ?? throw new InvalidDataException($"campaign {campaignId} no longer exists");
+        var encoding = ImportFiles.ResolveEncoding(job.Encoding) ?? throw new InvalidDataException($"unknown encoding {job.Encoding}");
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var row = await store.GetAsync(job.Id, ct);
+        var listId = await store.StartAsync(job.Id, campaignId, row?.FileName, ct);
+        var (existing, dnc) = await LoadScreensAsync(campaignId, now, ct);
+
+        using var text = ImportFiles.OpenText(files.CsvPath(job.Id), encoding);
+        var reader = new CsvBatchReader(text);
+        var header = new CsvBatch();
+        if (!await reader.ReadBatchAsync(header, 1, ct) || header.Error(0) is not null)
+        {
+            throw new InvalidDataException("the file has no header row");
+        }
+
+        var (columns, error) = ImportColumns.Resolve(
+            Enumerable.Range(0, header.Fields(0)).Select(f => header.Field(0, f).ToString()).ToList(), job.PhoneColumn);
+        if (columns is null)
+        {
+            throw new InvalidDataException(error);
+        }
+
+        var normalizer = new ContactNormalizer(columns, job.DefaultCountry ?? campaign.DefaultCountry, campaign.TimeZone, existing, dnc);
+        await using IContactWriter writer = db.Dialect == SqlDialect.Sqlite
+            ? await SqliteContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct)
+            : await SqlServerContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct);
+
+        var counts = new ImportCounts();
+        var seen = new Dictionary<long, int>(Math.Max(1024, existing.Count));
+        var free = Channel.CreateUnbounded<ImportChunk>();
+        for (var i = 0; i < Parallelism + 3; i++)
+        {
+            free.Writer.TryWrite(new ImportChunk());
+        }
+
+        // Tasks enter in file order and are awaited in that order: parallel work, ordered results.
+        var pipeline = Channel.CreateBounded<Task<ImportChunk>>(Parallelism + 1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() => ProduceAsync(reader, normalizer, free, pipeline.Writer, stop.Token), stop.Token);
+        try
+        {
+            long lastCheckpoint = 0;
+            await foreach (var task in pipeline.Reader.ReadAllAsync(stop.Token))
+            {
+                var chunk = await task;
+                Write(chunk, writer, seen, counts);
+                free.Writer.TryWrite(chunk);
+                if (counts.Total - lastCheckpoint >= CommitRows)
+                {
+                    await writer.CheckpointAsync(counts, stop.Token);
+                    lastCheckpoint = counts.Total;
+                }
+            }
+
+            await producer;
+            await writer.CheckpointAsync(counts, stop.Token);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+
+        await store.CompleteAsync(job.Id, counts, ct);
+        return counts;
+    }
+
+    private static async Task ProduceAsync(
+        CsvBatchReader reader, ContactNormalizer normalizer, Channel<ImportChunk> free, ChannelWriter<Task<ImportChunk>> output, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                var chunk = await free.Reader.ReadAsync(ct);
+                chunk.Reset();
+                if (!await reader.ReadBatchAsync(chunk.Csv, BatchRows, ct))
+                {
+                    break;
+                }
+
+                await output.WriteAsync(Task.Run(() => { normalizer.Process(chunk); return chunk; }, ct), ct);
+            }
+
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+        }
+    }
+
+    private static void Write(ImportChunk chunk, IContactWriter writer, Dictionary<long, int> seen, ImportCounts counts)
+    {
+        counts.Total += chunk.Csv.Count;
+        counts.Invalid += chunk.Invalid;
+        counts.Duplicates += chunk.Duplicates;
+        counts.Dnc += chunk.Dnc;
+        foreach (var error in chunk.Errors)
+        {
+            writer.Error(error);
+        }
+
+        for (var i = 0; i < chunk.RowCount; i++)
+        {
+            ref readonly var row = ref chunk.Rows[i];
+            if (!seen.TryAdd(row.Key, row.Line))
+            {
+                counts.Duplicates++;
+                writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is a duplicate of row {seen[row.Key]}", ContactNormalizer.Raw(chunk.Csv, row.Record)));
+            }
+            else if (writer.Insert(row))
+            {
+                counts.Imported++;
+            }
+            else
+            {
+                counts.Duplicates++;
+                writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is already in the campaign", ContactNormalizer.Raw(chunk.Csv, row.Record)));
+            }
+        }
+    }
+
+    /// <summary>The campaign's numbers and the active DNC numbers (global and the campaign's), each read once.</summary>
+    private async Task<(HashSet<long> Existing, Dictionary<long, bool> Dnc)> LoadScreensAsync(long campaignId, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var existing = new HashSet<long>();
+        await using (var reader = await c.ExecuteReaderAsync(new CommandDefinition(ImportStore.Sql.ExistingPhones, new { campaignId }, cancellationToken: ct)))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                existing.Add(ContactNormalizer.Key(reader.GetString(0)));
+            }
+        }
+
+        var dnc = new Dictionary<long, bool>();
+        foreach (var (phone, campaign) in await c.QueryAsync<(string, long)>(new CommandDefinition(ImportStore.Sql.ActiveDnc, new { campaignId, now }, cancellationToken: ct)))
+        {
+            var key = ContactNormalizer.Key(phone);
+            dnc[key] = dnc.GetValueOrDefault(key) || campaign == 0;
+        }
+
+        return (existing, dnc);
+    }
+}

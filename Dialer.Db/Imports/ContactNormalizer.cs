@@ -1,0 +1,168 @@
+using System.Text;
+using Dialer.Db.Phones;
+
+namespace Dialer.Db.Imports;
+
+/// <summary>
+/// Turns parsed records into contacts: column count, phone to E.164, time zone (file, else number, else
+/// campaign), DNC and existing-number screening, custom fields to JSON. Stateless over the shared,
+/// read-only sets, so several batches run at once; duplicates within the file are the writer's (ordered) job.
+/// </summary>
+public sealed class ContactNormalizer(
+    ImportColumns columns,
+    string defaultCountry,
+    string campaignTimeZone,
+    IReadOnlySet<long> existing,
+    IReadOnlyDictionary<long, bool> dnc)
+{
+    public const int MaxRawChars = 500;
+
+    public void Process(ImportChunk chunk)
+    {
+        var csv = chunk.Csv;
+        var rows = chunk.Rows;
+        var json = new StringBuilder(256);
+        var n = 0;
+        for (var r = 0; r < csv.Count; r++)
+        {
+            var line = csv.Line(r);
+            var malformed = csv.Error(r);
+            if (malformed is not null)
+            {
+                Reject(chunk, line, RowKinds.Invalid, $"malformed CSV: {malformed}", Truncate(csv.Field(r, 0)));
+                continue;
+            }
+
+            if (csv.Fields(r) != columns.Count)
+            {
+                Reject(chunk, line, RowKinds.Invalid, $"malformed CSV: {csv.Fields(r)} columns where the header has {columns.Count}", Raw(csv, r));
+                continue;
+            }
+
+            var phone = PhoneNumbers.Normalize(csv.Field(r, columns.Phone), defaultCountry);
+            if (!phone.Ok)
+            {
+                Reject(chunk, line, RowKinds.Invalid, $"invalid phone: {phone.Reason}", Raw(csv, r));
+                continue;
+            }
+
+            string? zone = null;
+            if (columns.TimeZone >= 0)
+            {
+                var given = csv.Field(r, columns.TimeZone).Trim();
+                if (!given.IsEmpty)
+                {
+                    zone = TimeZones.Lookup(given);
+                    if (zone is null)
+                    {
+                        Reject(chunk, line, RowKinds.Invalid, $"invalid time zone '{given}': not an IANA id such as Asia/Shanghai", Raw(csv, r));
+                        continue;
+                    }
+                }
+            }
+
+            var key = Key(phone.E164!);
+            if (dnc.TryGetValue(key, out var global))
+            {
+                chunk.Dnc++;
+                chunk.Errors.Add(new RowError(line, RowKinds.Dnc, global ? $"{phone.E164} is on the global do-not-call list" : $"{phone.E164} is on this campaign's do-not-call list", Raw(csv, r)));
+                continue;
+            }
+
+            if (existing.Contains(key))
+            {
+                chunk.Duplicates++;
+                chunk.Errors.Add(new RowError(line, RowKinds.Duplicate, $"{phone.E164} is already in the campaign", Raw(csv, r)));
+                continue;
+            }
+
+            ref var row = ref rows[n++];
+            row.Key = key;
+            row.Phone = phone.E164!;
+            row.Name = Text(csv.Field(r, columns.Name), columns.Name);
+            row.Account = Text(csv.Field(r, columns.Account), columns.Account);
+            row.TimeZone = zone ?? PhoneNumbers.TimeZoneFor(phone.E164) ?? campaignTimeZone;
+            row.CustomJson = Custom(csv, r, json);
+            row.Line = line;
+            row.Record = r;
+        }
+
+        chunk.RowCount = n;
+    }
+
+    /// <summary>The E.164 digits as a number (at most 15 digits, no leading zero after the +).</summary>
+    public static long Key(string e164)
+    {
+        long k = 0;
+        for (var i = 1; i < e164.Length; i++)
+        {
+            k = (k * 10) + (e164[i] - '0');
+        }
+
+        return k;
+    }
+
+    /// <summary>The record as CSV text again, for the rejected-rows report.</summary>
+    public static string Raw(CsvBatch csv, int r)
+    {
+        var sb = new StringBuilder(128);
+        for (var f = 0; f < csv.Fields(r) && sb.Length <= MaxRawChars; f++)
+        {
+            if (f > 0)
+            {
+                sb.Append(',');
+            }
+
+            var field = csv.Field(r, f);
+            if (field.IndexOfAny(",\"\r\n") >= 0)
+            {
+                sb.Append('"').Append(field.ToString().Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+            else
+            {
+                sb.Append(field);
+            }
+        }
+
+        return Truncate(sb.ToString());
+    }
+
+    private static string Truncate(ReadOnlySpan<char> raw) =>
+        raw.Length <= MaxRawChars ? raw.ToString() : string.Concat(raw[..MaxRawChars], "…");
+
+    private static void Reject(ImportChunk chunk, int line, string kind, string reason, string raw)
+    {
+        chunk.Invalid++;
+        chunk.Errors.Add(new RowError(line, kind, reason, raw));
+    }
+
+    private static string? Text(ReadOnlySpan<char> value, int column)
+    {
+        if (column < 0)
+        {
+            return null;
+        }
+
+        value = value.Trim();
+        return value.IsEmpty ? null : value.ToString();
+    }
+
+    private string? Custom(CsvBatch csv, int r, StringBuilder json)
+    {
+        json.Clear();
+        foreach (var (index, key) in columns.Custom)
+        {
+            var value = csv.Field(r, index);
+            if (value.IsEmpty)
+            {
+                continue;
+            }
+
+            json.Append(json.Length == 0 ? "{\"" : ",\"").Append(key).Append("\":\"");
+            JsonText.Append(json, value);
+            json.Append('"');
+        }
+
+        return json.Length == 0 ? null : json.Append('}').ToString();
+    }
+}

@@ -1,0 +1,251 @@
+using System.Text.Json;
+using Dapper;
+using Dialer.Db.Model;
+
+namespace Dialer.Db.Imports;
+
+public sealed record ImportRow(
+    long Id, string Kind, long? CampaignId, long? ListId, string? FileName, string Status,
+    long Total, long Imported, long Duplicates, long Invalid, long Dnc, string? Error, string? CreatedBy, long CreatedAt, long? CompletedAt);
+
+public sealed record ImportErrorRow(long RowNumber, string Kind, string Reason, string? Raw);
+
+public static class ImportStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+public static class ImportKinds
+{
+    public const string Contacts = "contacts";
+    public const string Dnc = "dnc";
+}
+
+/// <summary>The imports table (one row per uploaded file, with its counts) and its row errors.</summary>
+public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public SqlDialect Dialect => db.Dialect;
+
+    public async Task<long> CreateAsync(string kind, long? campaignId, string? fileName, string? createdBy, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            new { kind, campaignId, fileName, createdBy, status = ImportStatus.Queued, now = Now() },
+            cancellationToken: ct));
+    }
+
+    public async Task<ImportRow?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<ImportRow>(new CommandDefinition(Sql.Get, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Errors in row order, a page at a time.</summary>
+    public async Task<IReadOnlyList<ImportErrorRow>> ErrorsAsync(long id, long offset, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ImportErrorRow>(new CommandDefinition(
+            db.Dialect == SqlDialect.Sqlite ? Sql.ErrorsSqlite : Sql.ErrorsSqlServer,
+            new { id, offset, limit },
+            cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Every error of the import, streamed in row order (for the CSV report).</summary>
+    public async IAsyncEnumerable<ImportErrorRow> AllErrorsAsync(long id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        const int page = 5000;
+        long after = 0;
+        while (true)
+        {
+            await using var c = await db.OpenAsync(ct);
+            var rows = (await c.QueryAsync<ImportErrorRow>(new CommandDefinition(
+                db.Dialect == SqlDialect.Sqlite ? Sql.ErrorsAfterSqlite : Sql.ErrorsAfterSqlServer,
+                new { id, after, limit = page },
+                cancellationToken: ct))).AsList();
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (rows.Count < page)
+            {
+                yield break;
+            }
+
+            after = rows[^1].RowNumber;
+        }
+    }
+
+    public async Task<IReadOnlyList<ImportRow>> UnfinishedAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ImportRow>(new CommandDefinition(Sql.Unfinished, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>The campaign's definition, or null when there is no such campaign.</summary>
+    public async Task<CampaignDefinition?> CampaignAsync(long campaignId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var json = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(Sql.Campaign, new { id = campaignId }, cancellationToken: ct));
+        return json is null ? null : JsonSerializer.Deserialize<CampaignDefinition>(json, Json) ?? new CampaignDefinition();
+    }
+
+    public async Task<long> StartAsync(long id, long? campaignId, string? listName, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        long? listId = null;
+        if (campaignId is not null)
+        {
+            listId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                db.Dialect == SqlDialect.Sqlite ? Sql.InsertListSqlite : Sql.InsertListSqlServer,
+                new { campaignId, name = listName ?? $"import {id}", now = Now() },
+                cancellationToken: ct));
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(Sql.Start, new { id, listId, status = ImportStatus.Running }, cancellationToken: ct));
+        return listId ?? 0;
+    }
+
+    public async Task CompleteAsync(long id, ImportCounts counts, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.Complete, new
+        {
+            id, status = ImportStatus.Completed, counts.Total, counts.Imported, counts.Duplicates, counts.Invalid, counts.Dnc, now = Now(),
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>Marks the import failed after removing what it had written: a failed import leaves no contacts behind.</summary>
+    public async Task FailAsync(long id, string error, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<ImportRow>(new CommandDefinition(Sql.Get, new { id }, cancellationToken: ct));
+        if (row?.ListId is { } listId && row.Kind == ImportKinds.Contacts)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.DeleteListContacts, new { listId }, commandTimeout: 600, cancellationToken: ct));
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(Sql.DeleteErrors, new { id }, commandTimeout: 600, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.Fail, new { id, status = ImportStatus.Failed, error, now = Now() }, cancellationToken: ct));
+    }
+
+    /// <summary>Puts an interrupted import back to queued, removing its partial rows.</summary>
+    public async Task RequeueAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<ImportRow>(new CommandDefinition(Sql.Get, new { id }, cancellationToken: ct));
+        if (row?.ListId is { } listId && row.Kind == ImportKinds.Contacts)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.DeleteListContacts, new { listId }, commandTimeout: 600, cancellationToken: ct));
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(Sql.DeleteErrors, new { id }, commandTimeout: 600, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.Requeue, new { id, status = ImportStatus.Queued }, cancellationToken: ct));
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    internal static class Sql
+    {
+        private const string Columns = "id, kind, campaign_id, list_id, file_name, status, total, imported, duplicates, invalid, dnc, error, created_by, created_at, completed_at";
+
+        public const string InsertSqlite = """
+            INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at)
+            VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now) RETURNING id
+            """;
+
+        public const string InsertSqlServer = """
+            INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at) OUTPUT INSERTED.id
+            VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now)
+            """;
+
+        public const string InsertListSqlite = """
+            INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, @name, 'import', @now) RETURNING id
+            """;
+
+        public const string InsertListSqlServer = """
+            INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, @name, 'import', @now)
+            """;
+
+        public const string Get = $"SELECT {Columns} FROM imports WHERE id = @id";
+
+        public const string Unfinished = $"SELECT {Columns} FROM imports WHERE status IN ('queued', 'running') ORDER BY id";
+
+        public const string Campaign = "SELECT config_json FROM campaigns WHERE id = @id";
+
+        public const string Start = "UPDATE imports SET status = @status, list_id = @listId WHERE id = @id";
+
+        public const string Progress = """
+            UPDATE imports SET total = @total, imported = @imported, duplicates = @duplicates, invalid = @invalid, dnc = @dnc
+            WHERE id = @id
+            """;
+
+        public const string Complete = """
+            UPDATE imports SET status = @status, total = @total, imported = @imported, duplicates = @duplicates,
+                invalid = @invalid, dnc = @dnc, completed_at = @now
+            WHERE id = @id
+            """;
+
+        public const string Fail = """
+            UPDATE imports SET status = @status, error = @error, completed_at = @now, total = 0, imported = 0, duplicates = 0, invalid = 0, dnc = 0
+            WHERE id = @id
+            """;
+
+        public const string Requeue = "UPDATE imports SET status = @status, total = 0, imported = 0, duplicates = 0, invalid = 0, dnc = 0 WHERE id = @id";
+
+        public const string DeleteListContacts = "DELETE FROM contacts WHERE list_id = @listId";
+
+        public const string DeleteErrors = "DELETE FROM import_errors WHERE import_id = @id";
+
+        public const string InsertError = """
+            INSERT INTO import_errors (import_id, row_number, kind, reason, raw) VALUES (@id, @row, @kind, @reason, @raw)
+            """;
+
+        public const string ErrorsSqlite = """
+            SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+            ORDER BY row_number LIMIT @limit OFFSET @offset
+            """;
+
+        public const string ErrorsSqlServer = """
+            SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+            ORDER BY row_number OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY
+            """;
+
+        public const string ErrorsAfterSqlite = """
+            SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+            ORDER BY row_number LIMIT @limit
+            """;
+
+        public const string ErrorsAfterSqlServer = """
+            SELECT TOP (@limit) row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+            ORDER BY row_number
+            """;
+
+        public const string ExistingPhones = "SELECT phone FROM contacts WHERE campaign_id = @campaignId";
+
+        public const string ActiveDnc = """
+            SELECT phone, campaign_id FROM dnc_entries
+            WHERE (campaign_id = 0 OR campaign_id = @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+            """;
+    }
+}
+
+/// <summary>The counts of an import: total = imported + duplicates + invalid + dnc.</summary>
+public sealed class ImportCounts
+{
+    public long Total { get; set; }
+
+    public long Imported { get; set; }
+
+    public long Duplicates { get; set; }
+
+    public long Invalid { get; set; }
+
+    public long Dnc { get; set; }
+}
