@@ -79,10 +79,11 @@ public sealed class ContactNormalizer(
             ref var row = ref rows[n++];
             row.Key = key;
             row.Phone = phone.E164!;
-            row.Name = Text(csv.Field(r, columns.Name), columns.Name);
-            row.Account = Text(csv.Field(r, columns.Account), columns.Account);
-            row.TimeZone = zone ?? PhoneNumbers.TimeZoneFor(phone.E164) ?? campaignTimeZone;
-            row.CustomJson = Custom(csv, r, json);
+            row.PhoneUtf8 = chunk.AddUtf8(row.Phone);
+            row.Name = Text(chunk, csv.Field(r, columns.Name), columns.Name);
+            row.Account = Text(chunk, csv.Field(r, columns.Account), columns.Account);
+            row.TimeZone = chunk.AddUtf8(zone ?? PhoneNumbers.TimeZoneFor(phone.E164) ?? campaignTimeZone);
+            row.CustomJson = Custom(chunk, csv, r, json);
             row.Line = line;
             row.Record = r;
         }
@@ -136,18 +137,18 @@ public sealed class ContactNormalizer(
         chunk.Errors.Add(new RowError(line, kind, reason, raw));
     }
 
-    private static string? Text(ReadOnlySpan<char> value, int column)
+    private static Utf8Text Text(ImportChunk chunk, ReadOnlySpan<char> value, int column)
     {
         if (column < 0)
         {
-            return null;
+            return Utf8Text.Null;
         }
 
         value = value.Trim();
-        return value.IsEmpty ? null : value.ToString();
+        return value.IsEmpty ? Utf8Text.Null : chunk.AddUtf8(value);
     }
 
-    private string? Custom(CsvBatch csv, int r, StringBuilder json)
+    private Utf8Text Custom(ImportChunk chunk, CsvBatch csv, int r, StringBuilder json)
     {
         json.Clear();
         foreach (var (index, key) in columns.Custom)
@@ -163,6 +164,18 @@ public sealed class ContactNormalizer(
             json.Append('"');
         }
 
-        return json.Length == 0 ? null : json.Append('}').ToString();
+        if (json.Length == 0)
+        {
+            return Utf8Text.Null;
+        }
+
+        json.Append('}');
+        var start = chunk.Utf8Length;
+        foreach (var part in json.GetChunks())
+        {
+            chunk.AddUtf8(part.Span);
+        }
+
+        return new Utf8Text(start, chunk.Utf8Length - start);
     }
 }

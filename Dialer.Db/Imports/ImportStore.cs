@@ -117,7 +117,7 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(Sql.Complete, new
         {
-            id, status = ImportStatus.Completed, counts.Total, counts.Imported, counts.Duplicates, counts.Invalid, counts.Dnc, now = Now(),
+            id, status = ImportStatus.Completed, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates, invalid = counts.Invalid, dnc = counts.Dnc, now = Now(),
         }, cancellationToken: ct));
     }
 

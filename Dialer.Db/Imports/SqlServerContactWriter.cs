@@ -17,17 +17,17 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
     public static async Task<SqlServerContactWriter> OpenAsync(DbConnectionFactory db, long importId, long campaignId, long listId, long now, CancellationToken ct) =>
         new((SqlConnection)await db.OpenAsync(ct), importId, campaignId, listId, now);
 
-    public bool Insert(in ContactRow row)
+    public bool Insert(in ContactRow row, ReadOnlySpan<byte> utf8)
     {
-        contacts.Rows.Add(campaignId, listId, row.Phone, (object?)row.Name ?? DBNull.Value, row.TimeZone, (object?)row.Account ?? DBNull.Value,
-            (object?)row.CustomJson ?? DBNull.Value, Model.ContactState.New, now, now);
+        contacts.Rows.Add(campaignId, listId, row.Phone, (object?)row.Name.ToString(utf8) ?? DBNull.Value, row.TimeZone.ToString(utf8),
+            (object?)row.Account.ToString(utf8) ?? DBNull.Value, (object?)row.CustomJson.ToString(utf8) ?? DBNull.Value, Model.ContactState.New, now, now);
         return true;
     }
 
     public void Error(in RowError error) =>
         errors.Rows.Add(importId, error.Line, error.Kind, error.Reason, (object?)error.Raw ?? DBNull.Value);
 
-    public async Task CheckpointAsync(ImportCounts counts, CancellationToken ct)
+    public async Task CheckpointAsync(ImportCounts counts, bool last, CancellationToken ct)
     {
         await using var tx = (SqlTransaction)await connection.BeginTransactionAsync(ct);
         await CopyAsync("dbo.contacts", contacts, tx, ct);

@@ -18,6 +18,8 @@ internal sealed class SqliteContactWriter : IContactWriter
 
     private const string Progress = "UPDATE imports SET total = ?2, imported = ?3, duplicates = ?4, invalid = ?5, dnc = ?6 WHERE id = ?1";
 
+    private static readonly TimeSpan BetweenTransactions = TimeSpan.FromMilliseconds(20);
+
     private readonly SqliteConnection connection;
     private readonly sqlite3 handle;
     private readonly sqlite3_stmt insert;
@@ -55,13 +57,13 @@ internal sealed class SqliteContactWriter : IContactWriter
         }
     }
 
-    public bool Insert(in ContactRow row)
+    public bool Insert(in ContactRow row, ReadOnlySpan<byte> utf8)
     {
-        Text(insert, 3, row.Phone);
-        Text(insert, 4, row.Name);
-        Text(insert, 5, row.TimeZone);
-        Text(insert, 6, row.Account);
-        Text(insert, 7, row.CustomJson);
+        Text(insert, 3, row.PhoneUtf8, utf8);
+        Text(insert, 4, row.Name, utf8);
+        Text(insert, 5, row.TimeZone, utf8);
+        Text(insert, 6, row.Account, utf8);
+        Text(insert, 7, row.CustomJson, utf8);
         Step(insert);
         return raw.sqlite3_changes(handle) == 1;
     }
@@ -75,7 +77,7 @@ internal sealed class SqliteContactWriter : IContactWriter
         Step(error);
     }
 
-    public Task CheckpointAsync(ImportCounts counts, CancellationToken ct)
+    public async Task CheckpointAsync(ImportCounts counts, bool last, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         Check(raw.sqlite3_bind_int64(progress, 2, counts.Total));
@@ -86,8 +88,12 @@ internal sealed class SqliteContactWriter : IContactWriter
         Step(progress);
         Exec("COMMIT");
         inTransaction = false;
-        Begin();
-        return Task.CompletedTask;
+        if (!last)
+        {
+            // A breath between transactions lets a writer waiting on busy_timeout (the Worker) take the lock.
+            await Task.Delay(BetweenTransactions, ct);
+            Begin();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -115,6 +121,9 @@ internal sealed class SqliteContactWriter : IContactWriter
         Check(raw.sqlite3_prepare_v2(handle, sql, out var stmt));
         return stmt;
     }
+
+    private void Text(sqlite3_stmt stmt, int index, Utf8Text value, ReadOnlySpan<byte> utf8) =>
+        Check(value.IsNull ? raw.sqlite3_bind_null(stmt, index) : raw.sqlite3_bind_text(stmt, index, value.In(utf8)));
 
     private void Text(sqlite3_stmt stmt, int index, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(stmt, index) : raw.sqlite3_bind_text(stmt, index, value));

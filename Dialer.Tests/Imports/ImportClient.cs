@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dialer.Tests.Api;
+using Microsoft.Data.Sqlite;
+
+namespace Dialer.Tests.Imports;
+
+/// <summary>Helpers for the import tests: campaigns, uploads, and waiting for an import to finish.</summary>
+public static class ImportClient
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    static ImportClient() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    public static Encoding Gb18030 => Encoding.GetEncoding("gb18030");
+
+    /// <summary>Creates a campaign row (CN, Asia/Shanghai unless told) in the factory's database and answers its id.</summary>
+    public static async Task<long> CreateCampaignAsync(this ApiFactory factory, string defaultCountry = "CN", string timeZone = "Asia/Shanghai")
+    {
+        factory.Admin();
+        await using var c = new SqliteConnection($"Data Source={Path.Combine(factory.DataDir, "dialer.db")}");
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at)
+            VALUES ('import test', 'care', 'progressive', 'draft', $config, 0, 0, 0) RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new
+        {
+            name = "import test", type = "care", mode = "progressive", defaultCountry, timeZone, complianceProfile = "CN",
+        }, Json));
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public static MultipartFormDataContent Form(byte[] file, string fileName = "list.csv", params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(content, "file", fileName);
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        return form;
+    }
+
+    public static byte[] Utf8(string text, bool bom = false) =>
+        bom ? [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)] : Encoding.UTF8.GetBytes(text);
+
+    /// <summary>Uploads to the campaign, expects 202, waits for the end and answers the import's report.</summary>
+    public static async Task<JsonElement> ImportAsync(this HttpClient client, long campaignId, byte[] file, params (string, string)[] fields)
+    {
+        var response = await client.PostAsync($"/api/campaigns/{campaignId}/contacts/import", Form(file, "list.csv", fields));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return await client.WaitAsync(response.Headers.Location!.ToString());
+    }
+
+    public static async Task<JsonElement> WaitAsync(this HttpClient client, string location, string query = "")
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            var report = await client.GetFromJsonAsync<JsonElement>(location + query);
+            var status = report.GetProperty("status").GetString();
+            if (status is "completed" or "failed")
+            {
+                return report;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"{location} did not finish");
+    }
+
+    public static async Task<List<Dictionary<string, object?>>> QueryAsync(this ApiFactory factory, string sql, params (string, object)[] args)
+    {
+        await using var c = new SqliteConnection($"Data Source={Path.Combine(factory.DataDir, "dialer.db")}");
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        var rows = new List<Dictionary<string, object?>>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public static void AssertCounts(JsonElement report, long total, long imported, long duplicates, long invalid, long dnc)
+    {
+        Assert.True(report.GetProperty("status").GetString() == "completed", report.GetProperty("error").ToString());
+        Assert.Equal(
+            new[] { total, imported, duplicates, invalid, dnc },
+            new[] { "total", "imported", "duplicates", "invalid", "dnc" }.Select(p => report.GetProperty(p).GetInt64()).ToArray());
+    }
+
+    public static Dictionary<long, string> ErrorsByRow(JsonElement report) =>
+        report.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("row").GetInt64(), e => e.GetProperty("reason").GetString()!);
+}
