@@ -35,7 +35,7 @@ public sealed class CsvBatch
 
     public ReadOnlySpan<char> Field(int row, int index)
     {
-        if (index >= rowFieldCount[row])
+        if (index < 0 || index >= rowFieldCount[row])
         {
             return [];
         }

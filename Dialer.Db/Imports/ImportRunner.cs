@@ -54,7 +54,7 @@ public sealed partial class ImportRunner(
         catch (Exception e)
         {
             LogFailed(e, id);
-            await store.FailAsync(id, e is InvalidDataException or Microsoft.Data.Sqlite.SqliteException ? e.Message : $"import failed: {e}", CancellationToken.None);
+            await store.FailAsync(id, e is InvalidDataException or Microsoft.Data.Sqlite.SqliteException ? e.Message : $"import failed: {e.Message}", CancellationToken.None);
             files.Delete(id);
         }
     }
