@@ -7,14 +7,20 @@ public sealed class AbandonLedger
 
     public void Seed(DateOnly day, long live, long abandoned) => days[day] = (live, abandoned);
 
+    public long TotalLive { get; private set; }
+
+    public long TotalAbandoned { get; private set; }
+
     public void RecordLive(DateOnly day)
     {
+        TotalLive++;
         var (live, abandoned) = Get(day);
         days[day] = (live + 1, abandoned);
     }
 
     public void RecordAbandon(DateOnly day)
     {
+        TotalAbandoned++;
         var (live, abandoned) = Get(day);
         days[day] = (live, abandoned + 1);
     }

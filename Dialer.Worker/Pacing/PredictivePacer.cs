@@ -5,28 +5,39 @@ namespace Dialer.Worker.Pacing;
 /// <summary>Tuning of the predictive pacer.</summary>
 public sealed record PredictiveOptions
 {
-    /// <summary>Aim for this fraction of the cap, keeping a margin for chance.</summary>
-    public double TargetFractionOfCap { get; init; } = Env("PP_TARGET", 0.85);
+    /// <summary>The abandon rate aimed at, as a fraction of the cap, keeping a margin for chance.</summary>
+    public double TargetFractionOfCap { get; init; } = 0.85;
 
-    /// <summary>Live answers over which the remaining abandon budget is spread.</summary>
-    public double BudgetHorizonLiveAnswers { get; init; } = Env("PP_HORIZON", 150);
+    /// <summary>How fast the risk threshold learns: its log moves by this per live answer.</summary>
+    public double LearningRate { get; init; } = 0.002;
 
-    /// <summary>Marginal abandon probability allowed per unit of average budget (marginal calls run hotter than the mean).</summary>
-    public double MarginalGain { get; init; } = Env("PP_GAIN", 3.0);
+    /// <summary>Starting marginal risk threshold.</summary>
+    public double InitialThreshold { get; init; } = 0.03;
 
-    public double MaxMarginal { get; init; } = Env("PP_MAX", 0.35);
+    public double MaxThreshold { get; init; } = 0.35;
 
-    private static double Env(string name, double fallback) => double.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    /// <summary>Fraction of the cap at which the day's (and 30 days') budget guard starts to brake.</summary>
+    public double GuardFractionOfCap { get; init; } = 0.93;
+
+    /// <summary>Live answers per working agent over which the guard spreads what is left of the budget (small teams brake sooner).</summary>
+    public double GuardHorizonPerAgent { get; init; } = 15;
+
+    public double GuardHorizonMax { get; init; } = 300;
+
+    /// <summary>Threshold per unit of average budget left, when the guard brakes.</summary>
+    public double GuardGain { get; init; } = 1.0;
+
 }
 
 /// <summary>
 /// The predictive pacer. For each candidate call it forecasts, at several points of the live time-to-answer
 /// distribution, how many agents will be free (ready now, or finishing wrap-up or talk — elapsed times held
 /// against the observed distributions) and how many live answers from calls already ringing will want them
-/// first; the probability that the new call would find no agent within 2 s follows from a normal
-/// approximation of supply minus demand. A call is launched only while that marginal abandon probability
-/// stays inside the budget left under the cap for the day and for the rolling 30 days. With no budget left
-/// (or too little data) it falls back to progressive dialing, which cannot abandon.
+/// first; the probability that the new call would find no agent within 2 s follows exactly from the two
+/// Poisson-binomial counts. A call is launched only while that marginal abandon probability stays under a
+/// threshold learnt from outcomes (it settles where abandons run at 85 % of the cap) and inside the budget
+/// left under the cap for the day and for the rolling 30 days. With no budget left (or too little data) it
+/// falls back to progressive dialing, which cannot abandon.
 /// </summary>
 public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
 {
@@ -40,8 +51,19 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
     private readonly PoissonBinomial[] demand = [.. Enumerable.Range(0, AnswerPoints).Select(_ => new PoissonBinomial())];
     private int readyNow;
     private int waitingNow;
+    private double logThreshold = double.NaN;
+    private long seenLive;
+    private long seenAbandoned;
 
     public string Name => "predictive";
+
+    /// <summary>The marginal risk threshold of the last forecast (diagnostics).</summary>
+    public double LastThreshold { get; private set; }
+
+    /// <summary>Sum of the forecast abandon risk of every call launched (diagnostics: calibration).</summary>
+    public double SumRisk { get; private set; }
+
+    public long Launched { get; private set; }
 
     /// <summary>What the last plan was based on: warmup, fallback or forecast.</summary>
     public string LastBasis { get; private set; } = "warmup";
@@ -56,7 +78,8 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             return Fallback(s);
         }
 
-        var allowance = Allowance(engine);
+        var threshold = Learn(engine);
+        var allowance = GuardAllowance(engine);
         if (allowance <= 0)
         {
             LastBasis = "fallback";
@@ -64,7 +87,8 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         }
 
         LastBasis = "forecast";
-        var threshold = Math.Min(options.MaxMarginal, options.MarginalGain * allowance);
+        threshold = Math.Min(threshold, options.GuardGain * allowance);
+        LastThreshold = threshold;
         var maxLines = (int)Math.Floor(engine.Campaign.Definition.MaxDialRatio * s.Working) - s.UnreservedPending;
         if (maxLines <= 0)
         {
@@ -90,6 +114,8 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             }
 
             launch++;
+            SumRisk += risk;
+            Launched++;
             for (var k = 0; k < AnswerPoints; k++)
             {
                 demand[k].Add(live * answerCdf[k]);
@@ -99,16 +125,45 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         return new PacingPlan(launch, 0);
     }
 
-    /// <summary>Average abandon probability per live answer still affordable (day and rolling 30 days).</summary>
-    private double Allowance(CampaignEngine engine)
+    /// <summary>
+    /// The marginal risk threshold, learnt from outcomes: it rises a little with every live answer that
+    /// reached an agent and falls with every abandon, settling where abandons run at the target rate.
+    /// </summary>
+    public double Learn(CampaignEngine engine)
     {
         var target = engine.Campaign.AbandonCap * options.TargetFractionOfCap;
-        var horizon = options.BudgetHorizonLiveAnswers;
+        if (double.IsNaN(logThreshold))
+        {
+            logThreshold = Math.Log(options.InitialThreshold);
+            (seenLive, seenAbandoned) = (engine.Abandons.TotalLive, engine.Abandons.TotalAbandoned);
+        }
+
+        var live = engine.Abandons.TotalLive - seenLive;
+        var abandoned = engine.Abandons.TotalAbandoned - seenAbandoned;
+        (seenLive, seenAbandoned) = (engine.Abandons.TotalLive, engine.Abandons.TotalAbandoned);
+        if (live > 0 || abandoned > 0)
+        {
+            logThreshold += options.LearningRate * ((target * live) - abandoned) / target;
+            logThreshold = Math.Clamp(logThreshold, Math.Log(1e-4), Math.Log(options.MaxThreshold));
+        }
+
+        return Math.Exp(logThreshold);
+    }
+
+    /// <summary>
+    /// The budget guard: the average abandon probability per live answer still affordable before the day (or
+    /// the rolling 30 days) would reach the guard level under the cap. At zero the pacer falls back to progressive.
+    /// </summary>
+    private double GuardAllowance(CampaignEngine engine)
+    {
+        var guard = engine.Campaign.AbandonCap * options.GuardFractionOfCap;
+        var working = engine.Agents.Count(a => a.State.IsWorking());
+        var horizon = Math.Clamp(options.GuardHorizonPerAgent * working, 30, options.GuardHorizonMax);
         var today = engine.Campaign.LocalDay(engine.Now);
         var day = engine.Abandons.Get(today);
         var rolling = engine.Abandons.Rolling30(today);
-        var dayAllowance = ((target * (day.Live + horizon)) - day.Abandoned) / horizon;
-        var rollingAllowance = ((target * (rolling.Live + horizon)) - rolling.Abandoned) / horizon;
+        var dayAllowance = ((guard * (day.Live + horizon)) - day.Abandoned) / horizon;
+        var rollingAllowance = ((guard * (rolling.Live + horizon)) - rolling.Abandoned) / horizon;
         return Math.Min(dayAllowance, rollingAllowance);
     }
 
