@@ -1,3 +1,4 @@
+using Dialer.Db.Compliance;
 using Dialer.Db.Model;
 using Dialer.Worker.Telephony;
 
@@ -81,7 +82,7 @@ public sealed class CampaignRuntime
         Id = id;
         Definition = definition;
         Profile = ComplianceProfile.Find(definition.ComplianceProfile) ?? ComplianceProfile.Cn;
-        TimeZone = Compliance.TimeZones.Find(definition.TimeZone) ?? TimeZoneInfo.Utc;
+        TimeZone = TimeZones.Find(definition.TimeZone) ?? TimeZoneInfo.Utc;
         Window = Profile.WindowFor(definition);
         AbandonCap = (double)Math.Min(definition.AbandonCapPercent, Profile.LegalAbandonCapPercent) / 100.0;
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dialer.Db.Model;
 
-namespace Dialer.Worker.Compliance;
+namespace Dialer.Db.Compliance;
 
 /// <summary>The calling window (local start/end, days, holidays) evaluated in a contact's own time zone.</summary>
 public sealed class CallingWindowRules

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Dialer.Worker.Compliance;
+namespace Dialer.Db.Compliance;
 
 /// <summary>IANA zones, looked up once each.</summary>
 public static class TimeZones

@@ -1,0 +1,227 @@
+using Dapper;
+using Dialer.Db.Model;
+
+namespace Dialer.Db.Dialing;
+
+/// <summary>An attempt's results, written when the call has ended.</summary>
+public sealed record AttemptResult(
+    long Id,
+    long? AgentId,
+    string? CallId,
+    long? DialedAt,
+    long? RingingAt,
+    long? AnsweredAt,
+    long? AgentConnectedAt,
+    long EndedAt,
+    string Outcome,
+    int? SipCode,
+    string? SipReason,
+    bool? Machine,
+    double? TalkSeconds,
+    string? Dtmf);
+
+/// <summary>One campaign day's counts, as campaign_daily_stats keeps them.</summary>
+public sealed record DailyCounts
+{
+    public long CampaignId { get; init; }
+
+    public string Day { get; init; } = "";
+
+    public long Attempts { get; init; }
+
+    public long LiveAnswered { get; init; }
+
+    public long Connected { get; init; }
+
+    public long Abandoned { get; init; }
+
+    public long Machine { get; init; }
+
+    public long Busy { get; init; }
+
+    public long NoAnswer { get; init; }
+
+    public long Failed { get; init; }
+
+    public double TalkSeconds { get; init; }
+}
+
+/// <summary>
+/// call_attempts: created when a call is queued (and counted on the contact), finished with its outcome and
+/// timings together with the contact's next state and the day's counts, in one transaction.
+/// </summary>
+public sealed class AttemptStore(DbConnectionFactory db)
+{
+    public async Task<long> StartAsync(long campaignId, long contactId, string phone, long? agentId, string workerId, string carrier, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            new { campaignId, contactId, phone, agentId, workerId, carrier, now }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.CountAttempt, new { contactId, now }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return id;
+    }
+
+    /// <summary>Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.</summary>
+    public async Task FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.Finish, new
+        {
+            result.Id,
+            result.AgentId,
+            result.CallId,
+            result.DialedAt,
+            result.RingingAt,
+            result.AnsweredAt,
+            result.AgentConnectedAt,
+            result.EndedAt,
+            result.Outcome,
+            result.SipCode,
+            result.SipReason,
+            machine = result.Machine is null ? (int?)null : result.Machine.Value ? 1 : 0,
+            result.TalkSeconds,
+            result.Dtmf,
+        }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
+            ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
+        var o = result.Outcome;
+        await c.ExecuteAsync(new CommandDefinition(db.Dialect == SqlDialect.Sqlite ? Sql.AddDaySqlite : Sql.AddDaySqlServer, new
+        {
+            campaignId,
+            day,
+            live = o is "connected" or "abandoned" ? 1 : 0,
+            connected = o == "connected" ? 1 : 0,
+            abandoned = o == "abandoned" ? 1 : 0,
+            machine = o == "machine" ? 1 : 0,
+            busy = o is "busy" or "declined" ? 1 : 0,
+            noAnswer = o == "no_answer" ? 1 : 0,
+            failed = o is "failed" or "invalid" ? 1 : 0,
+            talk = result.TalkSeconds ?? 0,
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The agent's disposition for its attempt (also wrap seconds); with a callback the contact moves to the
+    /// callback state. False when the attempt is not this agent's.
+    /// </summary>
+    public async Task<bool> DisposeAsync(long attemptId, long agentId, string code, string? notes, string? surveyJson, double? wrapSeconds,
+        ContactNext? callback, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var n = await c.ExecuteAsync(new CommandDefinition(Sql.Dispose,
+            new { attemptId, agentId, code, notes, surveyJson, wrapSeconds }, tx, cancellationToken: ct));
+        if (n == 1 && callback is not null)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.Callback, new
+            {
+                attemptId,
+                state = callback.State,
+                next = callback.NextEligibleAt,
+                reason = callback.Reason,
+                callbackAt = callback.CallbackAt,
+                callbackAgentId = callback.CallbackAgentId,
+                callbackOpenAt = callback.CallbackOpenAt,
+                dialing = ContactState.Dialing,
+                now,
+            }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return n == 1;
+    }
+
+    public async Task<IReadOnlyList<DailyCounts>> DaysAsync(long campaignId, string fromDay, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return [.. await c.QueryAsync<DailyCounts>(new CommandDefinition(Sql.Days, new { campaignId, fromDay }, cancellationToken: ct))];
+    }
+
+    /// <summary>Attempts that ended in [from, to) for recomputing a day's statistics.</summary>
+    public async Task<IReadOnlyList<(string Outcome, double? Talk)>> EndedBetweenAsync(long campaignId, long from, long to, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(string, double?)>(new CommandDefinition(Sql.Ended, new { campaignId, from, to }, cancellationToken: ct));
+        return [.. rows];
+    }
+
+    /// <summary>Replaces a day's counts (the daily statistics job recomputes them from the attempts).</summary>
+    public async Task ReplaceDayAsync(DailyCounts day, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.DeleteDay, new { day.CampaignId, day.Day }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.InsertDay, day, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    internal static class Sql
+    {
+        private const string InsertColumns = "campaign_id, contact_id, phone, agent_id, worker_id, carrier, queued_at, dialed_at";
+
+        public const string InsertSqlite = $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now) RETURNING id";
+        public const string InsertSqlServer = $"INSERT INTO call_attempts ({InsertColumns}) OUTPUT INSERTED.id VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now)";
+
+        public const string CountAttempt = "UPDATE contacts SET attempts = attempts + 1, last_attempt_at = @now, updated_at = @now WHERE id = @contactId";
+
+        public const string Finish = """
+            UPDATE call_attempts SET agent_id = @AgentId, call_id = @CallId, dialed_at = @DialedAt, ringing_at = @RingingAt,
+                answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
+                sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf
+            WHERE id = @Id
+            """;
+
+        public const string Dispose = """
+            UPDATE call_attempts SET disposition = @code, notes = @notes, survey_json = @surveyJson,
+                wrap_seconds = COALESCE(@wrapSeconds, wrap_seconds)
+            WHERE id = @attemptId AND agent_id = @agentId
+            """;
+
+        // The contact is usually released already (call ended); if the call is still up it is moved when it ends.
+        public const string Callback = """
+            UPDATE contacts SET state = @state, next_eligible_at = @next, eligible_reason = @reason, callback_at = @callbackAt,
+                callback_agent_id = @callbackAgentId, callback_open_at = @callbackOpenAt, updated_at = @now
+            WHERE id = (SELECT contact_id FROM call_attempts WHERE id = @attemptId) AND state <> @dialing
+            """;
+
+        private const string DayValues = "@live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk";
+
+        public const string AddDaySqlite = $"""
+            INSERT INTO campaign_daily_stats (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+            VALUES (@campaignId, @day, 1, {DayValues})
+            ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = attempts + 1, live_answered = live_answered + excluded.live_answered,
+                connected = connected + excluded.connected, abandoned = abandoned + excluded.abandoned, machine = machine + excluded.machine,
+                busy = busy + excluded.busy, no_answer = no_answer + excluded.no_answer, failed = failed + excluded.failed,
+                talk_seconds = talk_seconds + excluded.talk_seconds
+            """;
+
+        public const string AddDaySqlServer = """
+            MERGE campaign_daily_stats WITH (HOLDLOCK) AS t
+            USING (SELECT @campaignId AS campaign_id, @day AS day) AS s ON t.campaign_id = s.campaign_id AND t.day = s.day
+            WHEN MATCHED THEN UPDATE SET attempts = t.attempts + 1, live_answered = t.live_answered + @live, connected = t.connected + @connected,
+                abandoned = t.abandoned + @abandoned, machine = t.machine + @machine, busy = t.busy + @busy, no_answer = t.no_answer + @noAnswer,
+                failed = t.failed + @failed, talk_seconds = t.talk_seconds + @talk
+            WHEN NOT MATCHED THEN INSERT (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                VALUES (@campaignId, @day, 1, @live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk);
+            """;
+
+        public const string Days = """
+            SELECT campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds
+            FROM campaign_daily_stats WHERE campaign_id = @campaignId AND day >= @fromDay ORDER BY day
+            """;
+
+        public const string Ended = "SELECT outcome, talk_seconds FROM call_attempts WHERE campaign_id = @campaignId AND ended_at >= @from AND ended_at < @to AND outcome IS NOT NULL";
+
+        public const string DeleteDay = "DELETE FROM campaign_daily_stats WHERE campaign_id = @CampaignId AND day = @Day";
+
+        public const string InsertDay = """
+            INSERT INTO campaign_daily_stats (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+            VALUES (@CampaignId, @Day, @Attempts, @LiveAnswered, @Connected, @Abandoned, @Machine, @Busy, @NoAnswer, @Failed, @TalkSeconds)
+            """;
+    }
+}

@@ -1,0 +1,180 @@
+using Dapper;
+using Dialer.Db.Model;
+
+namespace Dialer.Db.Dialing;
+
+/// <summary>A contact as the dialing engine claims it (settable properties: Dapper converts column types per dialect).</summary>
+public sealed record ClaimedContact
+{
+    public long Id { get; init; }
+
+    public long CampaignId { get; init; }
+
+    public string Phone { get; init; } = "";
+
+    public string TimeZone { get; init; } = "";
+
+    public string State { get; init; } = "";
+
+    public int Attempts { get; init; }
+
+    public long NextEligibleAt { get; init; }
+
+    public long? LastAttemptAt { get; init; }
+
+    public long? AbandonedAt { get; init; }
+
+    public long? CallbackAt { get; init; }
+
+    public long? CallbackAgentId { get; init; }
+
+    public long? CallbackOpenAt { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? AccountId { get; init; }
+
+    public string? CustomJson { get; init; }
+}
+
+/// <summary>A contact's next state, written when the engine lets go of it.</summary>
+public sealed record ContactNext(
+    string State,
+    long NextEligibleAt,
+    string? Reason,
+    string? Outcome = null,
+    long? AbandonedAt = null,
+    long? CallbackAt = null,
+    long? CallbackAgentId = null,
+    long? CallbackOpenAt = null);
+
+/// <summary>
+/// Claims contacts for dialing by compare-and-set: the candidate is read, then moved to dialing only if its
+/// state is still the one read (two workers never dial one contact); and gives them back with their next
+/// eligible time and the reason.
+/// </summary>
+public sealed class ContactClaimStore(DbConnectionFactory db)
+{
+    /// <summary>Claims the next due contact: callbacks open to anyone first, then by priority and due time.</summary>
+    public Task<ClaimedContact?> ClaimNextAsync(long campaignId, string workerId, long now, CancellationToken ct) =>
+        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.NextSqlite : Sql.NextSqlServer, new { campaignId, now }, workerId, now, ct);
+
+    /// <summary>Claims a due callback owned by the agent and not yet open to anyone.</summary>
+    public Task<ClaimedContact?> ClaimOwnedCallbackAsync(long campaignId, long agentId, string workerId, long now, CancellationToken ct) =>
+        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.OwnedSqlite : Sql.OwnedSqlServer, new { campaignId, agentId, now }, workerId, now, ct);
+
+    private async Task<ClaimedContact?> ClaimAsync(string select, object args, string workerId, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        // Another worker may win the race for the candidate: read the next one and try again.
+        for (var i = 0; i < 8; i++)
+        {
+            var candidate = await c.QuerySingleOrDefaultAsync<ClaimedContact>(new CommandDefinition(select, args, cancellationToken: ct));
+            if (candidate is null)
+            {
+                return null;
+            }
+
+            var claimed = await c.ExecuteAsync(new CommandDefinition(Sql.Claim,
+                new { id = candidate.Id, expected = candidate.State, dialing = ContactState.Dialing, workerId, now }, cancellationToken: ct));
+            if (claimed == 1)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Gives a claimed contact back (not dialed, or dialed and finished) with its next state.</summary>
+    public async Task<bool> ReleaseAsync(long contactId, string workerId, ContactNext next, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(Sql.Release, Args(contactId, workerId, next, now), cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>DNC: a global (campaign 0) or campaign entry not expired at <paramref name="now"/>.</summary>
+    public async Task<bool> IsOnDncAsync(string phone, long campaignId, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.Dnc, new { phone, campaignId, now }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>
+    /// Claims left behind by a worker that stopped (crash, kill) go back to retry, due now. Claims of
+    /// <paramref name="workerId"/> itself, or older than <paramref name="staleBefore"/>.
+    /// </summary>
+    public async Task<int> RecoverClaimsAsync(string? workerId, long staleBefore, long now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(Sql.Recover,
+            new { workerId, staleBefore, now, dialing = ContactState.Dialing, retry = ContactState.Retry }, cancellationToken: ct));
+    }
+
+    internal static object Args(long contactId, string workerId, ContactNext next, long now) => new
+    {
+        id = contactId,
+        workerId,
+        dialing = ContactState.Dialing,
+        state = next.State,
+        next = next.NextEligibleAt,
+        reason = next.Reason,
+        outcome = next.Outcome,
+        abandonedAt = next.AbandonedAt,
+        callbackAt = next.CallbackAt,
+        callbackAgentId = next.CallbackAgentId,
+        callbackOpenAt = next.CallbackOpenAt,
+        now,
+    };
+
+    internal static class Sql
+    {
+        private const string Columns = """
+            id, campaign_id, phone, time_zone, state, attempts, next_eligible_at, last_attempt_at, abandoned_at,
+            callback_at, callback_agent_id, callback_open_at, name, account_id, custom_json
+            """;
+
+        private const string Due = """
+            FROM contacts
+            WHERE campaign_id = @campaignId AND state IN ('new', 'retry', 'callback') AND next_eligible_at <= @now
+              AND (callback_agent_id IS NULL OR callback_open_at IS NULL OR callback_open_at <= @now)
+            ORDER BY CASE WHEN state = 'callback' THEN 0 ELSE 1 END, priority DESC, next_eligible_at, id
+            """;
+
+        private const string Owned = """
+            FROM contacts
+            WHERE campaign_id = @campaignId AND state = 'callback' AND callback_agent_id = @agentId
+              AND next_eligible_at <= @now AND callback_open_at > @now
+            ORDER BY next_eligible_at, id
+            """;
+
+        public const string NextSqlite = $"SELECT {Columns} {Due} LIMIT 1";
+        public const string NextSqlServer = $"SELECT TOP 1 {Columns} {Due}";
+        public const string OwnedSqlite = $"SELECT {Columns} {Owned} LIMIT 1";
+        public const string OwnedSqlServer = $"SELECT TOP 1 {Columns} {Owned}";
+
+        public const string Claim = """
+            UPDATE contacts SET state = @dialing, locked_by = @workerId, locked_at = @now, updated_at = @now
+            WHERE id = @id AND state = @expected
+            """;
+
+        public const string Release = """
+            UPDATE contacts SET state = @state, next_eligible_at = @next, eligible_reason = @reason,
+                last_outcome = COALESCE(@outcome, last_outcome), abandoned_at = COALESCE(@abandonedAt, abandoned_at),
+                callback_at = @callbackAt, callback_agent_id = @callbackAgentId, callback_open_at = @callbackOpenAt,
+                locked_by = NULL, locked_at = NULL, updated_at = @now
+            WHERE id = @id AND state = @dialing AND locked_by = @workerId
+            """;
+
+        public const string Dnc = """
+            SELECT COUNT(1) FROM dnc_entries
+            WHERE phone = @phone AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+            """;
+
+        public const string Recover = """
+            UPDATE contacts SET state = @retry, next_eligible_at = @now, eligible_reason = 'claim_recovered',
+                locked_by = NULL, locked_at = NULL, updated_at = @now
+            WHERE state = @dialing AND (locked_by = @workerId OR locked_at < @staleBefore)
+            """;
+    }
+}
