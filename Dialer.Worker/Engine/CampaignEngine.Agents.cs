@@ -195,7 +195,8 @@ public sealed partial class CampaignEngine
     }
 
     /// <summary>
-    /// Live mode: the stored state changed outside the engine (the Api: ready, pause, logout, disposition).
+    /// Live mode: the stored row of an agent changed outside this engine — through the Api (ready, pause,
+    /// logout, disposition, or a request for the engine) or by another campaign's engine (busy elsewhere).
     /// </summary>
     public void ApplyStored(long agentId, AgentState stored, string? reason, long version, string? sipUser)
     {
@@ -203,7 +204,7 @@ public sealed partial class CampaignEngine
         {
             if (stored != AgentState.LoggedOut)
             {
-                Login(agentId, sipUser, stored == AgentState.Ready ? null : reason ?? "paused", version);
+                Adopt(agentId, sipUser, stored, reason, version);
             }
 
             return;
@@ -215,23 +216,47 @@ public sealed partial class CampaignEngine
         }
 
         agent.Version = version;
+        if (reason is not null && reason.StartsWith("request:", StringComparison.Ordinal))
+        {
+            var request = reason["request:".Length..];
+            if (request.StartsWith("pause:", StringComparison.Ordinal))
+            {
+                Pause(agentId, request["pause:".Length..]);
+            }
+            else if (request == "logout")
+            {
+                Logout(agentId);
+            }
+            else if (request == "preview_dial")
+            {
+                PreviewDial(agentId);
+            }
+            else if (request == "preview_skip")
+            {
+                PreviewSkip(agentId);
+            }
+
+            return;
+        }
+
         switch (stored)
         {
-            case AgentState.Ready when agent.State == AgentState.WrapUp:
+            case AgentState.Ready when agent.State == AgentState.WrapUp && agent.Call is not null:
                 // Disposition written by the Api: wrap-up is over.
-                agent.State = AgentState.Ready;
                 Stats.RecordWrap((Now - agent.Since).TotalSeconds);
                 agent.Timer?.Dispose();
                 agent.Call = null;
-                agent.Since = Now;
-                AgentChanged?.Invoke(agent);
+                SetStored(agent, AgentState.Ready, null);
                 AgentReadyNow(agent);
                 break;
             case AgentState.Ready:
-                agent.State = AgentState.Ready;
-                agent.Since = Now;
-                AgentChanged?.Invoke(agent);
+                SetStored(agent, AgentState.Ready, null);
                 AgentReadyNow(agent);
+                break;
+            case AgentState.Paused or AgentState.LoggedOut when agent.Call is not null:
+                // Still on one of our calls: leave when it is done.
+                agent.After = stored;
+                agent.AfterReason = reason;
                 break;
             case AgentState.Paused or AgentState.LoggedOut:
                 if (agent.Offered is not null)
@@ -239,17 +264,53 @@ public sealed partial class CampaignEngine
                     GiveBackOffer(agent, "agent_left");
                 }
 
-                agent.State = stored;
-                agent.Reason = reason;
-                agent.Since = Now;
-                AgentChanged?.Invoke(agent);
+                SetStored(agent, stored, reason);
                 if (stored == AgentState.LoggedOut)
                 {
                     RemoveAgent(agent);
                 }
 
                 break;
+            default:
+                // Reserved, on a call or in wrap-up for another campaign: not available here.
+                if (agent.Call is null && agent.Offered is null)
+                {
+                    SetStored(agent, stored, reason);
+                }
+
+                break;
         }
+    }
+
+    /// <summary>Takes an agent in as stored (no state change written): live mode, first seen by this engine.</summary>
+    public AgentSlot Adopt(long agentId, string? sipUser, AgentState stored, string? reason, long version)
+    {
+        var agent = new AgentSlot(agentId, sipUser) { Version = version, Since = Now, State = stored, Reason = reason };
+        agents[agentId] = agent;
+        agentList.Add(agent);
+        if (campaign.Mode != "agentless")
+        {
+            agent.Leg = telephony.OpenAgentLeg(new AgentLegRequest(agentId, sipUser ?? $"agent{agentId}"), new AgentLegObserver(this, loop, agent));
+        }
+
+        AgentChanged?.Invoke(agent);
+        if (stored == AgentState.Ready)
+        {
+            AgentReadyNow(agent);
+        }
+
+        return agent;
+    }
+
+    /// <summary>Agents this engine knows, to compare with the stored ones.</summary>
+    public IReadOnlyCollection<long> AgentIds => agents.Keys;
+
+    private void SetStored(AgentSlot agent, AgentState state, string? reason)
+    {
+        agent.State = state;
+        agent.Reason = reason;
+        agent.Since = Now;
+        AgentChanged?.Invoke(agent);
     }
 
     private sealed class AgentLegObserver(CampaignEngine engine, IEngineScheduler loop, AgentSlot agent) : ICallObserver

@@ -35,6 +35,7 @@ public sealed partial class CampaignEngine(
     private IDisposable? tick;
     private bool evaluationPending;
     private DateTimeOffset lastOwnedCallbackCheck = DateTimeOffset.MinValue;
+    private DateTimeOffset nothingDueUntil = DateTimeOffset.MinValue;
 
     public CampaignRuntime Campaign => campaign;
 
@@ -56,6 +57,9 @@ public sealed partial class CampaignEngine(
 
     /// <summary>Answered live calls waiting (at most 2 s) for an agent.</summary>
     public int WaitingCount => waiting.Count;
+
+    /// <summary>After the list had nothing due, how long before asking again.</summary>
+    public TimeSpan NothingDueBackoff { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the pacer runs when nothing happens.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -212,11 +216,18 @@ public sealed partial class CampaignEngine(
     /// <summary>Claims contacts until one passes compliance now; the others get their next eligible time.</summary>
     private DialContact? ClaimDialable()
     {
+        if (Now < nothingDueUntil)
+        {
+            return null;
+        }
+
         for (var i = 0; i < 50; i++)
         {
             var contact = contacts.ClaimNext(campaign, Now);
             if (contact is null)
             {
+                // Nothing due: ask the list again a little later, not on every event.
+                nothingDueUntil = Now + NothingDueBackoff;
                 return null;
             }
 

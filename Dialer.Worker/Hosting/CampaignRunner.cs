@@ -1,0 +1,150 @@
+using Dialer.Db.Dialing;
+using Dialer.Db.Model;
+using Dialer.Db.Reminders;
+using Dialer.Worker.Compliance;
+using Dialer.Worker.Engine;
+using Dialer.Worker.Pacing;
+using Dialer.Worker.Simulation;
+using Dialer.Worker.Telephony;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Worker.Hosting;
+
+/// <summary>
+/// Runs one campaign's engine live: its loop, its ports on the database, and a poll (every ~200 ms) of
+/// the campaign's status and its agents' stored states. Returns when the campaign is no longer running
+/// (or its definition changed) and the calls in progress have ended.
+/// </summary>
+public sealed class CampaignRunner(
+    DialingCampaignStore campaigns,
+    ContactClaimStore contacts,
+    AttemptStore attempts,
+    AgentStateStore agents,
+    ReminderStore reminders,
+    ITelephony telephony,
+    ComplianceGate gate,
+    DialingOptions options,
+    TimeProvider time,
+    ILogger<CampaignRunner> log)
+{
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromMinutes(5);
+
+    public async Task RunAsync(long campaignId, CancellationToken ct)
+    {
+        var loaded = await campaigns.LoadAsync(campaignId, ct);
+        if (loaded is not { } campaign || campaign.Pulse.Status != CampaignStatus.Running)
+        {
+            return;
+        }
+
+        var runtime = new CampaignRuntime(campaignId, campaign.Definition);
+        var workerId = options.ResolveWorkerId();
+        using var loopStop = new CancellationTokenSource();
+        var loop = new ChannelScheduler(time, ex => log.LogError(ex, "Campaign {Campaign}: engine error", campaignId));
+        var loopTask = Task.Run(() => loop.RunAsync(loopStop.Token), CancellationToken.None);
+        var ports = new DbDialingPorts(contacts, attempts, agents, reminders, workerId, telephony.Name, time, CancellationToken.None);
+        var engine = new CampaignEngine(runtime, loop, telephony, PacerFor(runtime), ports, ports, ports, gate, log);
+        await SeedAbandonsAsync(engine, runtime, ct);
+        var simulated = await SimulatedAgentsAsync(engine, runtime, ct);
+        log.LogInformation("Campaign {Campaign} ({Mode}) dialing on {Carrier} as {Worker}", campaignId, runtime.Mode, telephony.Name, workerId);
+        loop.Post(engine.Start);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var pulse = await campaigns.PulseAsync(campaignId, ct);
+                if (pulse is null || pulse.Status != CampaignStatus.Running || pulse.Version != campaign.Pulse.Version)
+                {
+                    break;
+                }
+
+                var stored = await agents.ListForCampaignAsync(campaignId, ct);
+                loop.Post(() => Sync(engine, stored));
+                await Task.Delay(TimeSpan.FromMilliseconds(options.PollMilliseconds), time, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        // Stop starting calls; let those in progress end (bounded), then stop the loop.
+        loop.Post(engine.Stop);
+        var drainUntil = time.GetUtcNow() + DrainLimit;
+        while (time.GetUtcNow() < drainUntil)
+        {
+            var idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            loop.Post(() => idle.TrySetResult(engine.IsIdle));
+            if (await idle.Task.WaitAsync(TimeSpan.FromSeconds(5), time, CancellationToken.None))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(options.PollMilliseconds), time, CancellationToken.None);
+        }
+
+        await loopStop.CancelAsync();
+        await loopTask;
+        GC.KeepAlive(simulated);
+        log.LogInformation("Campaign {Campaign} stopped dialing", campaignId);
+    }
+
+    public static IPacer PacerFor(CampaignRuntime campaign) => campaign.Mode switch
+    {
+        "preview" => new PreviewPacer(),
+        "progressive" => new ProgressivePacer(),
+        "agentless" => new AgentlessPacer(),
+        _ => new PredictivePacer(),
+    };
+
+    /// <summary>Applies the stored agent rows to the engine: new agents, Api changes and requests, agents gone.</summary>
+    internal static void Sync(CampaignEngine engine, IReadOnlyList<AgentStateRow> stored)
+    {
+        var seen = new HashSet<long>();
+        foreach (var row in stored)
+        {
+            seen.Add(row.AgentId);
+            engine.ApplyStored(row.AgentId, AgentStates.FromDb(row.State), row.Reason, row.Version, row.SipUsername);
+        }
+
+        foreach (var id in engine.AgentIds.Where(id => !seen.Contains(id)).ToList())
+        {
+            // Logged out, or no longer logged in to this campaign.
+            var agent = engine.FindAgent(id)!;
+            engine.ApplyStored(id, AgentState.LoggedOut, null, agent.Version + 1, agent.SipUser);
+        }
+    }
+
+    private async Task SeedAbandonsAsync(CampaignEngine engine, CampaignRuntime runtime, CancellationToken ct)
+    {
+        var today = runtime.LocalDay(time.GetUtcNow());
+        var from = today.AddDays(-29).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var day in await attempts.DaysAsync(runtime.Id, from, ct))
+        {
+            engine.Abandons.Seed(DateOnly.ParseExact(day.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.LiveAnswered, day.Abandoned);
+        }
+    }
+
+    /// <summary>With the simulated carrier (demo): simulated agents log in to the campaign and work its calls.</summary>
+    private async Task<SimulatedAgents?> SimulatedAgentsAsync(CampaignEngine engine, CampaignRuntime runtime, CancellationToken ct)
+    {
+        if (telephony is not SimulatedCarrier carrier || options.SimulatedAgents <= 0 || runtime.Mode is "agentless" or "preview")
+        {
+            return null;
+        }
+
+        var ids = await campaigns.EnsureSimulatedAgentsAsync(options.SimulatedAgents, ct);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var id in ids)
+        {
+            var row = await agents.EnsureAsync(id, now, ct);
+            var json = System.Text.Json.JsonSerializer.Serialize(new[] { runtime.Id });
+            if (row.State is "logged_out" or "paused")
+            {
+                await agents.TryChangeAsync(id, row.Version, "ready", null, null, null, null, now, ct, json);
+            }
+        }
+
+        var set = ids.ToHashSet();
+        return new SimulatedAgents(engine, () => carrier.Profile, (int)runtime.Id, set.Contains);
+    }
+}

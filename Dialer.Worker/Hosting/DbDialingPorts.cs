@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Dialer.Db.Dialing;
+using Dialer.Db.Model;
+using Dialer.Db.Reminders;
+using Dialer.Worker.Engine;
+using Dialer.Worker.Telephony;
+
+namespace Dialer.Worker.Hosting;
+
+/// <summary>
+/// The engine's ports on the product database. The engine's loop is single-threaded and synchronous, so
+/// these wait for the (short) Dapper calls; each campaign's loop has its own thread of work, so a slow
+/// statement delays only that campaign.
+/// </summary>
+public sealed class DbDialingPorts(
+    ContactClaimStore contacts,
+    AttemptStore attempts,
+    AgentStateStore agents,
+    ReminderStore reminders,
+    string workerId,
+    string carrier,
+    TimeProvider time,
+    CancellationToken ct) : IContactSource, IAttemptLog, IAgentLedger
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public DialContact? ClaimNext(CampaignRuntime campaign, DateTimeOffset now) =>
+        ToDial(Wait(contacts.ClaimNextAsync(campaign.Id, workerId, now.ToUnixTimeMilliseconds(), ct)));
+
+    public DialContact? ClaimOwnedCallback(CampaignRuntime campaign, long agentId, DateTimeOffset now) =>
+        ToDial(Wait(contacts.ClaimOwnedCallbackAsync(campaign.Id, agentId, workerId, now.ToUnixTimeMilliseconds(), ct)));
+
+    public bool IsOnDnc(string phone, long campaignId, DateTimeOffset now) =>
+        Wait(contacts.IsOnDncAsync(phone, campaignId, now.ToUnixTimeMilliseconds(), ct));
+
+    public void Defer(DialContact contact, ContactUpdate update, DateTimeOffset now)
+    {
+        Wait(contacts.ReleaseAsync(contact.Id, workerId, Next(update, contact), now.ToUnixTimeMilliseconds(), ct));
+        if (update.State is ContactState.Dnc or ContactState.Done or ContactState.Invalid)
+        {
+            Wait(reminders.CompleteForContactAsync(contact.Id, ReminderStates.Failed, update.Reason, ct));
+        }
+    }
+
+    public long Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId) =>
+        Wait(attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier, queuedAt.ToUnixTimeMilliseconds(), ct));
+
+    public void Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
+    {
+        var ended = call.EndedAt ?? call.DialedAt;
+        var result = new AttemptResult(
+            call.AttemptId,
+            call.Agent?.Id,
+            call.Leg?.Id,
+            call.DialedAt.ToUnixTimeMilliseconds(),
+            call.RingingAt?.ToUnixTimeMilliseconds(),
+            call.AnsweredAt?.ToUnixTimeMilliseconds(),
+            call.ConnectedAt?.ToUnixTimeMilliseconds(),
+            ended.ToUnixTimeMilliseconds(),
+            (call.Outcome ?? CallOutcome.Failed).ToDb(),
+            call.End?.SipCode,
+            call.End?.Reason,
+            call.Machine,
+            call.ConnectedAt is { } c ? Math.Round((ended - c).TotalSeconds, 3) : null,
+            call.Dtmf);
+        var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Wait(attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct));
+        if (update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
+        {
+            var delivered = call.Outcome == CallOutcome.Connected;
+            Wait(reminders.CompleteForContactAsync(call.Contact.Id, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, ct));
+        }
+    }
+
+    public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update) =>
+        Wait(attempts.DisposeAsync(attemptId, agentId, disposition.Code, disposition.Notes, disposition.SurveyJson, Math.Round(wrapSeconds, 3),
+            update is null ? null : Next(update, null), time.GetUtcNow().ToUnixTimeMilliseconds(), ct));
+
+    public bool TryChange(AgentSlot agent, AgentState to, string? reason, DateTimeOffset at)
+    {
+        var call = to is AgentState.Reserved or AgentState.OnCall or AgentState.WrapUp ? agent.Call : null;
+        var contactId = call?.Contact.Id ?? (to == AgentState.Reserved ? agent.Offered?.Id : null);
+        var version = Wait(agents.TryChangeAsync(agent.Id, agent.Version, to.ToDb(), reason, call?.AttemptId, contactId, null,
+            at.ToUnixTimeMilliseconds(), ct));
+        if (version is { } v)
+        {
+            agent.Version = v;
+            return true;
+        }
+
+        // Changed meanwhile (the Api, or another campaign's engine): the slot takes the stored state.
+        if (Wait(agents.GetAsync(agent.Id, ct)) is { } row)
+        {
+            agent.Version = row.Version;
+            agent.State = AgentStates.FromDb(row.State);
+            agent.Reason = row.Reason;
+        }
+
+        return false;
+    }
+
+    public void Publish(AgentEvent agentEvent, DateTimeOffset at) =>
+        Wait(agents.PublishAsync(agentEvent.Kind, agentEvent.AgentId, agentEvent.CampaignId,
+            JsonSerializer.Serialize(agentEvent.Payload, Json), at.ToUnixTimeMilliseconds(), ct));
+
+    private static ContactNext Next(ContactUpdate u, DialContact? contact) => new(
+        u.State,
+        u.NextEligibleAt == DateTimeOffset.MaxValue ? long.MaxValue : u.NextEligibleAt.ToUnixTimeMilliseconds(),
+        u.Reason,
+        u.Outcome,
+        u.AbandonedAt?.ToUnixTimeMilliseconds(),
+        u.CallbackAt?.ToUnixTimeMilliseconds() ?? (u.State == ContactState.Callback ? contact?.CallbackAt : null),
+        u.CallbackAgentId ?? (u.State == ContactState.Callback ? contact?.CallbackAgentId : null),
+        u.CallbackOpenAt?.ToUnixTimeMilliseconds());
+
+    private static DialContact? ToDial(ClaimedContact? c) => c is null
+        ? null
+        : new DialContact(c.Id, c.CampaignId, c.Phone, c.TimeZone, c.State, c.Attempts, c.LastAttemptAt, c.AbandonedAt,
+            c.State == ContactState.Callback ? c.CallbackAt : null, c.CallbackAgentId, c.Name, c.AccountId, c.CustomJson);
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+}
