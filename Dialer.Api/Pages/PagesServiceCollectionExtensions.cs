@@ -69,7 +69,7 @@ public static class PagesServiceCollectionExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapPageEndpoints();
         app.MapConsoleEndpoints();
-        // app.MapListEndpoints();
+        app.MapListEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);
         // Each page carries its own [Authorize(Policy = …)] (PageAuthentication: redirect to /login) or [AllowAnonymous].
         app.MapRazorComponents<App>();
