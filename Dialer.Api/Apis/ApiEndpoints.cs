@@ -10,6 +10,7 @@ public static class ApiEndpoints
         app.MapKeysApi();
         app.MapUsersApi();
         app.MapCampaignsApi();
+        app.MapCampaignAgentsApi();
         app.MapDncApi();
         app.MapImportsApi();
         app.MapRemindersApi();

@@ -1,0 +1,53 @@
+using Dapper;
+
+namespace Dialer.Db.Agents;
+
+public sealed record AssignedAgent(long Id, string Username, string DisplayName, string? SipUsername, long? DisabledAt);
+
+/// <summary>Which agents work which campaigns (agent_campaigns). An agent with no assignment may join any campaign.</summary>
+public sealed class CampaignAgentStore(DbConnectionFactory db)
+{
+    public async Task<IReadOnlyList<AssignedAgent>> ListAsync(long campaignId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<AssignedAgent>(new CommandDefinition(Sql.List, new { campaignId }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>The ids among <paramref name="agentIds"/> that are not enabled agents.</summary>
+    public async Task<IReadOnlyList<long>> UnknownAgentsAsync(IReadOnlyCollection<long> agentIds, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var known = (await c.QueryAsync<long>(new CommandDefinition(Sql.EnabledAgents, new { ids = agentIds }, cancellationToken: ct))).ToHashSet();
+        return agentIds.Where(id => !known.Contains(id)).ToList();
+    }
+
+    /// <summary>Replaces the campaign's agents in one transaction.</summary>
+    public async Task ReplaceAsync(long campaignId, IReadOnlyCollection<long> agentIds, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.Clear, new { campaignId }, tx, cancellationToken: ct));
+        foreach (var agentId in agentIds.Distinct())
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.Insert, new { agentId, campaignId }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private static class Sql
+    {
+        public const string List = """
+            SELECT u.id, u.username, u.display_name, u.sip_username, u.disabled_at
+            FROM agent_campaigns a JOIN users u ON u.id = a.agent_id
+            WHERE a.campaign_id = @campaignId
+            ORDER BY u.display_name
+            """;
+
+        public const string EnabledAgents = "SELECT id FROM users WHERE id IN @ids AND role = 'agent' AND disabled_at IS NULL";
+
+        public const string Clear = "DELETE FROM agent_campaigns WHERE campaign_id = @campaignId";
+
+        public const string Insert = "INSERT INTO agent_campaigns (agent_id, campaign_id) VALUES (@agentId, @campaignId)";
+    }
+}
