@@ -31,6 +31,8 @@ internal sealed class MiniUas : IDisposable
 
     public TaskCompletionSource Bye { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Dispose()
     {
         stop.Cancel();
@@ -73,6 +75,7 @@ internal sealed class MiniUas : IDisposable
                     Negotiation = answer.Negotiation;
                     media.SetRemote(answer.Negotiation);
                     await ReplyAsync(lines, 200, "OK", answer.Sdp.ToString(), received.RemoteEndPoint);
+                    Answered.TrySetResult();
                 }
                 else
                 {

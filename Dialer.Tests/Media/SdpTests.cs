@@ -15,7 +15,28 @@ public class SdpTests
         "m=audio 6000 RTP/AVP 0\r\n" +
         "a=rtpmap:0 PCMU/8000\r\n";
 
-    // An offer as baresip sends it with its default codecs (G.722 first, then G.711, telephone-event).
+    // Captured from baresip 1.0.0 (Debian baresip-core) dialling a UDP listener on loopback.
+    private const string CapturedBaresipOffer =
+        "v=0\r\n" +
+        "o=- 3517906025 902632307 IN IP4 192.0.2.2\r\n" +
+        "s=-\r\n" +
+        "c=IN IP4 192.0.2.2\r\n" +
+        "t=0 0\r\n" +
+        "a=tool:baresip 1.0.0\r\n" +
+        "m=audio 34910 RTP/AVP 0 8 9 101\r\n" +
+        "a=rtpmap:0 PCMU/8000\r\n" +
+        "a=rtpmap:8 PCMA/8000\r\n" +
+        "a=rtpmap:9 G722/8000\r\n" +
+        "a=rtpmap:101 telephone-event/8000\r\n" +
+        "a=fmtp:101 0-15\r\n" +
+        "a=sendrecv\r\n" +
+        "a=label:1\r\n" +
+        "a=rtcp-rsize\r\n" +
+        "a=ssrc:3132230369 cname:sip:bench@127.0.0.1\r\n" +
+        "a=minptime:20\r\n" +
+        "a=ptime:20\r\n";
+
+    // A baresip-style offer reordered with G.722 first and a bandwidth line, as baresip sends when G.722 is preferred.
     private const string BaresipOffer =
         "v=0\r\n" +
         "o=- 1962496383 3281431498 IN IP4 192.168.1.10\r\n" +
@@ -57,6 +78,22 @@ public class SdpTests
         Assert.Equal("0-15", audio.Fmtp(101));
         Assert.Equal(20, audio.Ptime);
         Assert.Contains(audio.Lines, l => l is { Type: 'b', Value: "AS:80" });
+    }
+
+    [Fact]
+    public void AnswersTheCapturedBaresipOffer()
+    {
+        var offer = SdpSession.Parse(CapturedBaresipOffer);
+
+        var result = SdpSession.Answer(offer, IPAddress.Loopback, 40012);
+
+        Assert.True(result.Accepted, result.Error);
+        Assert.Equal(MediaFormat.Pcmu, result.Negotiation.Codec);
+        Assert.Equal(101, result.Negotiation.TelephoneEventPayloadType);
+        Assert.Equal(20, result.Negotiation.RemotePtime);
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.2"), 34910), result.Negotiation.RemoteRtp);
+        Assert.Contains("m=audio 40012 RTP/AVP 0 101\r\n", result.Sdp.ToString());
+        Assert.Equal(CapturedBaresipOffer, offer.ToString());
     }
 
     [Fact]
