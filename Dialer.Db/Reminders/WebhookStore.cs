@@ -100,6 +100,12 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(long now, long leaseUntil, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
+        // A read first: an idle poll takes no write lock (the import and the engine write the same file).
+        if (await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.AnyDue, new { now }, cancellationToken: ct)) == 0)
+        {
+            return [];
+        }
+
         var claimed = (await c.QueryAsync<ClaimedDelivery>(new CommandDefinition(
             db.Dialect == SqlDialect.Sqlite ? Sql.ClaimSqlite : Sql.ClaimSqlServer,
             new { now, leaseUntil, limit }, cancellationToken: ct))).AsList();
@@ -148,6 +154,10 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
         public const string ForReminder = """
             SELECT id, webhook_id, reminder_id, payload_json, state, attempts, next_attempt_at, last_status, last_error, delivered_at
             FROM webhook_deliveries WHERE reminder_id = @reminderId ORDER BY id
+            """;
+
+        public const string AnyDue = """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now) THEN 1 ELSE 0 END
             """;
 
         // One statement claims: the row's due time becomes the end of the lease, so no other sender sees it as due.
