@@ -29,5 +29,10 @@ public static class Bootstrap
             // Printed once on the console (never logged): only its hash is stored.
             Console.WriteLine($"Admin API key (shown once, keep it): {key}");
         }
+
+        if (configuration["DIALER_DEMO"] == "1")
+        {
+            await Demo.DemoSeed.SeedAsync(services, ct);
+        }
     }
 }
