@@ -10,9 +10,10 @@ namespace Dialer.Api.Demo;
 
 /// <summary>
 /// For a newcomer's first `scripts/run` (DIALER_DEMO=1, which scripts/run sets when no SIP trunk is
-/// configured): on an empty database, a manager, six agents, a predictive care campaign with a call list of
-/// 2,000 Chinese contacts (and a few bad rows, to show the import report), running. Agents 2–6 are the
-/// simulated agents that the Worker drives on the simulated carrier; agent1 is left for a person.
+/// configured): on an empty database, a manager, two agents for people to try the desktop with, and a
+/// predictive care campaign with a call list of 2,000 Chinese contacts (and a few bad rows, to show the
+/// import report), running. The Worker adds its own simulated agents (Dialing:SimulatedAgents) when it
+/// dials the simulated carrier.
 /// Never runs on a database that already has users or campaigns.
 /// </summary>
 public static class DemoSeed
@@ -37,7 +38,7 @@ public static class DemoSeed
         var realm = services.GetRequiredService<IConfiguration>()["Telephony:Realm"] ?? UserStore.DefaultSipRealm;
         await users.CreateAsync(new NewUser("manager", "演示经理 Demo Manager", Roles.Manager, ManagerPassword, null, null, "zh"), realm, ct);
         var agentIds = new List<long>();
-        for (var i = 1; i <= 6; i++)
+        for (var i = 1; i <= 2; i++)
         {
             var agent = await users.CreateAsync(
                 new NewUser($"agent{i}", $"坐席{i} Agent {i}", Roles.Agent, AgentPassword, $"agent{i}", $"agent{i}-sip-demo", "zh"), realm, ct);
