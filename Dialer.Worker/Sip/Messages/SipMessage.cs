@@ -102,9 +102,10 @@ public abstract class SipMessage
         }
 
         sb.Append("Content-Length: ").Append(Body.Length).Append("\r\n\r\n");
-        var headLength = Encoding.UTF8.GetByteCount(sb.ToString());
+        var head = sb.ToString();
+        var headLength = Encoding.UTF8.GetByteCount(head);
         var bytes = new byte[headLength + Body.Length];
-        Encoding.UTF8.GetBytes(sb.ToString(), bytes);
+        Encoding.UTF8.GetBytes(head, bytes);
         Body.CopyTo(bytes, headLength);
         return bytes;
     }
