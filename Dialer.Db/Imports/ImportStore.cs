@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Dialer.Db.Model;
 
@@ -27,8 +26,6 @@ public static class ImportKinds
 /// <summary>The imports table (one row per uploaded file, with its counts) and its row errors.</summary>
 public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public SqlDialect Dialect => db.Dialect;
 
     public async Task<long> CreateAsync(string kind, long? campaignId, string? fileName, string? createdBy, CancellationToken ct)
@@ -93,7 +90,7 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         var json = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(Sql.Campaign, new { id = campaignId }, cancellationToken: ct));
-        return json is null ? null : JsonSerializer.Deserialize<CampaignDefinition>(json, Json) ?? new CampaignDefinition();
+        return json is null ? null : Campaigns.CampaignJson.Deserialize(json);
     }
 
     public async Task<long> StartAsync(long id, long? campaignId, string? listName, CancellationToken ct)

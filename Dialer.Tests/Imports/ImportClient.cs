@@ -17,22 +17,27 @@ public static class ImportClient
 
     public static Encoding Gb18030 => Encoding.GetEncoding("gb18030");
 
-    /// <summary>Creates a campaign row (CN, Asia/Shanghai unless told) in the factory's database and answers its id.</summary>
+    /// <summary>Creates a campaign through the API (CN, Asia/Shanghai unless told) and answers its id.</summary>
     public static async Task<long> CreateCampaignAsync(this ApiFactory factory, string defaultCountry = "CN", string timeZone = "Asia/Shanghai")
     {
-        factory.Admin();
-        await using var c = new SqliteConnection($"Data Source={Path.Combine(factory.DataDir, "dialer.db")}");
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at)
-            VALUES ('import test', 'care', 'progressive', 'draft', $config, 0, 0, 0) RETURNING id
-            """;
-        cmd.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new
+        var response = await factory.Admin().PostAsJsonAsync("/api/campaigns", new
         {
-            name = "import test", type = "care", mode = "progressive", defaultCountry, timeZone, complianceProfile = "CN",
-        }, Json));
-        return (long)(await cmd.ExecuteScalarAsync())!;
+            name = "导入测试 import test",
+            type = "care",
+            mode = "progressive",
+            defaultCountry,
+            timeZone,
+            callingWindow = new { start = "09:00", end = "20:00", days = new[] { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" } },
+            complianceProfile = "CN",
+            abandonCapPercent = 3.0,
+            maxAttempts = 3,
+            minGapMinutes = 60,
+            callerId = "+8657110000",
+            dispositions = new[] { "done", "callback" },
+            script = "您好 {name}",
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 
     public static MultipartFormDataContent Form(byte[] file, string fileName = "list.csv", params (string Name, string Value)[] fields)
