@@ -190,9 +190,10 @@ public sealed partial class PagesFixture : IAsyncLifetime
             return;
         }
 
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Dialer.Worker.dll")])
+        var dll = WorkerDll();
+        var start = new ProcessStartInfo("dotnet", [dll])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -224,6 +225,23 @@ public sealed partial class PagesFixture : IAsyncLifetime
                 output.Add(line ?? "");
             }
         }
+    }
+
+    /// <summary>The Worker from its own build output (Dialer.Worker/bin/&lt;configuration&gt;/&lt;tfm&gt;), whose deps file resolves Quartz's.</summary>
+    private static string WorkerDll()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (tfm, configuration) = (here.Name, here.Parent!.Name);
+        for (var dir = here; dir is not null; dir = dir.Parent)
+        {
+            var dll = Path.Combine(dir.FullName, "Dialer.Worker", "bin", configuration, tfm, "Dialer.Worker.dll");
+            if (File.Exists(dll))
+            {
+                return dll;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "Dialer.Worker.dll");
     }
 
     private async Task<string> StartApiAsync()

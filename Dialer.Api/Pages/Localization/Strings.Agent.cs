@@ -36,6 +36,8 @@ public static partial class Strings
         ["desk.pausePending"] = ("Pause after this call: {0}", "本通结束后暂停：{0}"),
         ["desk.logoutPending"] = ("Leaving after this call", "本通结束后签出"),
         ["desk.requestPending"] = ("Request sent…", "请求已发送…"),
+        ["desk.noOffer"] = ("No contact is offered now.", "当前没有待预览的客户。"),
+        ["desk.tryAgain"] = ("Your state changed meanwhile; try again.", "状态已变化，请重试。"),
         ["desk.campaign"] = ("Campaign", "活动"),
         ["desk.myCalls"] = ("My calls today", "我今天的通话"),
         ["desk.noCallsYet"] = ("No calls yet today.", "今天还没有通话。"),
