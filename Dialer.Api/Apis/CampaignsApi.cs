@@ -17,17 +17,22 @@ public static class CampaignsApi
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/campaigns").WithTags("Campaigns").RequireAuthorization(Policies.Manager);
-        group.MapPost("/", CreateCampaign).Accepts<CampaignDefinition>("application/json").ProducesValidationProblem();
-        group.MapGet("/", ListCampaigns);
-        group.MapGet("/{id:long}", GetCampaign).ProducesProblem(404);
+        group.MapPost("/", CreateCampaign).Accepts<CampaignDefinition>("application/json").ProducesValidationProblem()
+            .WithSummary("Create a campaign (draft); 201 with Location. Unknown fields are refused.");
+        group.MapGet("/", ListCampaigns).WithSummary("Campaigns with status and contact counts (total, dialable, done); ?status= filters.");
+        group.MapGet("/{id:long}", GetCampaign).ProducesProblem(404).WithSummary("A campaign: id, status, version (also the ETag), the whole definition, counts.");
         group.MapPut("/{id:long}", ReplaceCampaign).Accepts<CampaignView>("application/json").ProducesValidationProblem()
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
+            .WithSummary("Replace the definition; If-Match or a version in the body makes it conditional.");
         group.MapPost("/{id:long}/start", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct) =>
-            ChangeStatus(id, CampaignAction.Start, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409);
+            ChangeStatus(id, CampaignAction.Start, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("draft or paused → running.");
         group.MapPost("/{id:long}/pause", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct) =>
-            ChangeStatus(id, CampaignAction.Pause, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409);
+            ChangeStatus(id, CampaignAction.Pause, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("running → paused.");
         group.MapPost("/{id:long}/stop", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct) =>
-            ChangeStatus(id, CampaignAction.Stop, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409);
+            ChangeStatus(id, CampaignAction.Stop, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("→ stopped (final); open billing reminders are cancelled.");
         return app;
     }
 

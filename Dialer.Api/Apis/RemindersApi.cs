@@ -52,14 +52,16 @@ public static class RemindersApi
     {
         var reminders = app.MapGroup("/api/reminders").WithTags("Billing reminders").RequireAuthorization(Policies.Billing);
         reminders.MapPost("/", SubmitReminders).Accepts<ReminderBatch>("application/json")
-            .Produces<ReminderBatchResult>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409);
-        reminders.MapGet("/{id}", GetReminder).ProducesProblem(404);
-        reminders.MapGet("/", ListReminders);
+            .Produces<ReminderBatchResult>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("Submit up to 10,000 reminders into a billing_reminder campaign; Idempotency-Key header required.");
+        reminders.MapGet("/{id}", GetReminder).ProducesProblem(404).WithSummary("One of your reminders: state, outcome, attempts, last attempt.");
+        reminders.MapGet("/", ListReminders).WithSummary("Your reminders changed since ?since= (ISO 8601), oldest first, paged with next.");
 
         var webhooks = app.MapGroup("/api/webhooks").WithTags("Billing reminders").RequireAuthorization(Policies.Billing);
-        webhooks.MapPost("/", CreateWebhook).Accepts<CreateWebhookRequest>("application/json").ProducesValidationProblem();
-        webhooks.MapGet("/", ListWebhooks);
-        webhooks.MapDelete("/{id:long}", DeleteWebhook).ProducesProblem(404);
+        webhooks.MapPost("/", CreateWebhook).Accepts<CreateWebhookRequest>("application/json").ProducesValidationProblem()
+            .WithSummary("Register a callback URL for final reminder outcomes; the signing secret is answered once.");
+        webhooks.MapGet("/", ListWebhooks).WithSummary("Your webhooks (without secrets).");
+        webhooks.MapDelete("/{id:long}", DeleteWebhook).ProducesProblem(404).WithSummary("Disable one of your webhooks.");
         return app;
     }
 

@@ -7,55 +7,6 @@ using Dialer.Db.Phones;
 
 namespace Dialer.Db.Reminders;
 
-/// <summary>What an Idempotency-Key already holds.</summary>
-public sealed record StoredResponse
-{
-    public string RequestHash { get; init; } = "";
-
-    public int StatusCode { get; init; }
-
-    public string ResponseJson { get; init; } = "";
-}
-
-public enum SubmitOutcome
-{
-    /// <summary>This request did the work; the response is new (and now stored).</summary>
-    Created,
-
-    /// <summary>The same key and body were seen before: the stored response, nothing changed.</summary>
-    Replayed,
-
-    /// <summary>The key was used before with another body.</summary>
-    KeyReused,
-}
-
-public sealed record SubmitResult(SubmitOutcome Outcome, int StatusCode, string ResponseJson);
-
-/// <summary>A reminder as GET /api/reminders answers it.</summary>
-public sealed record ReminderView(
-    string Id,
-    long CampaignId,
-    string AccountId,
-    string Phone,
-    decimal AmountDue,
-    string Currency,
-    string DueDate,
-    string Kind,
-    string? Language,
-    string State,
-    string? Reason,
-    string? Outcome,
-    int Attempts,
-    DateTimeOffset? LastAttemptAt,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
-
-/// <summary>
-/// The billing intake. A batch becomes contacts of a billing-reminder campaign and one reminder row per
-/// item, in one transaction together with its Idempotency-Key row (whose primary key decides between
-/// concurrent duplicates). The engine reports final outcomes through <see cref="CompleteForContactAsync(long, string, string?, CancellationToken)"/>;
-/// every final state queues a signed webhook for the key's registered callbacks.
-/// </summary>
 public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = ReminderCanonical.Options;
@@ -99,7 +50,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         try
         {
             // First write of the transaction: a concurrent duplicate blocks here until this one ends, then fails.
-            await c.ExecuteAsync(new CommandDefinition(Sql.InsertIdempotency,
+            await c.ExecuteAsync(new CommandDefinition(ReminderSql.InsertIdempotency,
                 new { apiKeyId, idemKey, requestHash, now }, tx, cancellationToken: ct));
         }
         catch (DbException e) when (UniqueViolation.Is(e))
@@ -131,7 +82,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         }
 
         var response = JsonSerializer.Serialize(new ReminderBatchResult(results), Json);
-        await c.ExecuteAsync(new CommandDefinition(Sql.CompleteIdempotency,
+        await c.ExecuteAsync(new CommandDefinition(ReminderSql.CompleteIdempotency,
             new { apiKeyId, idemKey, statusCode = 200, response }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return new SubmitResult(SubmitOutcome.Created, 200, response);
@@ -141,7 +92,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     public async Task<ReminderView?> GetAsync(long apiKeyId, string id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<ViewRow>(new CommandDefinition(Sql.GetOne, new { apiKeyId, id }, cancellationToken: ct));
+        var row = await c.QuerySingleOrDefaultAsync<ViewRow>(new CommandDefinition(ReminderSql.GetOne, new { apiKeyId, id }, cancellationToken: ct));
         return row?.ToView();
     }
 
@@ -149,7 +100,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     public async Task<IReadOnlyList<ReminderView>> ListAsync(long apiKeyId, long since, string afterId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var sql = db.Dialect == SqlDialect.Sqlite ? Sql.ListSqlite : Sql.ListSqlServer;
+        var sql = db.Dialect == SqlDialect.Sqlite ? ReminderSql.ListSqlite : ReminderSql.ListSqlServer;
         var rows = await c.QueryAsync<ViewRow>(new CommandDefinition(sql, new { apiKeyId, since, afterId, limit }, cancellationToken: ct));
         return rows.Select(r => r.ToView()).ToList();
     }
@@ -175,7 +126,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
             throw new ArgumentException($"A final reminder state is delivered, failed or cancelled, not '{state}'.", nameof(state));
         }
 
-        var open = await c.QueryAsync<OpenRow>(new CommandDefinition(Sql.OpenForContact, new { contactId }, tx, cancellationToken: ct));
+        var open = await c.QueryAsync<OpenRow>(new CommandDefinition(ReminderSql.OpenForContact, new { contactId }, tx, cancellationToken: ct));
         var n = 0;
         foreach (var r in open)
         {
@@ -188,7 +139,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     /// <summary>Stopping a campaign cancels its open reminders (called in the stop's transaction).</summary>
     public async Task<int> CancelOpenForCampaignAsync(DbConnection c, DbTransaction? tx, long campaignId, string reason, long now, CancellationToken ct)
     {
-        var open = await c.QueryAsync<OpenRow>(new CommandDefinition(Sql.OpenForCampaign, new { campaignId }, tx, cancellationToken: ct));
+        var open = await c.QueryAsync<OpenRow>(new CommandDefinition(ReminderSql.OpenForCampaign, new { campaignId }, tx, cancellationToken: ct));
         var n = 0;
         foreach (var r in open)
         {
@@ -221,7 +172,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         {
             var customJson = CustomJson(null, item);
             contactId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                db.Dialect == SqlDialect.Sqlite ? Sql.InsertContactSqlite : Sql.InsertContactSqlServer,
+                db.Dialect == SqlDialect.Sqlite ? ReminderSql.InsertContactSqlite : ReminderSql.InsertContactSqlServer,
                 new
                 {
                     campaignId,
@@ -250,7 +201,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
 
             // The same customer again: one call with the newest amount, not two calls.
             var customJson = CustomJson(existing.CustomJson, item);
-            var updated = await c.ExecuteAsync(new CommandDefinition(Sql.UpdateLiveContact,
+            var updated = await c.ExecuteAsync(new CommandDefinition(ReminderSql.UpdateLiveContact,
                 new { id = existing.Id, accountId, customJson, now }, tx, cancellationToken: ct));
             if (updated == 0)
             {
@@ -261,7 +212,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
             existing.CustomJson = customJson;
 
             contactId = existing.Id;
-            var open = await c.QueryAsync<OpenRow>(new CommandDefinition(Sql.OpenForContact, new { contactId }, tx, cancellationToken: ct));
+            var open = await c.QueryAsync<OpenRow>(new CommandDefinition(ReminderSql.OpenForContact, new { contactId }, tx, cancellationToken: ct));
             foreach (var old in open)
             {
                 var reason = $"superseded by reminder {id}";
@@ -275,7 +226,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         {
             // Finished before (done, cancelled, invalid, dnc): the number is dialable again for this reminder.
             var customJson = CustomJson(existing.CustomJson, item);
-            var revived = await c.ExecuteAsync(new CommandDefinition(Sql.ReviveContact,
+            var revived = await c.ExecuteAsync(new CommandDefinition(ReminderSql.ReviveContact,
                 new { id = existing.Id, expected = existing.State, listId, accountId, customJson, state = ContactState.New, now },
                 tx,
                 cancellationToken: ct));
@@ -301,7 +252,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         }
 
         Task InsertAsync(long? contactId, string storedPhone, string state, string? reason) =>
-            c.ExecuteAsync(new CommandDefinition(Sql.InsertReminder, new
+            c.ExecuteAsync(new CommandDefinition(ReminderSql.InsertReminder, new
             {
                 id,
                 apiKeyId,
@@ -327,7 +278,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         var found = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in phones.Chunk(LookupChunk))
         {
-            var rows = await c.QueryAsync<(string Phone, long Scope)>(new CommandDefinition(Sql.DncScopes,
+            var rows = await c.QueryAsync<(string Phone, long Scope)>(new CommandDefinition(ReminderSql.DncScopes,
                 new { phones = chunk, campaignId, now }, tx, cancellationToken: ct));
             foreach (var (phone, scope) in rows)
             {
@@ -345,7 +296,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         var found = new Dictionary<string, ContactRow>(StringComparer.Ordinal);
         foreach (var chunk in phones.Chunk(LookupChunk))
         {
-            foreach (var row in await c.QueryAsync<ContactRow>(new CommandDefinition(Sql.FindContacts,
+            foreach (var row in await c.QueryAsync<ContactRow>(new CommandDefinition(ReminderSql.FindContacts,
                          new { phones = chunk, campaignId }, tx, cancellationToken: ct)))
             {
                 found[row.Phone] = row;
@@ -358,7 +309,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     /// <summary>Moves one open reminder to a final state (compare-and-set) and queues its webhooks.</summary>
     private async Task<bool> FinishAsync(DbConnection c, DbTransaction? tx, OpenRow r, string state, string? outcome, string? reason, long now, CancellationToken ct)
     {
-        var changed = await c.ExecuteAsync(new CommandDefinition(Sql.Finish,
+        var changed = await c.ExecuteAsync(new CommandDefinition(ReminderSql.Finish,
             new { id = r.Id, state, outcome, reason, now, queued = ReminderStates.Queued }, tx, cancellationToken: ct));
         if (changed == 0)
         {
@@ -367,11 +318,11 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
 
         var attempts = r.ContactId is null
             ? 0
-            : await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CountAttempts,
+            : await c.ExecuteScalarAsync<long>(new CommandDefinition(ReminderSql.CountAttempts,
                 new { contactId = r.ContactId, from = r.CreatedAt, to = now }, tx, cancellationToken: ct));
         var payload = JsonSerializer.Serialize(
             new WebhookPayload(r.Id, r.AccountId, state, outcome, (int)attempts, DateTimeOffset.FromUnixTimeMilliseconds(now), reason), Json);
-        await c.ExecuteAsync(new CommandDefinition(Sql.QueueWebhooks,
+        await c.ExecuteAsync(new CommandDefinition(ReminderSql.QueueWebhooks,
             new { apiKeyId = r.ApiKeyId, reminderId = r.Id, payload, now }, tx, cancellationToken: ct));
         return true;
     }
@@ -386,13 +337,13 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     }
 
     private static Task<StoredResponse?> FindIdempotentAsync(DbConnection c, long apiKeyId, string idemKey, CancellationToken ct) =>
-        c.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(Sql.FindIdempotency, new { apiKeyId, idemKey }, cancellationToken: ct));
+        c.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(ReminderSql.FindIdempotency, new { apiKeyId, idemKey }, cancellationToken: ct));
 
     private async Task<long> EnsureBillingListAsync(DbConnection c, DbTransaction tx, long campaignId, long now, CancellationToken ct)
     {
-        var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.FindBillingList, new { campaignId }, tx, cancellationToken: ct));
+        var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(ReminderSql.FindBillingList, new { campaignId }, tx, cancellationToken: ct));
         return id ?? await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertBillingListSqlite : Sql.InsertBillingListSqlServer,
+            db.Dialect == SqlDialect.Sqlite ? ReminderSql.InsertBillingListSqlite : ReminderSql.InsertBillingListSqlServer,
             new { campaignId, now }, tx, cancellationToken: ct));
     }
 
@@ -428,213 +379,4 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
 
         public required Dictionary<string, ContactRow> Contacts { get; init; }
     }
-
-    private sealed class ContactRow
-    {
-        public long Id { get; set; }
-
-        public string Phone { get; set; } = "";
-
-        public string State { get; set; } = "";
-
-        public string? AccountId { get; set; }
-
-        public string? CustomJson { get; set; }
-    }
-
-    private sealed class OpenRow
-    {
-        public string Id { get; set; } = "";
-
-        public long ApiKeyId { get; set; }
-
-        public long? ContactId { get; set; }
-
-        public string AccountId { get; set; } = "";
-
-        public long CreatedAt { get; set; }
-    }
-
-    private sealed class ViewRow
-    {
-        public string Id { get; set; } = "";
-
-        public long CampaignId { get; set; }
-
-        public string AccountId { get; set; } = "";
-
-        public string Phone { get; set; } = "";
-
-        public string AmountDue { get; set; } = "0";
-
-        public string Currency { get; set; } = "";
-
-        public string DueDate { get; set; } = "";
-
-        public string Kind { get; set; } = "";
-
-        public string? Language { get; set; }
-
-        public string State { get; set; } = "";
-
-        public string? Reason { get; set; }
-
-        public string? Outcome { get; set; }
-
-        public string? ContactState { get; set; }
-
-        public long Attempts { get; set; }
-
-        public long? LastAttemptAt { get; set; }
-
-        public long CreatedAt { get; set; }
-
-        public long UpdatedAt { get; set; }
-
-        /// <summary>An open reminder whose contact is being called, or has been tried, is dialing.</summary>
-        public ReminderView ToView() => new(
-            Id,
-            CampaignId,
-            AccountId,
-            Phone,
-            decimal.Parse(AmountDue, System.Globalization.CultureInfo.InvariantCulture),
-            Currency,
-            DueDate,
-            Kind,
-            Language,
-            State == ReminderStates.Queued && (ContactState == Model.ContactState.Dialing || Attempts > 0) ? ReminderStates.Dialing : State,
-            Reason,
-            Outcome,
-            (int)Attempts,
-            LastAttemptAt is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(LastAttemptAt.Value),
-            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt));
-    }
-
-    private static class Sql
-    {
-        public const string FindIdempotency = """
-            SELECT request_hash, status_code, response_json FROM idempotency_keys
-            WHERE api_key_id = @apiKeyId AND idem_key = @idemKey AND status_code > 0
-            """;
-
-        // status_code 0 marks the row as in progress; it is set with the response before the commit.
-        public const string InsertIdempotency = """
-            INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash, status_code, response_json, created_at)
-            VALUES (@apiKeyId, @idemKey, @requestHash, 0, '', @now)
-            """;
-
-        public const string CompleteIdempotency = """
-            UPDATE idempotency_keys SET status_code = @statusCode, response_json = @response
-            WHERE api_key_id = @apiKeyId AND idem_key = @idemKey
-            """;
-
-        public const string FindBillingList = "SELECT MIN(id) FROM call_lists WHERE campaign_id = @campaignId AND source = 'billing'";
-
-        public const string InsertBillingListSqlite = """
-            INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, 'billing reminders', 'billing', @now) RETURNING id
-            """;
-
-        public const string InsertBillingListSqlServer = """
-            INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, 'billing reminders', 'billing', @now)
-            """;
-
-        // Per number, the entry that applies: 0 (global) before the campaign's own; expired entries do not count.
-        public const string DncScopes = """
-            SELECT phone, MIN(campaign_id) AS scope FROM dnc_entries
-            WHERE phone IN @phones AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
-            GROUP BY phone
-            """;
-
-        public const string FindContacts = """
-            SELECT id, phone, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone IN @phones
-            """;
-
-        private const string ContactColumns = "campaign_id, list_id, phone, time_zone, account_id, custom_json, state, attempts, next_eligible_at, priority, created_at, updated_at";
-
-        public const string InsertContactSqlite = $"""
-            INSERT INTO contacts ({ContactColumns})
-            VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now) RETURNING id
-            """;
-
-        public const string InsertContactSqlServer = $"""
-            INSERT INTO contacts ({ContactColumns}) OUTPUT INSERTED.id
-            VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now)
-            """;
-
-        public const string UpdateLiveContact = """
-            UPDATE contacts SET account_id = @accountId, custom_json = @customJson, updated_at = @now
-            WHERE id = @id AND state IN ('new', 'retry', 'callback')
-            """;
-
-        // Attempts restart for the new reminder; last_attempt_at and abandoned_at stay, so the minimum gap
-        // and the 72 h rule after an abandoned call still hold.
-        public const string ReviveContact = """
-            UPDATE contacts
-            SET state = @state, attempts = 0, next_eligible_at = @now, eligible_reason = NULL, last_outcome = NULL,
-                callback_at = NULL, callback_agent_id = NULL, callback_open_at = NULL, locked_by = NULL, locked_at = NULL,
-                list_id = @listId, account_id = @accountId, custom_json = @customJson, updated_at = @now
-            WHERE id = @id AND state = @expected
-            """;
-
-        public const string InsertReminder = """
-            INSERT INTO reminders (id, api_key_id, campaign_id, contact_id, account_id, phone, amount_due, currency, due_date, kind,
-                                   language, state, reason, outcome, created_at, updated_at)
-            VALUES (@id, @apiKeyId, @campaignId, @contactId, @accountId, @phone, @amountDue, @currency, @dueDate, @kind,
-                    @language, @state, @reason, NULL, @now, @now)
-            """;
-
-        private const string OpenColumns = "id, api_key_id, contact_id, account_id, created_at";
-
-        public const string OpenForContact = $"SELECT {OpenColumns} FROM reminders WHERE contact_id = @contactId AND state = 'queued' ORDER BY created_at, id";
-
-        public const string OpenForCampaign = $"SELECT {OpenColumns} FROM reminders WHERE campaign_id = @campaignId AND state = 'queued' ORDER BY created_at, id";
-
-        public const string Finish = """
-            UPDATE reminders SET state = @state, outcome = @outcome, reason = @reason, updated_at = @now
-            WHERE id = @id AND state = @queued
-            """;
-
-        public const string CountAttempts = """
-            SELECT COUNT(*) FROM call_attempts WHERE contact_id = @contactId AND queued_at >= @from AND queued_at <= @to
-            """;
-
-        public const string QueueWebhooks = """
-            INSERT INTO webhook_deliveries (webhook_id, reminder_id, payload_json, state, attempts, next_attempt_at, created_at)
-            SELECT w.id, @reminderId, @payload, 'pending', 0, @now, @now FROM webhooks w
-            WHERE w.api_key_id = @apiKeyId AND w.disabled_at IS NULL
-            """;
-
-        // Attempts of a reminder: its contact's calls from the reminder's creation until it became final.
-        private const string Select = """
-            SELECT r.id, r.campaign_id, r.account_id, r.phone, r.amount_due, r.currency, r.due_date, r.kind, r.language,
-                   r.state, r.reason, r.outcome, r.created_at, r.updated_at, k.state AS contact_state,
-                   (SELECT COUNT(*) FROM call_attempts a WHERE a.contact_id = r.contact_id AND a.queued_at >= r.created_at
-                        AND (r.state = 'queued' OR a.queued_at <= r.updated_at)) AS attempts,
-                   (SELECT MAX(COALESCE(a.dialed_at, a.queued_at)) FROM call_attempts a WHERE a.contact_id = r.contact_id AND a.queued_at >= r.created_at
-                        AND (r.state = 'queued' OR a.queued_at <= r.updated_at)) AS last_attempt_at
-            FROM reminders r LEFT JOIN contacts k ON k.id = r.contact_id
-            """;
-
-        public const string GetOne = $"{Select} WHERE r.id = @id AND r.api_key_id = @apiKeyId";
-
-        private const string ListWhere = """
-            WHERE r.api_key_id = @apiKeyId AND (r.updated_at > @since OR (r.updated_at = @since AND r.id > @afterId))
-            ORDER BY r.updated_at, r.id
-            """;
-
-        public const string ListSqlite = $"{Select} {ListWhere} LIMIT @limit";
-
-        public const string ListSqlServer = $"{Select} {ListWhere} OFFSET 0 ROWS FETCH NEXT @limit ROWS ONLY";
-    }
 }
-
-/// <summary>The body of a webhook: the reminder's final state.</summary>
-public sealed record WebhookPayload(
-    string Id,
-    string AccountId,
-    string State,
-    string? Outcome,
-    int Attempts,
-    DateTimeOffset At,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Reason);
