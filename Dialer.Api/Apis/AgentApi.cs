@@ -1,6 +1,321 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Dialer.Api.Auth;
+using Dialer.Db;
+using Dialer.Db.Compliance;
+using Dialer.Db.Dialing;
+using Dialer.Db.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
 namespace Dialer.Api.Apis;
 
+public sealed record AgentLoginRequest(IReadOnlyList<long>? CampaignIds, bool Paused = false);
+
+public sealed record AgentPauseRequest(string? Reason);
+
+/// <param name="At">Local date and time in the contact's time zone, yyyy-MM-ddTHH:mm.</param>
+/// <param name="Mine">True: the callback is this agent's (open to anyone after the campaign's delay).</param>
+public sealed record CallbackRequest(string? At, bool Mine = false);
+
+public sealed record DispositionRequest(string? Code, string? Notes, JsonElement? Survey, CallbackRequest? Callback);
+
+public sealed record AgentStateView(string State, string? Reason, IReadOnlyList<long> Campaigns, DateTimeOffset Since, long? AttemptId, long? ContactId,
+    bool RequestPending);
+
+public sealed record AgentCallView(long AttemptId, long CampaignId, string Phone, string? Outcome, DateTimeOffset? AnsweredAt, DateTimeOffset? ConnectedAt,
+    DateTimeOffset? EndedAt, AgentContactView Contact, string? Script, IReadOnlyList<string> Dispositions);
+
+public sealed record AgentContactView(long Id, string Phone, string? Name, string? AccountId, string TimeZone, JsonElement? Custom);
+
+/// <summary>
+/// The agent's own API (role agent, session token or cookie): log in to campaigns, ready, pause, logout, the
+/// current call, disposition (with an optional callback checked against the calling window) and preview
+/// dial/skip. The Api only writes the agent's state and requests to the database; the worker's engine
+/// reads them (every ~200 ms) and writes back reservations, calls and wrap-up.
+/// </summary>
 public static class AgentApi
 {
-    public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder app) => app;
+    private const int CasRetries = 5;
+
+    public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/agent").WithTags("Agent").RequireAuthorization(Policies.Agent);
+        group.MapGet("/state", GetState);
+        group.MapPost("/login", Login);
+        group.MapPost("/ready", Ready);
+        group.MapPost("/pause", Pause);
+        group.MapPost("/logout", Logout);
+        group.MapGet("/call", CurrentCall);
+        group.MapPost("/disposition", Dispose);
+        group.MapPost("/preview/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            PreviewAsync(user, store, time, "request:preview_dial", ct));
+        group.MapPost("/preview/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            PreviewAsync(user, store, time, "request:preview_skip", ct));
+        return app;
+    }
+
+    public static async Task<Ok<AgentStateView>> GetState(ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(View(await store.EnsureAsync(AgentId(user), Now(time), ct)));
+
+    public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Login(
+        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+    {
+        var agentId = AgentId(user);
+        var ids = request.CampaignIds?.Distinct().ToList() ?? [];
+        if (ids.Count == 0)
+        {
+            return Invalid("campaignIds", "Name at least one campaign to log in to.");
+        }
+
+        var assigned = await store.AssignmentsAsync(agentId, ct);
+        await using (var c = await db.OpenAsync(ct))
+        {
+            foreach (var id in ids)
+            {
+                var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id", new { id }, cancellationToken: ct));
+                if (status is null || status == CampaignStatus.Stopped)
+                {
+                    return Invalid("campaignIds", $"Campaign {id} does not exist or is stopped.");
+                }
+
+                if (assigned.Count > 0 && !assigned.Contains(id))
+                {
+                    return Invalid("campaignIds", $"You are not assigned to campaign {id}.");
+                }
+            }
+        }
+
+        var json = JsonSerializer.Serialize(ids);
+        return await ChangeAsync(agentId, store, time, ct, row => row.State == "logged_out"
+            ? (request.Paused ? "paused" : "ready", request.Paused ? "login" : null, json)
+            : (row.State, row.Reason, json));
+    }
+
+    public static Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Ready(
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+        ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+        {
+            "paused" or "ready" => ("ready", null, null),
+            "wrap_up" => ("ready", null, null),
+            "logged_out" => Refuse("Log in to a campaign first."),
+            // Busy on a call: cancel a pending pause or logout.
+            _ => (row.State, "request:ready", null),
+        });
+
+    public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Pause(
+        AgentPauseRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
+    {
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > 60 || reason.Contains(':'))
+        {
+            return Invalid("reason", "A pause reason code (1–60 characters, no ':') is required.");
+        }
+
+        return await ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+        {
+            "ready" or "paused" => ("paused", reason, null),
+            "logged_out" => Refuse("Log in to a campaign first."),
+            // Reserved, on a call or in wrap-up: the engine pauses the agent when the call is done.
+            _ => (row.State, $"request:pause:{reason}", null),
+        });
+    }
+
+    public static Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Logout(
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+        ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+        {
+            "ready" or "paused" or "logged_out" => ("logged_out", null, "[]"),
+            _ => (row.State, "request:logout", null),
+        });
+
+    public static async Task<Results<Ok<AgentCallView>, NotFound<ProblemDetails>>> CurrentCall(
+        ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+    {
+        var row = await store.EnsureAsync(AgentId(user), Now(time), ct);
+        if (row.AttemptId is null && row.ContactId is null)
+        {
+            return TypedResults.NotFound(Problems.NotFound("No call or offered contact right now."));
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        var contact = await c.QuerySingleOrDefaultAsync<(long Id, long CampaignId, string Phone, string? Name, string? AccountId, string TimeZone, string? CustomJson)>(
+            new CommandDefinition("SELECT id, campaign_id, phone, name, account_id, time_zone, custom_json FROM contacts WHERE id = @id",
+                new { id = row.ContactId }, cancellationToken: ct));
+        if (contact.Id == 0)
+        {
+            return TypedResults.NotFound(Problems.NotFound("The contact is gone."));
+        }
+
+        var attempt = row.AttemptId is null ? default : await c.QuerySingleOrDefaultAsync<(long Id, string? Outcome, long? Answered, long? Connected, long? Ended)>(
+            new CommandDefinition("SELECT id, outcome, answered_at, agent_connected_at, ended_at FROM call_attempts WHERE id = @id",
+                new { id = row.AttemptId }, cancellationToken: ct));
+        var config = await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT config_json FROM campaigns WHERE id = @id",
+            new { id = contact.CampaignId }, cancellationToken: ct));
+        var definition = Db.Campaigns.CampaignJson.Deserialize(config!);
+        JsonElement? custom = contact.CustomJson is null ? null : JsonDocument.Parse(contact.CustomJson).RootElement.Clone();
+        return TypedResults.Ok(new AgentCallView(attempt.Id, contact.CampaignId, contact.Phone, attempt.Outcome, Ms.ToTimeOrNull(attempt.Answered),
+            Ms.ToTimeOrNull(attempt.Connected), Ms.ToTimeOrNull(attempt.Ended),
+            new AgentContactView(contact.Id, contact.Phone, contact.Name, contact.AccountId, contact.TimeZone, custom),
+            definition.Script, definition.Dispositions));
+    }
+
+    public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Dispose(
+        DispositionRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, DbConnectionFactory db, TimeProvider time,
+        CancellationToken ct)
+    {
+        var agentId = AgentId(user);
+        var row = await store.EnsureAsync(agentId, Now(time), ct);
+        if (row.State is not ("wrap_up" or "on_call") || row.AttemptId is not { } attemptId)
+        {
+            return TypedResults.Conflict(Problems.Conflict($"No call to record: the agent is {row.State}."));
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        var (contactId, zone, config) = await c.QuerySingleAsync<(long, string, string)>(new CommandDefinition("""
+            SELECT ct.id, ct.time_zone, cp.config_json FROM call_attempts a JOIN contacts ct ON ct.id = a.contact_id JOIN campaigns cp ON cp.id = a.campaign_id
+            WHERE a.id = @attemptId
+            """, new { attemptId }, cancellationToken: ct));
+        var definition = Db.Campaigns.CampaignJson.Deserialize(config);
+        var code = request.Code?.Trim();
+        if (string.IsNullOrEmpty(code))
+        {
+            return Invalid("code", "A disposition code is required.");
+        }
+
+        if (definition.Dispositions.Count > 0 && !definition.Dispositions.Contains(code))
+        {
+            return Invalid("code", $"Unknown disposition '{code}'; the campaign's codes are: {string.Join(", ", definition.Dispositions)}.");
+        }
+
+        if (request.Notes is { Length: > 4000 })
+        {
+            return Invalid("notes", "Notes are at most 4000 characters.");
+        }
+
+        ContactNext? callback = null;
+        if (request.Callback is { } cb)
+        {
+            var problem = CallbackTime(cb, zone, definition, time.GetUtcNow(), out var at);
+            if (problem is not null)
+            {
+                return Invalid("callback.at", problem);
+            }
+
+            var atMs = at.ToUnixTimeMilliseconds();
+            callback = new ContactNext(ContactState.Callback, atMs, "callback", CallbackAt: atMs, CallbackAgentId: cb.Mine ? agentId : null,
+                CallbackOpenAt: cb.Mine ? at.AddMinutes(definition.CallbackOpenAfterMinutes).ToUnixTimeMilliseconds() : null);
+        }
+
+        var wrap = row.State == "wrap_up" ? (Now(time) - row.Since) / 1000.0 : (double?)null;
+        var survey = request.Survey is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s ? s.GetRawText() : null;
+        if (!await attempts.DisposeAsync(attemptId, agentId, code, request.Notes, survey, wrap, callback, Now(time), ct))
+        {
+            return TypedResults.Conflict(Problems.Conflict("The call is not yours."));
+        }
+
+        // Wrap-up ends with the disposition; on a call, the disposition waits for the call to end.
+        return await ChangeAsync(agentId, store, time, ct, r => r.State == "wrap_up" && r.AttemptId == attemptId
+            ? ("ready", null, null)
+            : (r.State, r.Reason, null));
+    }
+
+    private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> PreviewAsync(
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, string request, CancellationToken ct) =>
+        await ChangeAsync(AgentId(user), store, time, ct, row => row.State == "reserved" && row.Reason == "preview" && row.ContactId is not null
+            ? (row.State, request, null)
+            : Refuse("No contact is offered for preview."));
+
+    /// <summary>Null when <paramref name="request"/> names a future local time inside the calling window; else why not.</summary>
+    internal static string? CallbackTime(CallbackRequest request, string contactZone, CampaignDefinition definition, DateTimeOffset now, out DateTimeOffset at)
+    {
+        at = default;
+        if (!DateTime.TryParseExact(request.At, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return "Give the callback as a local date and time, yyyy-MM-ddTHH:mm.";
+        }
+
+        var zone = TimeZones.Find(contactZone) ?? TimeZones.Find(definition.TimeZone) ?? TimeZoneInfo.Utc;
+        if (zone.IsInvalidTime(local))
+        {
+            return $"{request.At} does not exist in {zone.Id} (daylight-saving change).";
+        }
+
+        at = new DateTimeOffset(local, zone.GetUtcOffset(local));
+        if (at <= now)
+        {
+            return "The callback time is in the past.";
+        }
+
+        var profile = ComplianceProfile.Find(definition.ComplianceProfile) ?? ComplianceProfile.Cn;
+        var window = profile.WindowFor(definition);
+        var rules = new CallingWindowRules(window);
+        var why = rules.Why(at, zone);
+        if (why is null)
+        {
+            return null;
+        }
+
+        var next = rules.NextOpen(at, zone);
+        var suggestion = next is { } n ? $" The next allowed time is {TimeZoneInfo.ConvertTime(n, zone):yyyy-MM-ddTHH:mm} local." : "";
+        return $"{request.At} ({zone.Id}) is outside the calling window {window.Start}–{window.End} ({why}).{suggestion}";
+    }
+
+    private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> ChangeAsync(
+        long agentId, AgentStateStore store, TimeProvider time, CancellationToken ct,
+        Func<AgentStateRow, (string State, string? Reason, string? CampaignsJson)> decide)
+    {
+        for (var i = 0; i < CasRetries; i++)
+        {
+            var row = await store.EnsureAsync(agentId, Now(time), ct);
+            (string State, string? Reason, string? Campaigns) next;
+            try
+            {
+                next = decide(row);
+            }
+            catch (RefusedException refused)
+            {
+                return TypedResults.Conflict(Problems.Conflict(refused.Message));
+            }
+
+            // A change keeps the engine's call and contact while the agent is busy.
+            var busy = next.State is "reserved" or "on_call" or "wrap_up";
+            var version = await store.TryChangeAsync(agentId, row.Version, next.State, next.Reason, busy ? row.AttemptId : null,
+                busy ? row.ContactId : null, null, Now(time), ct, next.Campaigns);
+            if (version is not null)
+            {
+                if (next.State != row.State)
+                {
+                    await store.PublishAsync("agent_state", agentId, null, JsonSerializer.Serialize(new { state = next.State, reason = next.Reason }), Now(time), ct);
+                }
+
+                return TypedResults.Ok(View((await store.GetAsync(agentId, ct))!));
+            }
+        }
+
+        return TypedResults.Conflict(Problems.Conflict("The agent's state kept changing; try again."));
+    }
+
+    private static (string, string?, string?) Refuse(string why) => throw new RefusedException(why);
+
+    private static ValidationProblem Invalid(string field, string reason) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
+
+    private static AgentStateView View(AgentStateRow row) => new(
+        row.State,
+        row.Reason is { } r && r.StartsWith("request:", StringComparison.Ordinal) ? null : row.Reason,
+        JsonSerializer.Deserialize<long[]>(row.CampaignsJson) ?? [],
+        Ms.ToTime(row.Since),
+        row.AttemptId,
+        row.ContactId,
+        row.Reason?.StartsWith("request:", StringComparison.Ordinal) == true);
+
+    private static long AgentId(ClaimsPrincipal user) =>
+        user.UserId() ?? throw new InvalidOperationException("The agent policy admits signed-in users only.");
+
+    private static long Now(TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private sealed class RefusedException(string message) : Exception(message);
 }

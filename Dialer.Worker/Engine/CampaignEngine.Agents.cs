@@ -227,6 +227,10 @@ public sealed partial class CampaignEngine
             {
                 Logout(agentId);
             }
+            else if (request == "ready")
+            {
+                Ready(agentId);
+            }
             else if (request == "preview_dial")
             {
                 PreviewDial(agentId);

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Dialer.Db;
+using Dialer.Tests.Api;
+using Dialer.Tests.Campaigns;
+
+namespace Dialer.Tests.Engine;
+
+/// <summary>The agent's API through HTTP against a real SQLite file: states, requests to the engine, dispositions.</summary>
+public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task AgentEndpointsNeedAnAgentSession()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWith(null).GetAsync("/api/agent/state")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.Admin().GetAsync("/api/agent/state")).StatusCode);
+        var (manager, _) = await factory.SignedInUserAsync("manager");
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync("/api/agent/ready", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAgentLogsInPausesWithAReasonGetsReadyAndLogsOutEachChangeLogged()
+    {
+        var campaign = await CampaignBodies.CreateAsync(factory.Admin());
+        var id = campaign.GetProperty("id").GetInt64();
+        var (agent, agentId) = await factory.SignedInUserAsync("agent");
+
+        var noCampaign = await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = Array.Empty<long>() });
+        Assert.Equal(HttpStatusCode.BadRequest, noCampaign.StatusCode);
+        Assert.Contains("campaignIds", await noCampaign.Content.ReadAsStringAsync());
+
+        var login = await Body(await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { id } }));
+        Assert.Equal("ready", login.GetProperty("state").GetString());
+        Assert.Equal(id, login.GetProperty("campaigns")[0].GetInt64());
+
+        var badPause = await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, badPause.StatusCode);
+        var paused = await Body(await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "lunch" }));
+        Assert.Equal(("paused", "lunch"), (paused.GetProperty("state").GetString(), paused.GetProperty("reason").GetString()));
+        Assert.Equal("ready", (await Body(await agent.PostAsJsonAsync("/api/agent/ready", new { }))).GetProperty("state").GetString());
+        Assert.Equal("logged_out", (await Body(await agent.PostAsJsonAsync("/api/agent/logout", new { }))).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsJsonAsync("/api/agent/ready", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.GetAsync("/api/agent/call")).StatusCode);
+
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        var log = (await c.QueryAsync<(string State, string? Reason)>("SELECT state, reason FROM agent_state_log WHERE agent_id = @agentId ORDER BY id",
+            new { agentId })).ToList();
+        Assert.Equal([("ready", null), ("paused", "lunch"), ("ready", null), ("logged_out", null)], log);
+        Assert.Equal(4, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'agent_state' AND agent_id = @agentId", new { agentId }));
+    }
+
+    [Fact]
+    public async Task PauseDuringACallIsARequestTheEngineAppliesAfterTheCall()
+    {
+        var (agent, agentId, _, _) = await AgentInWrapUpAsync("on_call");
+
+        var pending = await Body(await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "break" }));
+
+        Assert.Equal("on_call", pending.GetProperty("state").GetString());
+        Assert.True(pending.GetProperty("requestPending").GetBoolean());
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        Assert.Equal("request:pause:break", await c.ExecuteScalarAsync<string>("SELECT reason FROM agent_states WHERE agent_id = @agentId", new { agentId }));
+    }
+
+    [Fact]
+    public async Task ACallbackOutsideTheContactsCallingWindowIsRejectedWithTheNextAllowedTime()
+    {
+        var (agent, _, _, _) = await AgentInWrapUpAsync("wrap_up");
+
+        // Shanghai window 09:00–20:00, Monday to Saturday.
+        var late = await agent.PostAsJsonAsync("/api/agent/disposition", new { code = "callback", callback = new { at = "2030-01-07T22:00" } });
+        var sunday = await agent.PostAsJsonAsync("/api/agent/disposition", new { code = "callback", callback = new { at = "2030-01-06T10:00" } });
+        var garbage = await agent.PostAsJsonAsync("/api/agent/disposition", new { code = "callback", callback = new { at = "tomorrow" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        var problem = await Body(late);
+        var message = problem.GetProperty("errors").GetProperty("callback.at")[0].GetString()!;
+        Assert.Contains("outside the calling window", message);
+        Assert.Contains("2030-01-08T09:00", message);
+        Assert.Contains("day_not_allowed", await sunday.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADispositionWithAnOwnedCallbackEndsWrapUpAndSchedulesTheContact()
+    {
+        var (agent, agentId, attemptId, contactId) = await AgentInWrapUpAsync("wrap_up");
+
+        var unknown = await agent.PostAsJsonAsync("/api/agent/disposition", new { code = "maybe" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var done = await Body(await agent.PostAsJsonAsync("/api/agent/disposition", new
+        {
+            code = "callback",
+            notes = "客户要求明天上午回电",
+            survey = new { satisfied = "yes" },
+            callback = new { at = "2030-01-07T10:30", mine = true },
+        }));
+
+        Assert.Equal("ready", done.GetProperty("state").GetString());
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        var attempt = await c.QuerySingleAsync<(string Disposition, string Notes, string Survey)>(
+            "SELECT disposition, notes, survey_json FROM call_attempts WHERE id = @attemptId", new { attemptId });
+        Assert.Equal(("callback", "客户要求明天上午回电"), (attempt.Disposition, attempt.Notes));
+        Assert.Contains("satisfied", attempt.Survey);
+        var contact = await c.QuerySingleAsync<(string State, long CallbackAt, long Owner, long OpenAt)>(
+            "SELECT state, callback_at, callback_agent_id, callback_open_at FROM contacts WHERE id = @contactId", new { contactId });
+        // 10:30 in Shanghai is 02:30 UTC; open to anyone 30 minutes later.
+        var at = new DateTimeOffset(2030, 1, 7, 2, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        Assert.Equal(("callback", at, agentId, at + (30 * 60_000)), contact);
+    }
+
+    private DbConnectionFactory Db() => new(new DbOptions { DataDir = factory.DataDir });
+
+    private static async Task<JsonElement> Body(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>An agent with a call in the given state, as the engine would have written it.</summary>
+    private async Task<(HttpClient Agent, long AgentId, long AttemptId, long ContactId)> AgentInWrapUpAsync(string state)
+    {
+        var campaign = await CampaignBodies.CreateAsync(factory.Admin());
+        var campaignId = campaign.GetProperty("id").GetInt64();
+        var (agent, agentId) = await factory.SignedInUserAsync("agent");
+        (await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { campaignId } })).EnsureSuccessStatusCode();
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        var phone = $"+86138{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var contactId = await c.ExecuteScalarAsync<long>("""
+            INSERT INTO contacts (campaign_id, phone, time_zone, state, created_at, updated_at) VALUES (@campaignId, @phone, 'Asia/Shanghai', 'done', 0, 0) RETURNING id
+            """, new { campaignId, phone });
+        var attemptId = await c.ExecuteScalarAsync<long>("""
+            INSERT INTO call_attempts (campaign_id, contact_id, phone, agent_id, queued_at, outcome) VALUES (@campaignId, @contactId, @phone, @agentId, 0, 'connected') RETURNING id
+            """, new { campaignId, contactId, phone, agentId });
+        await c.ExecuteAsync("UPDATE agent_states SET state = @state, attempt_id = @attemptId, contact_id = @contactId, version = version + 1 WHERE agent_id = @agentId",
+            new { state, attemptId, contactId, agentId });
+        return (agent, agentId, attemptId, contactId);
+    }
+}
