@@ -23,8 +23,10 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthentication(DialerAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddDialerPolicies();
+        // JSON answers keep Chinese text and '+' of E.164 numbers readable; they are served as application/json,
+        // never inlined into HTML, so the relaxed encoder is safe here.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
-            System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+            System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.AddDialerPages();
         return builder;
     }

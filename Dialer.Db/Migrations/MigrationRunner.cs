@@ -50,7 +50,7 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
     {
         var assembly = typeof(MigrationRunner).Assembly;
         var prefix = $"{assembly.GetName().Name}.Migrations.{dialect}.";
-        return assembly.GetManifestResourceNames()
+        var scripts = assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n =>
             {
@@ -63,7 +63,15 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
 
                 return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), match.Groups[2].Value, Read(assembly, n));
             })
-            .OrderBy(s => s.Item1);
+            .OrderBy(s => s.Item1)
+            .ToList();
+        var repeated = scripts.GroupBy(s => s.Item1).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw new InvalidOperationException($"Two {dialect} migrations share number {repeated.Key:0000}: {string.Join(", ", repeated.Select(s => s.Item2))}");
+        }
+
+        return scripts;
     }
 
     private static string Read(Assembly assembly, string resource)
