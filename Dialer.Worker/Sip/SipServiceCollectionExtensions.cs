@@ -24,7 +24,8 @@ public static class SipServiceCollectionExtensions
     {
         var stackOptions = configuration.GetSection(SipStackOptions.Section).Get<SipStackOptions>() ?? new SipStackOptions();
         var trunkOptions = configuration.GetSection(SipTrunkOptions.Section).Get<SipTrunkOptions>() ?? new SipTrunkOptions();
-        var registrarOptions = new SipRegistrarOptions { Realm = configuration["Telephony:Realm"] is { Length: > 0 } realm ? realm : "dialer" };
+        var registrarOptions = configuration.GetSection(SipRegistrarOptions.Section).Get<SipRegistrarOptions>() ?? new SipRegistrarOptions();
+        registrarOptions.Realm = configuration["Telephony:Realm"] is { Length: > 0 } realm ? realm : "dialer";
         var problems = trunkOptions.Validate();
         if (problems.Count > 0)
         {

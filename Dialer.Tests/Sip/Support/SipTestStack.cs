@@ -11,7 +11,8 @@ namespace Dialer.Tests.Sip.Support;
 /// <summary>Our real stack on loopback (UDP and TCP on one free port) with a trunk pointing at a peer.</summary>
 public sealed class SipTestStack : IAsyncDisposable
 {
-    public SipTestStack(int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null)
+    public SipTestStack(
+        int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null, string algorithms = "SHA-256,MD5")
     {
         var udp = new UdpSipChannel(new IPEndPoint(IPAddress.Loopback, 0));
         var tcp = new TcpSipChannel(new IPEndPoint(IPAddress.Loopback, udp.LocalEndPoint.Port));
@@ -27,7 +28,7 @@ public sealed class SipTestStack : IAsyncDisposable
             KeepaliveSeconds = 0,
         });
         Credentials = new InMemorySipCredentialStore();
-        Registrar = new SipRegistrar(Stack, Credentials, new SipRegistrarOptions());
+        Registrar = new SipRegistrar(Stack, Credentials, new SipRegistrarOptions { Algorithms = algorithms });
         Telephony = new SipTelephony(Stack, Trunk, Registrar, new SipMediaSettings(RtpPortRange.Any));
         Stack.Start();
     }

@@ -164,7 +164,7 @@ public sealed class SipRegistrar
     {
         var response = SipResponse.For(request, 401, toTag: SipStack.NewTag());
         var nonce = NewNonce();
-        foreach (var algorithm in new[] { "SHA-256", "MD5" })
+        foreach (var algorithm in options.Algorithms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             response.Add(SipHeaderNames.WwwAuthenticate, new DigestChallenge(options.Realm, nonce, null, algorithm, "auth", stale).ToString());
         }

@@ -1,8 +1,16 @@
 namespace Dialer.Worker.Sip.Registrar;
 
-/// <summary>Registrar settings; the realm is <c>Telephony:Realm</c> (default "dialer").</summary>
+/// <summary>Registrar settings (section <c>Telephony:Registrar</c>); the realm is <c>Telephony:Realm</c> (default "dialer").</summary>
 public sealed class SipRegistrarOptions
 {
+    public const string Section = "Telephony:Registrar";
+
+    /// <summary>
+    /// Digest algorithms offered in 401 challenges, strongest first (RFC 8760). Phones built on old libre (baresip 1.x)
+    /// give up when any offered algorithm is unknown to them; for those set "MD5" alone.
+    /// </summary>
+    public string Algorithms { get; set; } = "SHA-256,MD5";
+
     public string Realm { get; set; } = "dialer";
 
     public int MinExpiresSeconds { get; set; } = 60;
