@@ -70,6 +70,7 @@ public static class PagesServiceCollectionExtensions
         app.MapPageEndpoints();
         app.MapConsoleEndpoints();
         app.MapListEndpoints();
+        app.MapDeskEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);
         // Each page carries its own [Authorize(Policy = …)] (PageAuthentication: redirect to /login) or [AllowAnonymous].
         app.MapRazorComponents<App>();

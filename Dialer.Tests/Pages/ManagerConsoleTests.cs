@@ -41,6 +41,6 @@ public sealed class ManagerConsoleTests(PagesFixture app)
         await page.GotoAsync("/campaigns");
         var row = page.Locator("tr[data-campaign='杭州回访 十一月']");
         Assert.Equal("Running", await row.Locator("[data-testid=status]").TextContentAsync());
-        await PagesFixture.ShotAsync(page, "console", docs: true);
+        await PagesFixture.ShotAsync(page, "campaigns");
     }
 }

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Dialer.Api.Apis;
+using Dialer.Api.Auth;
+using Dialer.Api.Pages.Account;
+using Dialer.Db;
+using Dialer.Db.Dialing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dialer.Api.Pages.Agent;
+
+/// <summary>
+/// The desktop's plain form posts. Each calls the agent API's own handler (the same checks: assignments, the
+/// calling window for callbacks, compare-and-set on the agent's state) and redirects back to /agent, where the
+/// engine's answer arrives over the live region.
+/// </summary>
+public static class DeskEndpoints
+{
+    public static IEndpointRouteBuilder MapDeskEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/desktop").RequireAuthorization(PageAuthorization.Desktop).DisableAntiforgery().ExcludeFromDescription();
+        group.MapPost("/login", Login);
+        group.MapPost("/ready", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            Back((await AgentApi.Ready(user, store, time, ct)).Result));
+        group.MapPost("/pause", Pause);
+        group.MapPost("/logout", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            Back((await AgentApi.Logout(user, store, time, ct)).Result));
+        group.MapPost("/dispose", Dispose);
+        group.MapPost("/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            PreviewAsync(user, store, time, "request:preview_dial", ct));
+        group.MapPost("/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            PreviewAsync(user, store, time, "request:preview_skip", ct));
+        return app;
+    }
+
+    public static async Task<RedirectHttpResult> Login(
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var ids = form["campaign"].Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0).ToList();
+        return Back((await AgentApi.Login(new AgentLoginRequest(ids), user, store, db, time, ct)).Result);
+    }
+
+    public static async Task<RedirectHttpResult> Pause(
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        return Back((await AgentApi.Pause(new AgentPauseRequest(form["reason"]), user, store, time, ct)).Result);
+    }
+
+    /// <summary>Outcome, notes, survey answers (fields survey.&lt;id&gt;) and an optional callback at the customer's local time.</summary>
+    public static async Task<RedirectHttpResult> Dispose(
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var survey = form.Keys.Where(k => k.StartsWith("survey.", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(form[k]))
+            .ToDictionary(k => k["survey.".Length..], k => form[k].ToString().Trim());
+        var callback = form["callback"].ToString() is "mine" or "anyone"
+            ? new CallbackRequest(form["callbackAt"].ToString(), form["callback"] == "mine")
+            : null;
+        var notes = form["notes"].ToString();
+        var disposition = new DispositionRequest(
+            form["code"].ToString(),
+            string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
+            survey.Count == 0 ? null : JsonSerializer.SerializeToElement(survey),
+            callback);
+        return Back((await AgentApi.Dispose(disposition, user, store, attempts, db, time, ct)).Result);
+    }
+
+    /// <summary>Preview: asks the engine to dial or skip the offered contact (the same request the agent API writes).</summary>
+    private static async Task<RedirectHttpResult> PreviewAsync(ClaimsPrincipal user, AgentStateStore store, TimeProvider time, string what, CancellationToken ct)
+    {
+        var agentId = user.UserId()!.Value;
+        var row = await store.GetAsync(agentId, ct);
+        // The offer itself lives in the engine (and the outbox event the page shows); the row says reserved for preview.
+        if (row is not { State: "reserved", Reason: "preview" })
+        {
+            return Redirect(Localization.Strings.T("desk.noOffer"));
+        }
+
+        var changed = await store.TryChangeAsync(agentId, row.Version, row.State, what, row.AttemptId, row.ContactId, row.WrapUntil,
+            time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        return Redirect(changed is null ? Localization.Strings.T("desk.tryAgain") : null);
+    }
+
+    private static RedirectHttpResult Back(IResult result) => Redirect(result switch
+    {
+        ValidationProblem invalid => string.Join(" ", invalid.ProblemDetails.Errors.SelectMany(e => e.Value)),
+        Conflict<ProblemDetails> conflict => conflict.Value?.Detail,
+        _ => null,
+    });
+
+    private static RedirectHttpResult Redirect(string? problem) =>
+        TypedResults.Redirect(problem is null ? "/agent" : "/agent?problem=" + Uri.EscapeDataString(problem));
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Playwright;
+
+namespace Dialer.Tests.Pages;
+
+/// <summary>
+/// The whole loop through real processes: the Api serving the pages, the Worker dialing the simulated carrier
+/// (every call answered by a person who talks for a few seconds), and an agent in Chromium.
+/// </summary>
+[Collection(PagesCollection.Name)]
+public sealed class AgentDesktopTests(PagesFixture app)
+{
+    [Fact]
+    public async Task AgentTakesACallSeesTheRecordAndScriptDispositionsWithACallbackAndTheManagerSeesIt()
+    {
+        // A zone where it is daytime now, so that the calling window (08:00–21:00 local) is open.
+        var zone = DaytimeZone();
+        await app.CreateUserAsync("li.agent", "李娜", "agent");
+        await app.CreateUserAsync("qian.manager", "钱经理", "manager");
+        var campaignId = await app.CreateCampaignAsync("温州关怀 回访", wrapUpSeconds: 120);
+        await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n陈静,13812340001,A100,5G 畅享 129,{zone.Id}\r\n");
+        (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
+        await StartWorkerAsync();
+
+        var agent = await app.NewPageAsync();
+        await app.SignInAsync(agent, "li.agent");
+        Assert.Contains("/agent", agent.Url, StringComparison.Ordinal);
+        await agent.WaitForSelectorAsync("html[data-live-status=connected]");
+        await agent.CheckAsync("input[data-campaign='温州关怀 回访']");
+        await agent.ClickAsync("[data-testid=go-ready]");
+        // Ready, or already past it when a warm engine puts a call through at once.
+        await agent.WaitForSelectorAsync("[data-testid=statebar]:is([data-state=ready], [data-state=reserved], [data-state=on_call])");
+
+        // The engine dials, the customer answers, the call is put through: the record arrives by push.
+        try
+        {
+            await agent.WaitForSelectorAsync("[data-testid=call]", new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException)
+        {
+            await File.WriteAllTextAsync(Path.Combine(PagesFixture.ArtifactsDir, "agent-processes.log"), app.Log);
+            await PagesFixture.ShotAsync(agent, "agent-no-call");
+            File.Copy(Path.Combine(app.DataDir, "dialer.db"), Path.Combine(PagesFixture.ArtifactsDir, "agent-no-call.db"), overwrite: true);
+            throw;
+        }
+        Assert.Equal("陈静", await agent.TextContentAsync("[data-testid=contact-name]"));
+        Assert.Contains("5G 畅享 129", await agent.TextContentAsync("[data-testid=contact] tr[data-field='套餐']") ?? "", StringComparison.Ordinal);
+        var script = await agent.TextContentAsync("[data-testid=script]") ?? "";
+        Assert.Contains("您好 陈静，您的账户 A100 的 5G 畅享 129 套餐即将到期。", script, StringComparison.Ordinal);
+        await agent.WaitForSelectorAsync("[data-question=satisfied] select");
+        await PagesFixture.ShotAsync(agent, "agent-desktop", docs: true);
+
+        // The customer hangs up after a few seconds: wrap-up, with its countdown.
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 30_000 });
+        await agent.WaitForSelectorAsync("[data-testid=wrap-countdown]");
+
+        // A callback outside the calling window is refused with the reason.
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).Date.AddDays(1);
+        await agent.CheckAsync("input[name=code][value=callback]");
+        await agent.CheckAsync("[data-testid=callback-mine]");
+        await agent.FillAsync("[data-testid=callback-at]", local.AddHours(23).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        await agent.ClickAsync("[data-testid=dispose]");
+        await agent.WaitForSelectorAsync("[data-testid=desk-problem]");
+        Assert.Contains("outside the calling window", await agent.TextContentAsync("[data-testid=desk-problem]") ?? "", StringComparison.Ordinal);
+
+        await agent.CheckAsync("input[name=code][value=callback]");
+        await agent.SelectOptionAsync("[data-question=satisfied] select", "4");
+        await agent.FillAsync("[data-testid=notes]", "客户希望明天上午再联系");
+        await agent.CheckAsync("[data-testid=callback-mine]");
+        await agent.FillAsync("[data-testid=callback-at]", local.AddHours(10).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        await agent.ClickAsync("[data-testid=dispose]");
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=ready]");
+        await agent.WaitForSelectorAsync("[data-testid=my-calls] td:has-text('callback')");
+
+        // Pause with a reason, then ready again; the desktop shows it in Chinese when switched.
+        await agent.SelectOptionAsync("[data-testid=pause-reason-select]", "lunch");
+        await agent.ClickAsync("[data-testid=pause]");
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=paused]");
+        Assert.Equal("Lunch", await agent.TextContentAsync("[data-testid=pause-reason]"));
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=agent-state]:has-text('暂停')");
+        await PagesFixture.ShotAsync(agent, "agent-desktop-zh");
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.ClickAsync("[data-testid=ready]");
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=ready]");
+
+        // The manager's dashboard and report show that call.
+        var manager = await app.NewPageAsync();
+        await app.SignInAsync(manager, "qian.manager");
+        await manager.GotoAsync($"/campaigns/{campaignId}/dashboard");
+        await manager.WaitForSelectorAsync("[data-testid=connected-today]:has-text('1')");
+        await manager.WaitForSelectorAsync("[data-testid=dashboard-agents] tr[data-agent='李娜']");
+        await PagesFixture.ShotAsync(manager, "dashboard", docs: true);
+        await manager.GotoAsync("/campaigns");
+        await manager.WaitForSelectorAsync("html[data-live-status=connected]");
+        await PagesFixture.ShotAsync(manager, "console", docs: true);
+        await manager.GotoAsync($"/campaigns/{campaignId}/reports");
+        Assert.Equal("1", await manager.TextContentAsync("tr[data-hour=total] td[data-disposition=callback]"));
+        Assert.Equal("1", await manager.TextContentAsync("tr[data-hour=total] td[data-outcome=connected]"));
+        await PagesFixture.ShotAsync(manager, "report");
+        await manager.GotoAsync("/reports/agents");
+        Assert.Equal("1", await manager.TextContentAsync("tr[data-agent='李娜'] [data-testid=calls]"));
+        await manager.GotoAsync($"/campaigns/{campaignId}/contacts");
+        Assert.Contains("Callback", await manager.TextContentAsync("tr[data-phone='+8613812340001']") ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PreviewOffersAContactWithTimeLeftAndTheAgentSkipsThenDials()
+    {
+        var zone = DaytimeZone();
+        await app.CreateUserAsync("wu.agent", "吴磊", "agent");
+        var campaignId = await app.CreateCampaignAsync("台州预览 回访", mode: "preview", wrapUpSeconds: 120);
+        await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n郑洁,13812340011,B200,宽带融合,{zone.Id}\r\n冯涛,13812340012,B201,5G 畅享,{zone.Id}\r\n", expected: 2);
+        (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
+        await StartWorkerAsync();
+
+        var agent = await app.NewPageAsync();
+        await app.SignInAsync(agent, "wu.agent");
+        await agent.CheckAsync("input[data-campaign='台州预览 回访']");
+        await agent.ClickAsync("[data-testid=go-ready]");
+        await agent.WaitForSelectorAsync("[data-testid=offer]", new() { Timeout = 30_000 });
+        var first = await agent.TextContentAsync("[data-testid=offer] [data-testid=contact-name]");
+        Assert.Matches(@"^\d+:\d\d$", (await agent.TextContentAsync("[data-testid=offer-time-left]"))!.Trim());
+        await PagesFixture.ShotAsync(agent, "agent-preview");
+
+        await agent.ClickAsync("[data-testid=skip]");
+        try
+        {
+            await agent.WaitForSelectorAsync($"[data-testid=offer] [data-testid=contact-name]:not(:has-text('{first}'))", new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            await File.WriteAllTextAsync(Path.Combine(PagesFixture.ArtifactsDir, "preview-processes.log"), app.Log);
+            await PagesFixture.ShotAsync(agent, "preview-stuck");
+            File.Copy(Path.Combine(app.DataDir, "dialer.db"), Path.Combine(PagesFixture.ArtifactsDir, "preview-stuck.db"), overwrite: true);
+            throw;
+        }
+        var second = await agent.TextContentAsync("[data-testid=offer] [data-testid=contact-name]");
+        Assert.NotEqual(first, second);
+
+        await agent.ClickAsync("[data-testid=dial]");
+        await agent.WaitForSelectorAsync("[data-testid=call]", new() { Timeout = 30_000 });
+        Assert.Equal(second, await agent.TextContentAsync("[data-testid=call] [data-testid=contact-name]"));
+    }
+
+    /// <summary>The Worker on the simulated carrier: every call answered by a person, after 1 s, who talks for 4 s.</summary>
+    private Task StartWorkerAsync() => app.StartWorkerAsync(new Dictionary<string, string>
+    {
+        ["Telephony__Simulation__LiveAnswerRate"] = "1",
+        ["Telephony__Simulation__MachineRate"] = "0",
+        ["Telephony__Simulation__BusyRate"] = "0",
+        ["Telephony__Simulation__InvalidRate"] = "0",
+        ["Telephony__Simulation__RingSeconds__Dist"] = "fixed",
+        ["Telephony__Simulation__RingSeconds__Value"] = "1",
+        ["Telephony__Simulation__TalkSeconds__Dist"] = "fixed",
+        ["Telephony__Simulation__TalkSeconds__Value"] = "4",
+        ["Dialing__WatchSeconds"] = "1",
+    });
+
+    private async Task ImportAsync(long campaignId, string csv, int expected = 1)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "list.csv");
+        var response = await app.Admin.PostAsync($"/api/campaigns/{campaignId}/contacts/import", form);
+        response.EnsureSuccessStatusCode();
+        var accepted = await response.Content.ReadFromJsonAsync<ImportBody>();
+        for (var i = 0; i < 100; i++)
+        {
+            var import = await app.Admin.GetFromJsonAsync<ImportBody>($"/api/imports/{accepted!.Id}");
+            if (import!.Status == "completed")
+            {
+                Assert.Equal(expected, import.Imported);
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The import did not finish.");
+    }
+
+    /// <summary>A zone where it is between 09:00 and 19:00 now (the test may run at any hour).</summary>
+    private static TimeZoneInfo DaytimeZone()
+    {
+        string[] zones = ["Asia/Shanghai", "Europe/London", "America/New_York", "Asia/Tokyo", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Auckland", "America/Sao_Paulo", "Europe/Moscow", "Pacific/Honolulu"];
+        return zones.Select(TimeZoneInfo.FindSystemTimeZoneById)
+            .First(z => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, z).Hour is >= 9 and < 19);
+    }
+
+    private sealed record ImportBody(long Id, string Status, long Imported);
+}
