@@ -255,4 +255,58 @@ public class RtpSessionTests
 
         Assert.Equal("42#", string.Concat(capture.Digits));
     }
+
+    [Fact]
+    public async Task GarbageOnBothPortsNeitherCrashesNorStallsTheSession()
+    {
+        await using var a = Open();
+        await using var b = Open();
+        Connect(a, b, MediaFormat.Pcmu);
+        var capture = new AudioCapture(b);
+        using var attacker = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        var random = new Random(7);
+        var buffer = new byte[1500];
+
+        for (var i = 0; i < 3000; i++)
+        {
+            var length = random.Next(0, buffer.Length);
+            random.NextBytes(buffer);
+            if (i % 2 == 0)
+            {
+                buffer[0] = (byte)((buffer[0] & 0x3F) | 0x80);
+            }
+
+            attacker.SendTo(buffer.AsSpan(0, length), new IPEndPoint(IPAddress.Loopback, b.LocalPort + (i % 2)));
+        }
+
+        a.SendDtmf("#");
+        await WaitUntil(() => capture.Digits.Contains('#'), "a digit after the garbage");
+        Assert.True(b.Statistics.PacketsRejected > 0);
+    }
+
+    [Fact]
+    public async Task LearnsAPeerThatSendsFromAnotherPortAndLatchesWhenAsked()
+    {
+        var options = new RtpSessionOptions { LatchToSource = true };
+        await using var session = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, TimeProvider.System, options);
+        using var announced = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        using var actual = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp) { ReceiveTimeout = 5000 };
+        announced.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        actual.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        session.SetRemote((IPEndPoint)announced.LocalEndPoint!, MediaFormat.Pcmu, 101);
+        var target = new IPEndPoint(IPAddress.Loopback, session.LocalPort);
+
+        for (ushort seq = 0; seq < 10; seq++)
+        {
+            actual.SendTo(new RtpPacket { PayloadType = 0, SequenceNumber = seq, Timestamp = seq * 160u, Ssrc = 99, Payload = new byte[160] }.ToArray(), target);
+        }
+
+        await WaitUntil(() => session.Statistics.PacketsReceived >= 8, "packets from the learned address");
+        var buffer = new byte[2048];
+        var n = actual.Receive(buffer);
+
+        Assert.True(RtpHeader.TryParse(buffer.AsSpan(0, n), out var header));
+        Assert.Equal(session.Ssrc, header.Ssrc);
+        Assert.Equal(actual.LocalEndPoint, session.RemoteRtp);
+    }
 }

@@ -18,6 +18,7 @@ public sealed partial class RtpSession
     private bool eventReported;
     private long eventLastPacket;
     private bool anyEventSeen;
+    private uint eventSsrc;
 
     private async Task ReceiveRtpAsync(CancellationToken cancellationToken)
     {
@@ -78,12 +79,10 @@ public sealed partial class RtpSession
                 return;
             }
 
-            if (options.LatchToSource && !latched && remoteRtpAddress is not null && !from.Equals(remoteRtpAddress))
+            if (!AcceptSource(from, header))
             {
-                var source = (IPEndPoint)LocalEndPoint.Create(from);
-                RemoteRtp = source;
-                remoteRtpAddress = source.Serialize();
-                latched = true;
+                Interlocked.Increment(ref rejected);
+                return;
             }
 
             var isEvent = header.PayloadType == receiveTelephoneEventPayloadType || header.PayloadType == TelephoneEventPayloadType;
@@ -184,6 +183,14 @@ public sealed partial class RtpSession
         }
 
         var now = time.GetTimestamp();
+        if (anyEventSeen && header.Ssrc != eventSsrc)
+        {
+            // Another source: its timestamps have nothing to do with the last one's.
+            eventActive = false;
+            anyEventSeen = false;
+        }
+
+        eventSsrc = header.Ssrc;
         if (eventActive && header.Timestamp == eventTimestamp)
         {
             eventLastPacket = now;
@@ -294,7 +301,7 @@ public sealed partial class RtpSession
             }
 
             packets.Clear();
-            if (!RtcpPacket.TryParseCompound(buffer.AsSpan(0, length), packets))
+            if (!AcceptRtcpSource(from) || !RtcpPacket.TryParseCompound(buffer.AsSpan(0, length), packets))
             {
                 Interlocked.Increment(ref rejected);
                 continue;

@@ -27,7 +27,6 @@ public sealed partial class RtpSession : IAsyncDisposable, IMediaClockClient
     private SocketAddress? remoteRtpAddress;
     private SocketAddress? remoteRtcpAddress;
     private volatile RtpSession? peer;
-    private bool latched;
     private int disposed;
 
     private RtpSession(Socket rtp, Socket rtcp, TimeProvider time, RtpSessionOptions options)
@@ -153,7 +152,7 @@ public sealed partial class RtpSession : IAsyncDisposable, IMediaClockClient
             Codec = codec;
             TelephoneEventPayloadType = telephoneEventPayloadType;
             this.receiveTelephoneEventPayloadType = receiveTelephoneEventPayloadType ?? telephoneEventPayloadType;
-            latched = false;
+            ResetSource();
             timeoutRaised = false;
             lastActivity = 0;
             if (changed)

@@ -13,7 +13,10 @@ public sealed record RtpSessionOptions
 
     public ILogger? Logger { get; init; }
 
-    /// <summary>Send to wherever the peer's RTP comes from once it arrives (symmetric RTP behind NAT).</summary>
+    /// <summary>
+    /// When the peer's RTP comes from another address than its SDP gave (NAT), send to that address too
+    /// (symmetric RTP). Receiving from it happens either way once it is learned.
+    /// </summary>
     public bool LatchToSource { get; init; }
 
     /// <summary>Interval between RTCP reports (randomised by ±50 %, RFC 3550 section 6.2).</summary>
