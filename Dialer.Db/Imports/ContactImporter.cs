@@ -66,10 +66,11 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
         try
         {
             long lastCheckpoint = 0;
+            List<int> insert = new(BatchRows), conflicts = [];
             await foreach (var task in pipeline.Reader.ReadAllAsync(stop.Token))
             {
                 var chunk = await task;
-                Write(chunk, writer, seen, counts);
+                Write(chunk, writer, seen, counts, insert, conflicts);
                 free.Writer.TryWrite(chunk);
                 if (counts.Total - lastCheckpoint >= CommitRows)
                 {
@@ -117,7 +118,7 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
         }
     }
 
-    private static void Write(ImportChunk chunk, IContactWriter writer, Dictionary<long, int> seen, ImportCounts counts)
+    private static void Write(ImportChunk chunk, IContactWriter writer, Dictionary<long, int> seen, ImportCounts counts, List<int> insert, List<int> conflicts)
     {
         counts.Total += chunk.Csv.Count;
         counts.Invalid += chunk.Invalid;
@@ -128,23 +129,29 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
             writer.Error(error);
         }
 
+        insert.Clear();
+        conflicts.Clear();
         for (var i = 0; i < chunk.RowCount; i++)
         {
             ref readonly var row = ref chunk.Rows[i];
-            if (!seen.TryAdd(row.Key, row.Line))
+            if (seen.TryAdd(row.Key, row.Line))
             {
-                counts.Duplicates++;
-                writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is a duplicate of row {seen[row.Key]}", ContactNormalizer.Raw(chunk.Csv, row.Record)));
-            }
-            else if (writer.Insert(row, chunk.Utf8))
-            {
-                counts.Imported++;
+                insert.Add(i);
             }
             else
             {
                 counts.Duplicates++;
-                writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is already in the campaign", ContactNormalizer.Raw(chunk.Csv, row.Record)));
+                writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is a duplicate of row {seen[row.Key]}", ContactNormalizer.Raw(chunk.Csv, row.Record)));
             }
+        }
+
+        writer.Insert(chunk, insert, conflicts);
+        counts.Imported += insert.Count - conflicts.Count;
+        counts.Duplicates += conflicts.Count;
+        foreach (var i in conflicts)
+        {
+            ref readonly var row = ref chunk.Rows[i];
+            writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is already in the campaign", ContactNormalizer.Raw(chunk.Csv, row.Record)));
         }
     }
 

@@ -3,8 +3,11 @@ namespace Dialer.Db.Imports;
 /// <summary>The single writer at the end of the import pipeline, one per dialect.</summary>
 internal interface IContactWriter : IAsyncDisposable
 {
-    /// <summary>Inserts a contact; false when the campaign already has the number (written meanwhile by someone else).</summary>
-    bool Insert(in ContactRow row, ReadOnlySpan<byte> utf8);
+    /// <summary>
+    /// Inserts the chunk's rows at <paramref name="rows"/>; adds to <paramref name="conflicts"/> those the
+    /// campaign already had (written meanwhile by someone else), which were not inserted.
+    /// </summary>
+    void Insert(ImportChunk chunk, List<int> rows, List<int> conflicts);
 
     void Error(in RowError error);
 

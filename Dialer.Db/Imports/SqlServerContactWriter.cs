@@ -17,11 +17,15 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
     public static async Task<SqlServerContactWriter> OpenAsync(DbConnectionFactory db, long importId, long campaignId, long listId, long now, CancellationToken ct) =>
         new((SqlConnection)await db.OpenAsync(ct), importId, campaignId, listId, now);
 
-    public bool Insert(in ContactRow row, ReadOnlySpan<byte> utf8)
+    public void Insert(ImportChunk chunk, List<int> rows, List<int> conflicts)
     {
-        contacts.Rows.Add(campaignId, listId, row.Phone, (object?)row.Name.ToString(utf8) ?? DBNull.Value, row.TimeZone.ToString(utf8),
-            (object?)row.Account.ToString(utf8) ?? DBNull.Value, (object?)row.CustomJson.ToString(utf8) ?? DBNull.Value, Model.ContactState.New, now, now);
-        return true;
+        var utf8 = chunk.Utf8;
+        foreach (var index in rows)
+        {
+            ref readonly var row = ref chunk.Rows[index];
+            contacts.Rows.Add(campaignId, listId, row.Phone, (object?)row.Name.ToString(utf8) ?? DBNull.Value, row.TimeZone.ToString(utf8),
+                (object?)row.Account.ToString(utf8) ?? DBNull.Value, (object?)row.CustomJson.ToString(utf8) ?? DBNull.Value, Model.ContactState.New, now, now);
+        }
     }
 
     public void Error(in RowError error) =>
