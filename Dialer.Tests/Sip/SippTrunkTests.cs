@@ -166,4 +166,23 @@ public class SippTrunkTests
         Assert.True(receivedAtAnswer >= 10, $"only {receivedAtAnswer} RTP packets arrived during early media");
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
+
+    [Fact]
+    public async Task DtmfFromTheTrunkArrivesAsDigits()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_answer_dtmf.xml", fill: new Dictionary<string, string> { ["PCAP"] = "/usr/share/sip-tester/dtmf_2833_1.pcap" });
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        await SipTelephonyTests.WaitUntil(() => { lock (observer.Digits) { return observer.Digits.Count > 0; } });
+        leg.Hangup();
+        await RecordingObserver.Within(observer.Ended.Task);
+
+        lock (observer.Digits)
+        {
+            Assert.Equal(['1'], observer.Digits);
+        }
+    }
 }
