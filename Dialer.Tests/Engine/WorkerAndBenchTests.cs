@@ -1,0 +1,74 @@
+using Dialer.Worker.Bench;
+using Dialer.Worker.Clock;
+using Dialer.Worker.Hosting;
+using Dialer.Worker.Pacing;
+
+namespace Dialer.Tests.Engine;
+
+public sealed class WorkerAndBenchTests
+{
+    [Fact]
+    public void ASecondWorkerOnTheSameSqliteDatabaseIsRefusedWithAReason()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "dialer.db");
+        using (var first = SingleWorkerLock.TryAcquire(file, out var none))
+        {
+            Assert.NotNull(first);
+            Assert.Null(none);
+            var second = SingleWorkerLock.TryAcquire(file, out var problem);
+            Assert.Null(second);
+            Assert.Contains("Another worker is already running", problem);
+            Assert.Contains("SQL Server", problem);
+        }
+
+        // Released when the first worker stops.
+        using var again = SingleWorkerLock.TryAcquire(file, out _);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public void TheVirtualClockFiresTimersInTimeOrderAndCancelledOnesNever()
+    {
+        var clock = new VirtualTimeProvider(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+        var fired = new List<string>();
+        using var late = clock.CreateTimer(_ => fired.Add($"late@{clock.GetUtcNow():ss}"), null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+        using var early = clock.CreateTimer(_ => fired.Add($"early@{clock.GetUtcNow():ss}"), null, TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan);
+        var cancelled = clock.CreateTimer(_ => fired.Add("cancelled"), null, TimeSpan.FromSeconds(3), Timeout.InfiniteTimeSpan);
+        using var periodic = clock.CreateTimer(_ => fired.Add($"tick@{clock.GetUtcNow():ss}"), null, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(4));
+        cancelled.Dispose();
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+
+        Assert.Equal(["early@02", "tick@04", "late@05", "tick@08"], fired);
+        Assert.Equal(9, clock.GetUtcNow().Second);
+    }
+
+    [Fact]
+    public void OnADayOfTheBaseCasePredictiveHoldsTheCapAndKeepsAgentsBusierThanProgressive()
+    {
+        var scenario = Scenario.Load(Path.Combine(RepoRoot(), "scripts", "scenarios", "base.json")) with { Days = 1 };
+
+        var predictive = BenchRunner.Run(scenario, _ => new PredictivePacer());
+        var again = BenchRunner.Run(scenario, _ => new PredictivePacer());
+        var progressive = BenchRunner.Run(scenario, _ => new ProgressivePacer());
+
+        Assert.InRange(predictive.AbandonPercent, 0, scenario.AbandonCapPercent);
+        Assert.Equal(0, progressive.AbandonPercent);
+        Assert.True(predictive.Occupancy > progressive.Occupancy + 0.1, $"{predictive.Occupancy} vs {progressive.Occupancy}");
+        // Deterministic from the seed.
+        Assert.Equal(predictive with { WallSeconds = 0 }, again with { WallSeconds = 0 });
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dialer.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Dialer.sln not found above the test binaries");
+    }
+}
