@@ -155,4 +155,35 @@ public sealed class EngineCallFlowTests
         var byWorker = await a.QueryAsync<string>("SELECT DISTINCT worker_id FROM call_attempts");
         Assert.Equal(2, byWorker.Count);
     }
+
+    [Fact]
+    public async Task PreviewOffersAContactTheAgentDialsThroughARequestAndSkippingGivesItBack()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign(d => d with { Mode = "preview", PreviewSeconds = 60 });
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        var first = await EngineHarness.AddContactAsync(db, campaignId, "+15550000021");
+        var second = await EngineHarness.AddContactAsync(db, campaignId, "+15550000022");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("busy"), new PreviewPacer());
+        var agent = await h.AddReadyAgentAsync("heidi");
+        h.Run(TimeSpan.FromSeconds(2));
+
+        var offered = await h.Agents.GetAsync(agent, CancellationToken.None);
+        Assert.Equal(("reserved", "preview", first), (offered!.State, offered.Reason, offered.ContactId));
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts"));
+        Assert.Contains("contact_offered", await h.QueryAsync<string>("SELECT kind FROM outbox WHERE agent_id = @agent", new { agent }));
+
+        // The Api writes the agent's skip as a request; the engine reads it on its next poll.
+        await h.Agents.TryChangeAsync(agent, offered.Version, "reserved", "request:preview_skip", null, first, null, 0, CancellationToken.None);
+        await h.SyncAgentsAsync();
+        h.Run(TimeSpan.FromSeconds(2));
+        Assert.Equal(("retry", "skipped"), (await h.QueryAsync<(string, string)>("SELECT state, eligible_reason FROM contacts WHERE id = @first", new { first })).Single());
+        var next = await h.Agents.GetAsync(agent, CancellationToken.None);
+        Assert.Equal(second, next!.ContactId);
+
+        await h.Agents.TryChangeAsync(agent, next.Version, "reserved", "request:preview_dial", null, second, null, 0, CancellationToken.None);
+        await h.SyncAgentsAsync();
+        h.Run(TimeSpan.FromSeconds(10));
+        Assert.Equal(second, await h.ScalarAsync<long>("SELECT contact_id FROM call_attempts WHERE agent_id = @agent", new { agent }));
+    }
 }

@@ -121,13 +121,15 @@ public sealed partial class CampaignEngine
             return false;
         }
 
+        // Offered first, so that the stored reservation names the contact.
+        agent.Offered = contact;
         if (!ChangeAgent(agent, AgentState.Reserved, "preview"))
         {
+            agent.Offered = null;
             contacts.Defer(contact, new ContactUpdate(contact.State == ContactState.Callback ? ContactState.Callback : ContactState.New, Now, null), Now);
             return true;
         }
 
-        agent.Offered = contact;
         ledger.Publish(new AgentEvent("contact_offered", agent.Id, campaign.Id, new
         {
             contact = new { id = contact.Id, phone = contact.Phone, name = contact.Name, accountId = contact.AccountId, custom = contact.CustomJson },
