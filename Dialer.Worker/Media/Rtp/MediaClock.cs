@@ -30,7 +30,7 @@ public sealed class MediaClock : IDisposable
         this.time = time;
         tick = tickInterval ?? TimeSpan.FromMilliseconds(10);
         start = time.GetTimestamp();
-        shards = new Shard[Math.Max(1, shardCount ?? Environment.ProcessorCount)];
+        shards = new Shard[Math.Max(1, shardCount ?? (2 * Environment.ProcessorCount))];
         for (var i = 0; i < shards.Length; i++)
         {
             shards[i] = new Shard(this);
