@@ -100,15 +100,20 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.Dnc, new { phone, campaignId, now }, cancellationToken: ct)) > 0;
     }
 
+    /// <summary>No call lasts longer: a claim whose attempt began earlier and never ended belongs to a dead worker.</summary>
+    public const long LongestCall = 4 * 3600 * 1000L;
+
     /// <summary>
-    /// Claims left behind by a worker that stopped (crash, kill) go back to retry, due now. Claims of
-    /// <paramref name="workerId"/> itself, or older than <paramref name="staleBefore"/>.
+    /// Claims left behind by a worker that stopped (crash, kill) go back to retry, due now: claims of
+    /// <paramref name="workerId"/> itself, or older than <paramref name="staleBefore"/> — but never while a
+    /// call to the contact is still up (an attempt begun in the last four hours with no end).
     /// </summary>
     public async Task<int> RecoverClaimsAsync(string? workerId, long staleBefore, long now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(Sql.Recover,
-            new { workerId, staleBefore, now, dialing = ContactState.Dialing, retry = ContactState.Retry }, cancellationToken: ct));
+            new { workerId, staleBefore, now, callsFrom = now - LongestCall, dialing = ContactState.Dialing, retry = ContactState.Retry },
+            cancellationToken: ct));
     }
 
     internal static object Args(long contactId, string workerId, ContactNext next, long now) => new
@@ -175,6 +180,8 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
             UPDATE contacts SET state = @retry, next_eligible_at = @now, eligible_reason = 'claim_recovered',
                 locked_by = NULL, locked_at = NULL, updated_at = @now
             WHERE state = @dialing AND (locked_by = @workerId OR locked_at < @staleBefore)
+              AND NOT EXISTS (SELECT 1 FROM call_attempts a
+                              WHERE a.contact_id = contacts.id AND a.ended_at IS NULL AND a.queued_at >= @callsFrom)
             """;
     }
 }

@@ -32,9 +32,9 @@ public sealed class DialingCampaignStore(DbConnectionFactory db, TimeProvider ti
     public async Task<(CampaignPulse Pulse, CampaignDefinition Definition)?> LoadAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<(long Id, string Status, long Version, string ConfigJson)>(
-            new CommandDefinition(Sql.Load, new { id }, cancellationToken: ct));
-        if (row.Id == 0)
+        // Properties, not a tuple: Dapper converts INT (SQL Server) and INTEGER (SQLite) alike into them.
+        var row = await c.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition(Sql.Load, new { id }, cancellationToken: ct));
+        if (row is null)
         {
             return null;
         }
@@ -70,6 +70,17 @@ public sealed class DialingCampaignStore(DbConnectionFactory db, TimeProvider ti
         }
 
         return ids;
+    }
+
+    private sealed record CampaignRow
+    {
+        public long Id { get; init; }
+
+        public string Status { get; init; } = "";
+
+        public long Version { get; init; }
+
+        public string ConfigJson { get; init; } = "";
     }
 
     internal static class Sql

@@ -72,3 +72,32 @@ public sealed class WorkerAndBenchTests
         return dir?.FullName ?? throw new InvalidOperationException("Dialer.sln not found above the test binaries");
     }
 }
+
+public sealed class ClaimRecoveryTests
+{
+    [Fact]
+    public async Task StaleClaimsComeBackButNeverWhileTheirCallIsUp()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, EngineHarness.Campaign());
+        var onCall = await EngineHarness.AddContactAsync(db, campaignId, "+15550000031");
+        var abandoned = await EngineHarness.AddContactAsync(db, campaignId, "+15550000032");
+        var store = new Dialer.Db.Dialing.ContactClaimStore(db.Factory);
+        var now = new DateTimeOffset(2026, 1, 5, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var claimedAt = now - (60 * 60_000);
+        Assert.NotNull(await store.ClaimNextAsync(campaignId, "dead-worker", claimedAt, CancellationToken.None));
+        Assert.NotNull(await store.ClaimNextAsync(campaignId, "dead-worker", claimedAt, CancellationToken.None));
+        await using (var c = await db.Factory.OpenAsync(CancellationToken.None))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "INSERT INTO call_attempts (campaign_id, contact_id, phone, queued_at) VALUES (@campaignId, @onCall, 'x', @claimedAt)",
+                new { campaignId, onCall, claimedAt });
+        }
+
+        var recovered = await store.RecoverClaimsAsync(null, now - (15 * 60_000), now, CancellationToken.None);
+
+        Assert.Equal(1, recovered);
+        await using var check = await db.Factory.OpenAsync(CancellationToken.None);
+        Assert.Equal("dialing", await Dapper.SqlMapper.ExecuteScalarAsync<string>(check, "SELECT state FROM contacts WHERE id = @onCall", new { onCall }));
+        Assert.Equal("retry", await Dapper.SqlMapper.ExecuteScalarAsync<string>(check, "SELECT state FROM contacts WHERE id = @abandoned", new { abandoned }));
+    }
+}
