@@ -34,6 +34,12 @@ public sealed partial class ImportRunner(
 
     private async Task RunOneAsync(long id, CancellationToken ct)
     {
+        // An import queued twice (at start-up recovery and by whoever created it) runs once.
+        if (await store.GetAsync(id, ct) is not { Status: ImportStatus.Queued or ImportStatus.Running })
+        {
+            return;
+        }
+
         var job = await files.LoadJobAsync(id, ct);
         if (job is null)
         {

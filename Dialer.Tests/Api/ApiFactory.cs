@@ -9,7 +9,7 @@ namespace Dialer.Tests.Api;
 /// The real Api over a real SQLite file in a fresh temporary folder, migrated at start, with a known
 /// bootstrap admin key. One per test class (IClassFixture); tests create what they need through HTTP.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "dk_test_bootstrap_admin_key_0123456789";
 
