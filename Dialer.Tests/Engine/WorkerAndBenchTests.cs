@@ -101,3 +101,91 @@ public sealed class ClaimRecoveryTests
         Assert.Equal("retry", await Dapper.SqlMapper.ExecuteScalarAsync<string>(check, "SELECT state FROM contacts WHERE id = @abandoned", new { abandoned }));
     }
 }
+
+public sealed class AgentLegsTests
+{
+    [Fact]
+    public void TwoCampaignsShareOneAgentPhoneLegAndTheLastToLeaveHangsUp()
+    {
+        var carrier = new CountingCarrier();
+        var legs = new Dialer.Worker.Engine.AgentLegs(carrier);
+        var a = new NullObserver();
+        var b = new NullObserver();
+        var request = new Dialer.Worker.Telephony.AgentLegRequest(7, "agent7");
+
+        var first = legs.Acquire(request, a);
+        var second = legs.Acquire(request, b);
+        Assert.Same(first, second);
+        Assert.Equal(1, carrier.Opened);
+
+        legs.Release(7, a);
+        Assert.Equal(0, carrier.HungUp);
+        legs.Release(7, b);
+        Assert.Equal(1, carrier.HungUp);
+        Assert.Equal(0, legs.Count);
+    }
+
+    private sealed class CountingCarrier : Dialer.Worker.Telephony.ITelephony
+    {
+        public int Opened { get; private set; }
+
+        public int HungUp { get; set; }
+
+        public string Name => "counting";
+
+        public Dialer.Worker.Telephony.ICallLeg Dial(Dialer.Worker.Telephony.DialRequest request, Dialer.Worker.Telephony.ICallObserver observer) =>
+            throw new NotSupportedException();
+
+        public Dialer.Worker.Telephony.ICallLeg OpenAgentLeg(Dialer.Worker.Telephony.AgentLegRequest request, Dialer.Worker.Telephony.ICallObserver observer)
+        {
+            Opened++;
+            return new Leg(this);
+        }
+
+        private sealed class Leg(CountingCarrier carrier) : Dialer.Worker.Telephony.ICallLeg
+        {
+            public string Id => "leg";
+
+            public void Hangup() => carrier.HungUp++;
+
+            public void Bridge(Dialer.Worker.Telephony.ICallLeg other)
+            {
+            }
+
+            public void Unbridge()
+            {
+            }
+
+            public void Play(Dialer.Worker.Telephony.Prompt prompt, Action? then = null)
+            {
+            }
+
+            public void SendDtmf(string digits)
+            {
+            }
+        }
+    }
+
+    private sealed class NullObserver : Dialer.Worker.Telephony.ICallObserver
+    {
+        public void OnRinging(Dialer.Worker.Telephony.ICallLeg leg)
+        {
+        }
+
+        public void OnAnswered(Dialer.Worker.Telephony.ICallLeg leg, Dialer.Worker.Telephony.CallAnswer answer)
+        {
+        }
+
+        public void OnMachineDetected(Dialer.Worker.Telephony.ICallLeg leg, bool isMachine)
+        {
+        }
+
+        public void OnDtmf(Dialer.Worker.Telephony.ICallLeg leg, char digit)
+        {
+        }
+
+        public void OnEnded(Dialer.Worker.Telephony.ICallLeg leg, Dialer.Worker.Telephony.CallEnd end)
+        {
+        }
+    }
+}

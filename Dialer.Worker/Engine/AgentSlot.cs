@@ -25,6 +25,8 @@ public sealed class AgentSlot(long id, string? sipUser)
     /// <summary>The agent's nailed-up phone leg, when telephony needs one.</summary>
     public Telephony.ICallLeg? Leg { get; internal set; }
 
+    internal Telephony.ICallObserver? LegObserver { get; set; }
+
     /// <summary>Wrap-up or preview timer.</summary>
     internal IDisposable? Timer { get; set; }
 

@@ -19,10 +19,7 @@ public sealed partial class CampaignEngine
         var agent = new AgentSlot(agentId, sipUser) { Version = version, Since = Now };
         agents[agentId] = agent;
         agentList.Add(agent);
-        if (campaign.Mode != "agentless")
-        {
-            agent.Leg = telephony.OpenAgentLeg(new AgentLegRequest(agentId, sipUser ?? $"agent{agentId}"), new AgentLegObserver(this, loop, agent));
-        }
+        OpenLeg(agent);
 
         if (pausedReason is null)
         {
@@ -294,10 +291,7 @@ public sealed partial class CampaignEngine
         var agent = new AgentSlot(agentId, sipUser) { Version = version, Since = Now, State = stored, Reason = reason };
         agents[agentId] = agent;
         agentList.Add(agent);
-        if (campaign.Mode != "agentless")
-        {
-            agent.Leg = telephony.OpenAgentLeg(new AgentLegRequest(agentId, sipUser ?? $"agent{agentId}"), new AgentLegObserver(this, loop, agent));
-        }
+        OpenLeg(agent);
 
         AgentChanged?.Invoke(agent);
         if (stored == AgentState.Ready)
@@ -306,6 +300,16 @@ public sealed partial class CampaignEngine
         }
 
         return agent;
+    }
+
+    /// <summary>The campaign stopped: its agents' legs are released (their stored states are left as they are).</summary>
+    public void ReleaseAgents()
+    {
+        foreach (var agent in agentList.ToList())
+        {
+            agent.Timer?.Dispose();
+            CloseLeg(agent);
+        }
     }
 
     /// <summary>Agents this engine knows, to compare with the stored ones.</summary>
@@ -317,6 +321,34 @@ public sealed partial class CampaignEngine
         agent.Reason = reason;
         agent.Since = Now;
         AgentChanged?.Invoke(agent);
+    }
+
+    private void OpenLeg(AgentSlot agent)
+    {
+        if (campaign.Mode == "agentless")
+        {
+            return;
+        }
+
+        var request = new AgentLegRequest(agent.Id, agent.SipUser ?? $"agent{agent.Id}");
+        var observer = new AgentLegObserver(this, loop, agent);
+        agent.LegObserver = observer;
+        agent.Leg = SharedLegs is { } shared ? shared.Acquire(request, observer) : telephony.OpenAgentLeg(request, observer);
+    }
+
+    private void CloseLeg(AgentSlot agent)
+    {
+        if (SharedLegs is { } shared && agent.LegObserver is { } observer)
+        {
+            shared.Release(agent.Id, observer);
+        }
+        else
+        {
+            agent.Leg?.Hangup();
+        }
+
+        agent.Leg = null;
+        agent.LegObserver = null;
     }
 
     private sealed class AgentLegObserver(CampaignEngine engine, IEngineScheduler loop, AgentSlot agent) : ICallObserver

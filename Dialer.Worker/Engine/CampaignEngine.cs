@@ -58,6 +58,9 @@ public sealed partial class CampaignEngine(
     /// <summary>Answered live calls waiting (at most 2 s) for an agent.</summary>
     public int WaitingCount => waiting.Count;
 
+    /// <summary>Agent phone legs shared with the worker's other campaigns (live); null: this engine opens its own.</summary>
+    public AgentLegs? SharedLegs { get; init; }
+
     /// <summary>After the list had nothing due, how long before asking again.</summary>
     public TimeSpan NothingDueBackoff { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -636,8 +639,7 @@ public sealed partial class CampaignEngine(
     private void RemoveAgent(AgentSlot agent)
     {
         agent.Timer?.Dispose();
-        agent.Leg?.Hangup();
-        agent.Leg = null;
+        CloseLeg(agent);
         agents.Remove(agent.Id);
         agentList.Remove(agent);
     }

@@ -23,6 +23,7 @@ public sealed class CampaignRunner(
     ReminderStore reminders,
     ITelephony telephony,
     ComplianceGate gate,
+    AgentLegs legs,
     DialingOptions options,
     TimeProvider time,
     ILogger<CampaignRunner> log)
@@ -43,7 +44,7 @@ public sealed class CampaignRunner(
         var loop = new ChannelScheduler(time, ex => log.LogError(ex, "Campaign {Campaign}: engine error", campaignId));
         var loopTask = Task.Run(() => loop.RunAsync(loopStop.Token), CancellationToken.None);
         var ports = new DbDialingPorts(contacts, attempts, agents, reminders, workerId, telephony.Name, time, CancellationToken.None);
-        var engine = new CampaignEngine(runtime, loop, telephony, PacerFor(runtime), ports, ports, ports, gate, log);
+        var engine = new CampaignEngine(runtime, loop, telephony, PacerFor(runtime), ports, ports, ports, gate, log) { SharedLegs = legs };
         await SeedAbandonsAsync(engine, runtime, ct);
         var simulated = await SimulatedAgentsAsync(engine, runtime, ct);
         log.LogInformation("Campaign {Campaign} ({Mode}) dialing on {Carrier} as {Worker}", campaignId, runtime.Mode, telephony.Name, workerId);
@@ -82,6 +83,14 @@ public sealed class CampaignRunner(
             await Task.Delay(TimeSpan.FromMilliseconds(options.PollMilliseconds), time, CancellationToken.None);
         }
 
+        // Let go of the agents' phone legs (kept open if another campaign still holds them).
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        loop.Post(() =>
+        {
+            engine.ReleaseAgents();
+            released.TrySetResult();
+        });
+        await released.Task.WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None);
         await loopStop.CancelAsync();
         await loopTask;
         GC.KeepAlive(simulated);

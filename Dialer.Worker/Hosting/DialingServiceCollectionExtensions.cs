@@ -27,6 +27,7 @@ public static class DialingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ComplianceGate>();
         services.AddSingleton<CampaignRunner>();
+        services.AddSingleton<Engine.AgentLegs>();
         if (string.IsNullOrWhiteSpace(configuration["Telephony:Trunk:Host"]))
         {
             var profile = configuration.GetSection("Telephony:Simulation").Get<SimulationProfile>() ?? new SimulationProfile();
