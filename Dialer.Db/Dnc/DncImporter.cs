@@ -112,7 +112,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
             var given = batch.Field(r, columns.Expires).Trim();
             if (!DateTimeOffset.TryParse(given, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
             {
-                return Invalid($"invalid expiry '{given}': use an ISO 8601 date or time", raw);
+                return Invalid($"invalid expiry '{ContactNormalizer.Short(given)}': use an ISO 8601 date or time", raw);
             }
 
             expiresAt = at.ToUnixTimeMilliseconds();

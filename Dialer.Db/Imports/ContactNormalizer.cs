@@ -55,7 +55,7 @@ public sealed class ContactNormalizer(
                     zone = TimeZones.Lookup(given);
                     if (zone is null)
                     {
-                        Reject(chunk, line, RowKinds.Invalid, $"invalid time zone '{given}': not an IANA id such as Asia/Shanghai", Raw(csv, r));
+                        Reject(chunk, line, RowKinds.Invalid, $"invalid time zone '{Short(given)}': not an IANA id such as Asia/Shanghai", Raw(csv, r));
                         continue;
                     }
                 }
@@ -127,6 +127,10 @@ public sealed class ContactNormalizer(
 
         return Truncate(sb.ToString());
     }
+
+    /// <summary>A value quoted in a reason, cut to keep reasons short (they are stored in at most 400 characters).</summary>
+    public static string Short(ReadOnlySpan<char> value) =>
+        value.Length <= 60 ? value.ToString() : string.Concat(value[..60], "…");
 
     private static string Truncate(ReadOnlySpan<char> raw) =>
         raw.Length <= MaxRawChars ? raw.ToString() : string.Concat(raw[..MaxRawChars], "…");
