@@ -228,16 +228,20 @@ internal static class BenchSipCommand
         await using var load = new SipMediaLoad(peers);
         var legs = await load.OpenAsync(count, 250, CancellationToken.None);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var before = legs.Select(l => l.Media.Statistics).ToList();
         var ourPorts = legs.Select(l => l.Media.LocalPort).ToHashSet();
+        var wall = Stopwatch.StartNew();
+        var before = legs.Select(l => l.Media.Statistics).ToList();
+        var beforeMid = wall.Elapsed / 2;
         var dropsBefore = UdpDrops();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
-        var wall = Stopwatch.StartNew();
+        var cpuWall = Stopwatch.StartNew();
         await Task.Delay(measure);
         process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / (wall.Elapsed.TotalSeconds * Environment.ProcessorCount) * 100;
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / (cpuWall.Elapsed.TotalSeconds * Environment.ProcessorCount) * 100;
+        var afterStart = wall.Elapsed;
         var after = legs.Select(l => l.Media.Statistics).ToList();
+        var window = ((afterStart + wall.Elapsed) / 2) - beforeMid;
         var dropsAfter = UdpDrops();
         var droppedAtSipp = mediaPorts.Sum(p => dropsAfter.GetValueOrDefault(p) - dropsBefore.GetValueOrDefault(p));
         var droppedAtOurs = ourPorts.Sum(p => dropsAfter.GetValueOrDefault(p) - dropsBefore.GetValueOrDefault(p));
@@ -259,7 +263,7 @@ internal static class BenchSipCommand
         var answered = (int)load.Answered;
         var expected = received + lost;
         var lossPercent = expected == 0 ? 100 : lost * 100.0 / expected;
-        var expectedSent = (long)(count * 50 * wall.Elapsed.TotalSeconds);
+        var expectedSent = (long)(count * 50 * window.TotalSeconds);
         var result = new MediaResult(count, answered, expectedSent, sent, received, lost, late, lossPercent, cpu);
         Progress($"media: {count} calls, {answered} answered, {measure.TotalSeconds:0} s: sent {sent} of {expectedSent} due, echoed back {received}, lost {lost} ({lossPercent:0.000} %), " +
                  $"late {late}, CPU {cpu:0.0} % of {Environment.ProcessorCount} cores; kernel drops at sipp's echo sockets {droppedAtSipp}, at our sockets {droppedAtOurs} -> {(result.Passed ? "ok" : "FAIL")}");
