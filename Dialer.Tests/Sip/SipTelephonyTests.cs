@@ -134,6 +134,29 @@ public class SipTelephonyTests
     }
 
     [Fact]
+    public async Task KeepaliveMarksASilentTrunkDownAndCallsThenFailAtOnce()
+    {
+        var time = new ManualTimeProvider();
+        var silentPort = SippPeer.FreePort(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        await using var ours = new SipTestStack(trunkPort: silentPort, time: time);
+        await using var trunk = new SipTrunk(ours.Stack, new SipTrunkOptions { Host = "127.0.0.1", Port = silentPort, KeepaliveSeconds = 30 });
+        var telephony = new SipTelephony(ours.Stack, trunk, ours.Registrar, new SipMediaSettings(Dialer.Worker.Media.RtpPortRange.Any));
+        var states = new List<bool>();
+        trunk.UpChanged += states.Add;
+
+        trunk.Start();
+        time.Advance(TimeSpan.FromSeconds(33));
+        var observer = new RecordingObserver();
+        telephony.Dial(new DialRequest(1, "+8613800000005", "4000", TimeSpan.FromSeconds(30), false), observer);
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal([false], states);
+        Assert.False(trunk.IsUp);
+        Assert.Equal(CallOutcome.Failed, end.Outcome);
+        Assert.Equal(503, end.SipCode);
+    }
+
+    [Fact]
     public async Task AgentLegToAnUnregisteredPhoneFailsAtOnce()
     {
         await using var ours = new SipTestStack(trunkPort: 9);

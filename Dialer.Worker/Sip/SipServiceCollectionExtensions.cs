@@ -40,9 +40,7 @@ public static class SipServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<SipStack>();
-            var bind = new IPEndPoint(IPAddress.Parse(stackOptions.ListenAddress), stackOptions.Port);
-            var udp = new UdpSipChannel(bind, logger);
-            var tcp = new TcpSipChannel(new IPEndPoint(bind.Address, udp.LocalEndPoint.Port), logger);
+            var (udp, tcp) = SipChannelPair.Bind(IPAddress.Parse(stackOptions.ListenAddress), stackOptions.Port, logger);
             return new SipStack([udp, tcp], sp.GetRequiredService<TimeProvider>(), stackOptions.PublicAddress, stackOptions.UserAgent, logger);
         });
         services.AddSingleton(sp => new SipTrunk(sp.GetRequiredService<SipStack>(), trunkOptions, sp.GetService<ILoggerFactory>()?.CreateLogger<SipTrunk>()));

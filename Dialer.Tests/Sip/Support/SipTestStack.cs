@@ -14,8 +14,7 @@ public sealed class SipTestStack : IAsyncDisposable
     public SipTestStack(
         int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null, string algorithms = "SHA-256,MD5")
     {
-        var udp = new UdpSipChannel(new IPEndPoint(IPAddress.Loopback, 0));
-        var tcp = new TcpSipChannel(new IPEndPoint(IPAddress.Loopback, udp.LocalEndPoint.Port));
+        var (udp, tcp) = SipChannelPair.Bind(IPAddress.Loopback, 0);
         Stack = new SipStack([udp, tcp], time ?? TimeProvider.System);
         Trunk = new SipTrunk(Stack, new SipTrunkOptions
         {

@@ -21,6 +21,12 @@ public sealed class SipTelephony(SipStack stack, SipTrunk trunk, SipRegistrar re
 
     public ICallLeg Dial(DialRequest request, ICallObserver observer)
     {
+        if (trunk.IsUp == false)
+        {
+            // The OPTIONS keepalive found the trunk down: fail at once so the engine retries soon.
+            return Failed(observer, "attempt-" + request.AttemptId, 503, "Trunk down (no answer to OPTIONS keepalive)");
+        }
+
         try
         {
             var leg = new SipCallLeg(stack, trunk.TargetFor(request.Number, request.CallerId), media, observer, request, log);
