@@ -45,11 +45,20 @@ public sealed class LivePublisher(
                         continue;
                     }
 
-                    var html = await RenderAsync(watch, stoppingToken);
-                    last[watch.Group] = (html, now);
-                    if (html != previous.Html)
+                    try
                     {
-                        await hub.Clients.Clients(connections).SendAsync("render", watch.Topic, html, now, stoppingToken);
+                        var html = await RenderAsync(watch, stoppingToken);
+                        last[watch.Group] = (html, now);
+                        if (html != previous.Html)
+                        {
+                            await hub.Clients.Clients(connections).SendAsync("render", watch.Topic, html, now, stoppingToken);
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One region failing (a database hiccup) must not starve the others; it is tried again next time.
+                        last[watch.Group] = (previous.Html!, now);
+                        logger.LogWarning(e, "Live region {Topic} could not be rendered", watch.Key);
                     }
                 }
             }
