@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Dialer.Api.Auth;
 using Dialer.Db;
+using Dialer.Db.Agents;
 using Dialer.Db.Compliance;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
@@ -57,11 +58,26 @@ public static class AgentApi
         return app;
     }
 
+    /// <summary>
+    /// With a SIP trunk (Telephony:Trunk:Host set) calls reach agents on their phones, so an agent whose phone
+    /// is not registered with the Worker's registrar cannot go ready. The simulated carrier needs no phone.
+    /// </summary>
+    public static async Task<ProblemDetails?> PhoneProblemAsync(long agentId, PhoneRegistrationStore phones, IConfiguration configuration, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["Telephony:Trunk:Host"]) || await phones.IsRegisteredAsync(agentId, ct))
+        {
+            return null;
+        }
+
+        return Problems.Conflict("Your phone is not registered with the dialer: register it (SIP user and password from your administrator), then go ready.");
+    }
+
     public static async Task<Ok<AgentStateView>> GetState(ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
         TypedResults.Ok(View(await store.EnsureAsync(AgentId(user), Now(time), ct)));
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Login(
-        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, PhoneRegistrationStore phones,
+        IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
         var ids = request.CampaignIds?.Distinct().ToList() ?? [];
@@ -88,15 +104,22 @@ public static class AgentApi
             }
         }
 
+        if (!request.Paused && await PhoneProblemAsync(agentId, phones, configuration, ct) is { } problem)
+        {
+            return TypedResults.Conflict(problem);
+        }
+
         var json = JsonSerializer.Serialize(ids);
         return await ChangeAsync(agentId, store, time, ct, row => row.State == "logged_out"
             ? (request.Paused ? "paused" : "ready", request.Paused ? "login" : null, json)
             : (row.State, row.Reason, json));
     }
 
-    public static Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Ready(
-        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-        ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+    public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Ready(
+        ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones, IConfiguration configuration, TimeProvider time, CancellationToken ct) =>
+        await PhoneProblemAsync(AgentId(user), phones, configuration, ct) is { } problem
+            ? TypedResults.Conflict(problem)
+            : await ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
         {
             "paused" or "ready" => ("ready", null, null),
             "wrap_up" => ("ready", null, null),

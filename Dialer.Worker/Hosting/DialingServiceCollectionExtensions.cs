@@ -36,7 +36,10 @@ public static class DialingServiceCollectionExtensions
         }
         else
         {
+            // Agents' phones register against the users table; registrations go back to the database.
+            services.AddSingleton<Sip.Registrar.ISipCredentialStore, Sip.Registrar.DbSipCredentialStore>();
             services.AddSipTelephony(configuration);
+            services.AddHostedService<Sip.Registrar.PhoneRegistrationPublisher>();
         }
 
         var db = new DbOptions();

@@ -5,6 +5,7 @@ using Dialer.Api.Apis;
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
 using Dialer.Db;
+using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -22,8 +23,8 @@ public static class DeskEndpoints
     {
         var group = app.MapGroup("/desktop").RequireAuthorization(PageAuthorization.Desktop).DisableAntiforgery().ExcludeFromDescription();
         group.MapPost("/login", Login);
-        group.MapPost("/ready", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-            Back((await AgentApi.Ready(user, store, time, ct)).Result));
+        group.MapPost("/ready", async (ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones, IConfiguration configuration, TimeProvider time, CancellationToken ct) =>
+            Back((await AgentApi.Ready(user, store, phones, configuration, time, ct)).Result));
         group.MapPost("/pause", Pause);
         group.MapPost("/logout", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             Back((await AgentApi.Logout(user, store, time, ct)).Result));
@@ -36,11 +37,12 @@ public static class DeskEndpoints
     }
 
     public static async Task<RedirectHttpResult> Login(
-        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, PhoneRegistrationStore phones,
+        IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var ids = form["campaign"].Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0).ToList();
-        return Back((await AgentApi.Login(new AgentLoginRequest(ids), user, store, db, time, ct)).Result);
+        return Back((await AgentApi.Login(new AgentLoginRequest(ids), user, store, db, phones, configuration, time, ct)).Result);
     }
 
     public static async Task<RedirectHttpResult> Pause(
