@@ -16,6 +16,7 @@ public static class ApiEndpoints
         app.MapRemindersApi();
         app.MapAgentApi();
         app.MapReportsApi();
+        app.MapTestCallsApi();
         return app;
     }
 }

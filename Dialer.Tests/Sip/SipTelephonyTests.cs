@@ -1,5 +1,4 @@
 using Dialer.Tests.Sip.Support;
-using Dialer.Worker.Cli;
 using Dialer.Worker.Sip.Calls;
 using Dialer.Worker.Sip.Registrar;
 using Dialer.Worker.Sip.Telephony;
@@ -61,7 +60,7 @@ public class SipTelephonyTests
         await using var sipp = await SippPeer.StartAsync("uas_answer_then_bye.xml", ["-d", "700"]);
         await using var ours = new SipTestStack(sipp.Port);
 
-        var result = await TestCallCommand.CallAsync(ours.Telephony, "+8613800000003", CancellationToken.None);
+        var result = await TestCaller.CallAsync(ours.Telephony, "+8613800000003", TimeProvider.System, TestCaller.DefaultHold, CancellationToken.None);
 
         Assert.Equal("connected", result.Outcome);
         Assert.Equal(200, result.SipCode);
@@ -77,7 +76,7 @@ public class SipTelephonyTests
         await using var sipp = await SippPeer.StartAsync("uas_reject.xml", fill: new Dictionary<string, string> { ["STATUS"] = "486", ["REASON"] = "Busy Here" });
         await using var ours = new SipTestStack(sipp.Port);
 
-        var result = await TestCallCommand.CallAsync(ours.Telephony, "+8613800000004", CancellationToken.None);
+        var result = await TestCaller.CallAsync(ours.Telephony, "+8613800000004", TimeProvider.System, TestCaller.DefaultHold, CancellationToken.None);
 
         Assert.Equal("busy", result.Outcome);
         Assert.Equal(486, result.SipCode);

@@ -17,8 +17,6 @@ namespace Dialer.Worker.Cli;
 /// </summary>
 internal static class TestCallCommand
 {
-    private static readonly TimeSpan HoldAnswered = TimeSpan.FromSeconds(10);
-
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length < 1 || args[0].StartsWith('-'))
@@ -64,7 +62,8 @@ internal static class TestCallCommand
                 }
             }
 
-            var result = await CallAsync(provider.GetRequiredService<SipTelephony>(), args[0], CancellationToken.None);
+            var result = await TestCaller.CallAsync(
+                provider.GetRequiredService<SipTelephony>(), args[0], TimeProvider.System, TestCaller.DefaultHold, CancellationToken.None);
             Console.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
             return result.Outcome == "connected" ? 0 : 1;
         }
@@ -78,61 +77,4 @@ internal static class TestCallCommand
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    internal sealed record TestCallResult(
-        string Outcome, int? SipCode, string? Reason, long? RingingMs, long? AnsweredMs, long? DurationMs, string? Codec, string HangupBy);
-
-    /// <summary>Places the call and waits for its end; the answered call is held up to 10 s.</summary>
-    internal static async Task<TestCallResult> CallAsync(SipTelephony telephony, string number, CancellationToken cancellationToken)
-    {
-        var observer = new TestCallObserver(HoldAnswered);
-        var clock = Stopwatch.StartNew();
-        var leg = telephony.DialLeg(new DialRequest(0, number, string.Empty, TimeSpan.FromSeconds(30), DetectMachine: false), observer);
-        var end = await observer.Ended.Task.WaitAsync(TimeSpan.FromSeconds(120), cancellationToken);
-        var total = clock.ElapsedMilliseconds;
-        var answeredMs = observer.AnsweredAt;
-        return new TestCallResult(
-            end.Outcome.ToString().ToLowerInvariant(),
-            answeredMs is null ? end.SipCode : 200,
-            answeredMs is null ? end.Reason : "OK",
-            observer.RingingAt,
-            answeredMs,
-            answeredMs is { } a ? total - a : 0,
-            leg.Codec,
-            end.By == HangupBy.Us ? "us" : "them");
-    }
-
-    private sealed class TestCallObserver(TimeSpan hold) : ICallObserver
-    {
-        private readonly Stopwatch clock = Stopwatch.StartNew();
-        private Timer? holdTimer;
-
-        public TaskCompletionSource<CallEnd> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public long? RingingAt { get; private set; }
-
-        public long? AnsweredAt { get; private set; }
-
-        public void OnRinging(ICallLeg leg) => RingingAt ??= clock.ElapsedMilliseconds;
-
-        public void OnAnswered(ICallLeg leg, CallAnswer answer)
-        {
-            AnsweredAt = clock.ElapsedMilliseconds;
-            holdTimer = new Timer(_ => leg.Hangup(), null, hold, Timeout.InfiniteTimeSpan);
-        }
-
-        public void OnMachineDetected(ICallLeg leg, bool isMachine)
-        {
-        }
-
-        public void OnDtmf(ICallLeg leg, char digit)
-        {
-        }
-
-        public void OnEnded(ICallLeg leg, CallEnd end)
-        {
-            holdTimer?.Dispose();
-            Ended.TrySetResult(end);
-        }
-    }
 }

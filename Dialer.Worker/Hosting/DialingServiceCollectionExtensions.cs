@@ -28,6 +28,7 @@ public static class DialingServiceCollectionExtensions
         services.AddSingleton<ComplianceGate>();
         services.AddSingleton<CampaignRunner>();
         services.AddSingleton<Engine.AgentLegs>();
+        services.AddHostedService<TestCallRunner>();
         if (string.IsNullOrWhiteSpace(configuration["Telephony:Trunk:Host"]))
         {
             var profile = configuration.GetSection("Telephony:Simulation").Get<SimulationProfile>() ?? new SimulationProfile();

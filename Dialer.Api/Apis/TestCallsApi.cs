@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dialer.Api.Auth;
+using Dialer.Db.Phones;
+using Dialer.Db.TestCalls;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dialer.Api.Apis;
+
+public sealed record TestCallRequest(string? Number);
+
+/// <summary>
+/// A trunk test call. Result (when done or failed) is the object scripts/test-call prints: outcome, sipCode, reason,
+/// ringingMs, answeredMs, durationMs, codec, hangupBy, plus carrier ("sip" or "simulated").
+/// </summary>
+public sealed record TestCallView(
+    long Id, string Number, string State, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    JsonElement? Result)
+{
+    public static TestCallView From(TestCallRow r) => new(
+        r.Id, r.Number, r.State, r.RequestedBy, Ms.ToTime(r.CreatedAt), Ms.ToTimeOrNull(r.StartedAt), Ms.ToTimeOrNull(r.FinishedAt),
+        r.ResultJson is null ? null : JsonSerializer.Deserialize<JsonElement>(r.ResultJson));
+}
+
+/// <summary>
+/// Trunk tests for administrators: the Api only queues the request in test_calls; a worker (which owns the trunk)
+/// claims it, dials the number and stores the result, which GET reads back.
+/// </summary>
+public static class TestCallsApi
+{
+    public static IEndpointRouteBuilder MapTestCallsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/test-calls").WithTags("Trunk test calls").RequireAuthorization(Policies.Admin);
+        group.MapPost("/", QueueTestCall);
+        group.MapGet("/{id:long}", GetTestCall);
+        return app;
+    }
+
+    public static async Task<Results<Accepted<TestCallView>, ValidationProblem>> QueueTestCall(
+        TestCallRequest request, ClaimsPrincipal user, TestCallStore calls, CancellationToken ct)
+    {
+        var phone = PhoneNumbers.Normalize(request.Number, "CN");
+        if (string.IsNullOrWhiteSpace(request.Number) || !phone.Ok)
+        {
+            var reason = string.IsNullOrWhiteSpace(request.Number) ? "Give the number to dial." : $"Invalid phone: {phone.Reason}.";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["number"] = [reason] });
+        }
+
+        var by = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity?.Name ?? "unknown";
+        var row = await calls.QueueAsync(phone.E164!, by, ct);
+        return TypedResults.Accepted($"/api/test-calls/{row.Id}", TestCallView.From(row));
+    }
+
+    public static async Task<Results<Ok<TestCallView>, NotFound<ProblemDetails>>> GetTestCall(long id, TestCallStore calls, CancellationToken ct)
+    {
+        // A request no worker took in time is failed here too, so the answer is honest when no worker runs at all.
+        await calls.FailStaleAsync(ct);
+        return await calls.FindAsync(id, ct) is { } row
+            ? TypedResults.Ok(TestCallView.From(row))
+            : TypedResults.NotFound(Problems.NotFound($"No test call {id}."));
+    }
+}
