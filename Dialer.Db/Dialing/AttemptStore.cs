@@ -18,7 +18,8 @@ public sealed record AttemptResult(
     string? SipReason,
     bool? Machine,
     double? TalkSeconds,
-    string? Dtmf);
+    string? Dtmf,
+    string? RecordingPath = null);
 
 /// <summary>One campaign day's counts, as campaign_daily_stats keeps them.</summary>
 public sealed record DailyCounts
@@ -85,6 +86,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
             machine = result.Machine is null ? (int?)null : result.Machine.Value ? 1 : 0,
             result.TalkSeconds,
             result.Dtmf,
+            result.RecordingPath,
         }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
             ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
@@ -172,7 +174,8 @@ public sealed class AttemptStore(DbConnectionFactory db)
         public const string Finish = """
             UPDATE call_attempts SET agent_id = @AgentId, call_id = @CallId, dialed_at = @DialedAt, ringing_at = @RingingAt,
                 answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
-                sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf
+                sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
+                recording_path = @RecordingPath
             WHERE id = @Id
             """;
 

@@ -63,12 +63,12 @@ public sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>An engine for the campaign in <paramref name="db"/> (several may share one database: several workers).</summary>
     public static async Task<EngineHarness> StartAsync(TestDatabase db, long campaignId, CampaignDefinition definition, DateTimeOffset start,
-        SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1)
+        SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null)
     {
         var clock = new VirtualTimeProvider(start);
         var loop = new VirtualScheduler(clock);
         var carrier = new SimulatedCarrier(clock, profile, seed);
-        var runtime = new CampaignRuntime(campaignId, definition);
+        var runtime = new CampaignRuntime(campaignId, definition) { RecordingsDir = recordingsDir };
         var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
             new ReminderStore(db.Factory, clock), workerId, carrier.Name, clock, CancellationToken.None);
         var engine = new CampaignEngine(runtime, loop, carrier, pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());

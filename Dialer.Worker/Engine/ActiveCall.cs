@@ -53,6 +53,9 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
 
     public string? Dtmf { get; internal set; }
 
+    /// <summary>The WAV file the carrier records this call to, when the campaign records calls.</summary>
+    public string? RecordingPath { get; internal set; }
+
     internal IDisposable? AbandonTimer { get; set; }
 
     internal bool Resolved { get; set; }

@@ -274,9 +274,12 @@ public sealed partial class CampaignEngine(
 
         calls.Add(call);
         var definition = campaign.Definition;
+        call.RecordingPath = definition.RecordCalls && campaign.RecordingsDir is { } folder
+            ? Path.Combine(folder, $"{id}.wav")
+            : null;
         call.Leg = telephony.Dial(
             new DialRequest(id, contact.Phone, definition.CallerId ?? "", campaign.RingTimeout,
-                definition.DetectMachines || campaign.Mode == "agentless"),
+                definition.DetectMachines || campaign.Mode == "agentless", call.RecordingPath),
             call);
     }
 

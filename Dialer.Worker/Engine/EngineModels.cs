@@ -91,6 +91,9 @@ public sealed class CampaignRuntime
 
     public CampaignDefinition Definition { get; }
 
+    /// <summary>Folder for this campaign's call recordings when it asks for them and the carrier records; else null.</summary>
+    public string? RecordingsDir { get; init; }
+
     public ComplianceProfile Profile { get; }
 
     public TimeZoneInfo TimeZone { get; }

@@ -1,3 +1,4 @@
+using Dialer.Db;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
 using Dialer.Db.Reminders;
@@ -25,6 +26,7 @@ public sealed class CampaignRunner(
     ComplianceGate gate,
     AgentLegs legs,
     DialingOptions options,
+    DbOptions database,
     TimeProvider time,
     ILogger<CampaignRunner> log)
 {
@@ -38,7 +40,13 @@ public sealed class CampaignRunner(
             return;
         }
 
-        var runtime = new CampaignRuntime(campaignId, campaign.Definition);
+        var runtime = new CampaignRuntime(campaignId, campaign.Definition)
+        {
+            // The simulated carrier carries no audio: only a real carrier's calls are recorded.
+            RecordingsDir = campaign.Definition.RecordCalls && telephony is not SimulatedCarrier
+                ? Directory.CreateDirectory(Path.Combine(Path.GetFullPath(database.DataDir), "recordings", campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName
+                : null,
+        };
         var workerId = options.ResolveWorkerId();
         using var loopStop = new CancellationTokenSource();
         var loop = new ChannelScheduler(time, ex => log.LogError(ex, "Campaign {Campaign}: engine error", campaignId));
