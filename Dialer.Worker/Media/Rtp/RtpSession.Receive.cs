@@ -20,33 +20,53 @@ public sealed partial class RtpSession
     private bool anyEventSeen;
     private uint eventSsrc;
 
+    private const int StopReceiving = -1;
+    private const int SkipDatagram = -2;
+
+    /// <summary>
+    /// One datagram from a session socket: its length, <see cref="SkipDatagram"/> for an ICMP error from an
+    /// earlier send or an oversize datagram (not fatal for UDP), or <see cref="StopReceiving"/> once the
+    /// session is closing.
+    /// </summary>
+    private async ValueTask<int> ReceiveDatagramAsync(Socket socket, byte[] buffer, SocketAddress from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return StopReceiving;
+        }
+        catch (ObjectDisposedException)
+        {
+            return StopReceiving;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+        {
+            return SkipDatagram;
+        }
+        catch (SocketException) when (IsDisposed)
+        {
+            return StopReceiving;
+        }
+    }
+
     private async Task ReceiveRtpAsync(CancellationToken cancellationToken)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         var from = new SocketAddress(rtpSocket.AddressFamily);
         while (!cancellationToken.IsCancellationRequested)
         {
-            int length;
-            try
-            {
-                length = await rtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            var length = await ReceiveDatagramAsync(rtpSocket, buffer, from, cancellationToken).ConfigureAwait(false);
+            if (length == StopReceiving)
             {
                 return;
             }
-            catch (ObjectDisposedException)
+
+            if (length == SkipDatagram)
             {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
-            {
-                // ICMP errors from earlier sends, or an oversize datagram: not fatal for UDP.
                 continue;
-            }
-            catch (SocketException) when (IsDisposed)
-            {
-                return;
             }
 
             try
@@ -278,26 +298,15 @@ public sealed partial class RtpSession
         var packets = new List<RtcpPacket>(4);
         while (!cancellationToken.IsCancellationRequested)
         {
-            int length;
-            try
-            {
-                length = await rtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            var length = await ReceiveDatagramAsync(rtcpSocket, buffer, from, cancellationToken).ConfigureAwait(false);
+            if (length == StopReceiving)
             {
                 return;
             }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+
+            if (length == SkipDatagram)
             {
                 continue;
-            }
-            catch (SocketException) when (IsDisposed)
-            {
-                return;
             }
 
             packets.Clear();
