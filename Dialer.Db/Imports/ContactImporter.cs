@@ -74,13 +74,13 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
                 free.Writer.TryWrite(chunk);
                 if (counts.Total - lastCheckpoint >= CommitRows)
                 {
-                    await writer.CheckpointAsync(counts, last: false, stop.Token);
+                    await writer.CheckpointAsync(counts, completedAt: null, stop.Token);
                     lastCheckpoint = counts.Total;
                 }
             }
 
             await producer;
-            await writer.CheckpointAsync(counts, last: true, stop.Token);
+            await writer.CheckpointAsync(counts, time.GetUtcNow().ToUnixTimeMilliseconds(), stop.Token);
         }
         catch
         {
@@ -89,7 +89,6 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
             throw;
         }
 
-        await store.CompleteAsync(job.Id, counts, ct);
         return counts;
     }
 

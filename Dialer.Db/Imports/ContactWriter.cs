@@ -11,6 +11,9 @@ internal interface IContactWriter : IAsyncDisposable
 
     void Error(in RowError error);
 
-    /// <summary>Makes what was written so far durable and visible, with the counts so far; after the last one nothing more is written.</summary>
-    Task CheckpointAsync(ImportCounts counts, bool last, CancellationToken ct);
+    /// <summary>
+    /// Makes what was written so far durable and visible, with the counts so far. With <paramref name="completedAt"/>
+    /// it is the last one: the import is marked completed in the same transaction, and nothing more is written.
+    /// </summary>
+    Task CheckpointAsync(ImportCounts counts, long? completedAt, CancellationToken ct);
 }

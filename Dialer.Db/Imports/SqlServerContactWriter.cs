@@ -8,6 +8,7 @@ namespace Dialer.Db.Imports;
 /// SQL Server bulk path: rows gathered between checkpoints and sent with SqlBulkCopy inside one transaction
 /// with the progress update. Numbers already in the campaign were screened before; a number inserted
 /// meanwhile by another writer fails the checkpoint on the UNIQUE constraint and so the import (rolled back).
+/// The last checkpoint marks the import completed in the same transaction.
 /// </summary>
 internal sealed class SqlServerContactWriter(SqlConnection connection, long importId, long campaignId, long listId, long now) : IContactWriter
 {
@@ -31,7 +32,7 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
     public void Error(in RowError error) =>
         errors.Rows.Add(importId, error.Line, error.Kind, error.Reason, (object?)error.Raw ?? DBNull.Value);
 
-    public async Task CheckpointAsync(ImportCounts counts, bool last, CancellationToken ct)
+    public async Task CheckpointAsync(ImportCounts counts, long? completedAt, CancellationToken ct)
     {
         await using var tx = (SqlTransaction)await connection.BeginTransactionAsync(ct);
         await CopyAsync("dbo.contacts", contacts, tx, ct);
@@ -40,6 +41,15 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
         {
             id = importId, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates, invalid = counts.Invalid, dnc = counts.Dnc,
         }, tx, cancellationToken: ct));
+        if (completedAt is { } at)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ImportStore.Sql.Complete, new
+            {
+                id = importId, status = ImportStatus.Completed, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates,
+                invalid = counts.Invalid, dnc = counts.Dnc, now = at,
+            }, tx, cancellationToken: ct));
+        }
+
         await tx.CommitAsync(ct);
         contacts.Clear();
         errors.Clear();

@@ -54,6 +54,31 @@ public sealed class MigrationTests
         Assert.Equal("wal", await c.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
     }
 
+    [Fact]
+    public async Task ANewSqliteFileHas16KiBPagesAndAnOldOneKeepsItsOwn()
+    {
+        await using var db = await TestDatabase.CreateAsync(SqlDialect.Sqlite);
+        await using (var c = await db.Factory.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(16384, await c.ExecuteScalarAsync<int>("PRAGMA page_size"));
+        }
+
+        // A file made by an earlier version with 4 KiB pages opens as it is: its pages are not rewritten.
+        var old = Path.Combine(db.Options.DataDir, "old.db");
+        await using (var make = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={old};Pooling=false"))
+        {
+            await make.OpenAsync();
+            await make.ExecuteAsync("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);");
+        }
+
+        var factory = new DbConnectionFactory(new DbOptions { ConnectionString = $"Data Source={old}" });
+        await using (var c = await factory.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(4096, await c.ExecuteScalarAsync<int>("PRAGMA page_size"));
+            Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM t"));
+        }
+    }
+
     [Theory]
     [Dialects]
     public async Task UsersKeepChineseNamesAndHashedSecrets(SqlDialect dialect)

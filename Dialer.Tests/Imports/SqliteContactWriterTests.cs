@@ -36,11 +36,43 @@ public sealed class SqliteContactWriterTests(ApiFactory factory) : IClassFixture
         await using (var writer = await SqliteContactWriter.OpenAsync(db, importId: 0, campaign, list, now: 1, CancellationToken.None))
         {
             writer.Insert(chunk, Enumerable.Range(0, chunk.RowCount).ToList(), conflicts);
-            await writer.CheckpointAsync(new ImportCounts(), last: true, CancellationToken.None);
+            await writer.CheckpointAsync(new ImportCounts(), completedAt: 2, CancellationToken.None);
         }
 
         Assert.Equal([5, 70], conflicts.Select(i => chunk.Rows[i].Line - 2));
         var count = (await factory.QueryAsync("SELECT COUNT(*) AS n FROM contacts WHERE campaign_id = $c", ("$c", campaign)))[0]["n"];
         Assert.Equal(75L, count);
+
+        // The connection goes back to the pool as the writer found it: automatic checkpoints on, foreign keys checked.
+        await using var next = await db.OpenAsync(CancellationToken.None);
+        async Task<long> Pragma(string name)
+        {
+            await using var pragma = next.CreateCommand();
+            pragma.CommandText = $"PRAGMA {name}";
+            return (long)(await pragma.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal((1000L, 1L, -2000L), (await Pragma("wal_autocheckpoint"), await Pragma("foreign_keys"), await Pragma("cache_size")));
+    }
+
+    [Fact]
+    public async Task TheLastCheckpointCompletesTheImportInTheSameTransaction()
+    {
+        var campaign = await factory.CreateCampaignAsync();
+        var import = (long)(await factory.QueryAsync(
+            "INSERT INTO imports (kind, campaign_id, status, created_at) VALUES ('contacts', $c, 'running', 0) RETURNING id", ("$c", campaign)))[0]["id"]!;
+        var list = (long)(await factory.QueryAsync("INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES ($c, 'l', 'import', 0) RETURNING id", ("$c", campaign)))[0]["id"]!;
+        var db = new DbConnectionFactory(new DbOptions { DataDir = factory.DataDir });
+        var counts = new ImportCounts { Total = 3, Imported = 2, Invalid = 1 };
+        await using (var writer = await SqliteContactWriter.OpenAsync(db, import, campaign, list, now: 1, CancellationToken.None))
+        {
+            await writer.CheckpointAsync(counts, completedAt: null, CancellationToken.None);
+            var between = (await factory.QueryAsync("SELECT status, total FROM imports WHERE id = $i", ("$i", import)))[0];
+            Assert.Equal(("running", 3L), ((string)between["status"]!, (long)between["total"]!));
+            await writer.CheckpointAsync(counts, completedAt: 1234, CancellationToken.None);
+        }
+
+        var done = (await factory.QueryAsync("SELECT status, completed_at, imported, invalid FROM imports WHERE id = $i", ("$i", import)))[0];
+        Assert.Equal(("completed", 1234L, 2L, 1L), ((string)done["status"]!, (long)done["completed_at"]!, (long)done["imported"]!, (long)done["invalid"]!));
     }
 }
