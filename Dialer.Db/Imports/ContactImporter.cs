@@ -19,6 +19,9 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
     /// </summary>
     public const int CommitRows = 500_000;
 
+    /// <summary>Rows between commits for this importer (<see cref="CommitRows"/>; smaller in tests).</summary>
+    internal int CommitEvery { get; init; } = CommitRows;
+
     private static readonly int Parallelism = Math.Max(2, Environment.ProcessorCount);
 
     public async Task<ImportCounts> RunAsync(ImportJob job, CancellationToken ct)
@@ -72,7 +75,7 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
                 var chunk = await task;
                 Write(chunk, writer, seen, counts, insert, conflicts);
                 free.Writer.TryWrite(chunk);
-                if (counts.Total - lastCheckpoint >= CommitRows)
+                if (counts.Total - lastCheckpoint >= CommitEvery)
                 {
                     await writer.CheckpointAsync(counts, completedAt: null, stop.Token);
                     lastCheckpoint = counts.Total;

@@ -118,11 +118,20 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         }, cancellationToken: ct));
     }
 
-    /// <summary>Marks the import failed after removing what it had written: a failed import leaves no contacts behind.</summary>
+    /// <summary>
+    /// Marks the import failed after removing what it had written: a failed import leaves no contacts behind. A
+    /// completed import is left as it is.
+    /// </summary>
     public async Task FailAsync(long id, string error, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<ImportRow>(new CommandDefinition(Sql.Get, new { id }, cancellationToken: ct));
+        if (row?.Status == ImportStatus.Completed)
+        {
+            // Whatever went wrong came after the import was complete (its rows and counts committed): it stays complete.
+            return;
+        }
+
         if (row?.ListId is { } listId && row.Kind == ImportKinds.Contacts)
         {
             await c.ExecuteAsync(new CommandDefinition(Sql.DeleteListContacts, new { listId }, commandTimeout: 600, cancellationToken: ct));
@@ -137,6 +146,12 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<ImportRow>(new CommandDefinition(Sql.Get, new { id }, cancellationToken: ct));
+        if (row?.Status == ImportStatus.Completed)
+        {
+            // Whatever went wrong came after the import was complete (its rows and counts committed): it stays complete.
+            return;
+        }
+
         if (row?.ListId is { } listId && row.Kind == ImportKinds.Contacts)
         {
             await c.ExecuteAsync(new CommandDefinition(Sql.DeleteListContacts, new { listId }, commandTimeout: 600, cancellationToken: ct));

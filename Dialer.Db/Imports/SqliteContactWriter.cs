@@ -197,8 +197,16 @@ internal sealed class SqliteContactWriter : IContactWriter
         inTransaction = false;
         if (completedAt is not null)
         {
-            // The import is complete and visible; its pages go into the main file before the writer lets go.
-            await CopyWalAsync(ct);
+            // The import is complete and visible; its pages go into the main file before the writer lets go. A
+            // copy that fails here costs nothing but time: the next automatic checkpoint copies them.
+            try
+            {
+                await CopyWalAsync(ct);
+            }
+            catch (SqliteException)
+            {
+            }
+
             return;
         }
 
