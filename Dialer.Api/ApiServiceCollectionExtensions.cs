@@ -4,6 +4,7 @@ using Dialer.Api.Pages;
 using Dialer.Api.Validation;
 using Dialer.Db;
 using Dialer.Db.Imports;
+using Dialer.Db.Maintenance;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Dialer.Api;
@@ -20,6 +21,8 @@ public static class ApiServiceCollectionExtensions
         services.AddOpenApi();
         services.AddValidators();
         services.AddCampaignsAndReminders(builder.Configuration);
+        // The purge of old Idempotency-Keys and expired sessions runs in the Api only, not in the Worker.
+        services.AddHousekeeping(builder.Configuration);
         services.AddAuthentication(DialerAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddDialerPolicies();

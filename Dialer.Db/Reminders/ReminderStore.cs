@@ -31,17 +31,32 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         // one of the numbers between read and insert: the whole batch is then retried from the start.
         for (var attempt = 1; ; attempt++)
         {
+            SubmitResult? result;
             try
             {
-                return await SubmitOnceAsync(apiKeyId, idemKey, requestHash, campaignId, campaign, batch, ct);
+                result = await SubmitOnceAsync(apiKeyId, idemKey, requestHash, campaignId, campaign, batch, ct);
             }
             catch (DbException e) when (attempt < 3 && UniqueViolation.Is(e))
             {
+                continue;
+            }
+
+            // Null: Housekeeping purged the old key between the failed insert and the replay's read, so the
+            // key is new again and the batch is stored as a new request.
+            if (result is not null)
+            {
+                return result;
+            }
+
+            if (attempt >= 3)
+            {
+                throw new InvalidOperationException("The Idempotency-Key row that won the race is gone.");
             }
         }
     }
 
-    private async Task<SubmitResult> SubmitOnceAsync(
+    /// <summary>One try; null when the key's row that made the insert fail was gone before it could be replayed.</summary>
+    private async Task<SubmitResult?> SubmitOnceAsync(
         long apiKeyId, string idemKey, string requestHash, long campaignId, CampaignDefinition campaign, ReminderBatch batch, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -327,10 +342,14 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         return true;
     }
 
-    private static async Task<SubmitResult> ReplayAsync(DbConnection c, long apiKeyId, string idemKey, string requestHash, CancellationToken ct)
+    private static async Task<SubmitResult?> ReplayAsync(DbConnection c, long apiKeyId, string idemKey, string requestHash, CancellationToken ct)
     {
-        var stored = await FindIdempotentAsync(c, apiKeyId, idemKey, ct)
-            ?? throw new InvalidOperationException("The Idempotency-Key row that won the race is gone.");
+        var stored = await FindIdempotentAsync(c, apiKeyId, idemKey, ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
         return stored.RequestHash == requestHash
             ? new SubmitResult(SubmitOutcome.Replayed, stored.StatusCode, stored.ResponseJson)
             : new SubmitResult(SubmitOutcome.KeyReused, 409, "");
