@@ -232,14 +232,23 @@ public static class AgentApi
                 CallbackOpenAt: cb.Mine ? at.AddMinutes(definition.CallbackOpenAfterMinutes).ToUnixTimeMilliseconds() : null);
         }
 
-        var wrap = row.State == "wrap_up" ? (Now(time) - row.Since) / 1000.0 : (double?)null;
+        // Given during the call, the disposition leaves no wrap-up to do: the engine makes the agent ready when the call ends.
+        var wrap = row.State == "wrap_up" ? (Now(time) - row.Since) / 1000.0 : 0.0;
         var survey = request.Survey is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s ? s.GetRawText() : null;
         if (!await attempts.DisposeAsync(attemptId, agentId, code, request.Notes, survey, wrap, callback, Now(time), ct))
         {
             return TypedResults.Conflict(Problems.Conflict("The call is not yours."));
         }
 
-        // Wrap-up ends with the disposition; on a call, the disposition waits for the call to end.
+        // Wrap-up ends with the disposition. On the call the row is left as it is (the engine still owns it and
+        // would lose its compare-and-set to a needless write): when the call ends the engine reads the disposition
+        // with the call's result and makes the agent ready (or applies a pending pause or logout) without wrap-up.
+        var current = await store.GetAsync(agentId, ct) ?? row;
+        if (current.State != "wrap_up" || current.AttemptId != attemptId)
+        {
+            return TypedResults.Ok(View(current));
+        }
+
         return await ChangeAsync(agentId, store, time, ct, r => r.State == "wrap_up" && r.AttemptId == attemptId
             ? ("ready", null, null)
             : (r.State, r.Reason, null));

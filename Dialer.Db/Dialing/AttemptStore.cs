@@ -65,8 +65,12 @@ public sealed class AttemptStore(DbConnectionFactory db)
         return id;
     }
 
-    /// <summary>Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.</summary>
-    public async Task FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
+    /// <summary>
+    /// Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.
+    /// A callback the agent gave while the call was up replaces <paramref name="next"/> (the call's outcome is
+    /// kept as the contact's last outcome). True when the agent had already recorded a disposition.
+    /// </summary>
+    public async Task<bool> FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -88,6 +92,23 @@ public sealed class AttemptStore(DbConnectionFactory db)
             result.Dtmf,
             result.RecordingPath,
         }, tx, cancellationToken: ct));
+        // Read after the attempt row is written (and locked): a disposition the Api commits later finds the
+        // contact released and moves it itself.
+        var given = await c.QuerySingleOrDefaultAsync<(string? Disposition, long? CallbackAt, long? CallbackAgentId, long? CallbackOpenAt)>(
+            new CommandDefinition(Sql.Given, new { result.Id }, tx, cancellationToken: ct));
+        if (given.CallbackAt is { } callbackAt)
+        {
+            next = next with
+            {
+                State = ContactState.Callback,
+                NextEligibleAt = callbackAt,
+                Reason = "callback",
+                CallbackAt = callbackAt,
+                CallbackAgentId = given.CallbackAgentId,
+                CallbackOpenAt = given.CallbackOpenAt,
+            };
+        }
+
         await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
             ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
         var o = result.Outcome;
@@ -105,11 +126,14 @@ public sealed class AttemptStore(DbConnectionFactory db)
             talk = result.TalkSeconds ?? 0,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        return given.Disposition is not null;
     }
 
     /// <summary>
     /// The agent's disposition for its attempt (also wrap seconds); with a callback the contact moves to the
-    /// callback state. False when the attempt is not this agent's.
+    /// callback state — at once if the call has ended, else when it ends (the callback is kept in
+    /// attempt_callbacks for <see cref="FinishAsync"/>). A later disposition replaces an earlier one. False when
+    /// the attempt is not this agent's.
     /// </summary>
     public async Task<bool> DisposeAsync(long attemptId, long agentId, string code, string? notes, string? surveyJson, double? wrapSeconds,
         ContactNext? callback, long now, CancellationToken ct)
@@ -118,8 +142,21 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync(new CommandDefinition(Sql.Dispose,
             new { attemptId, agentId, code, notes, surveyJson, wrapSeconds }, tx, cancellationToken: ct));
+        if (n == 1)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.DeleteCallback, new { attemptId }, tx, cancellationToken: ct));
+        }
+
         if (n == 1 && callback is not null)
         {
+            await c.ExecuteAsync(new CommandDefinition(Sql.InsertCallback, new
+            {
+                attemptId,
+                callbackAt = callback.CallbackAt ?? callback.NextEligibleAt,
+                callbackAgentId = callback.CallbackAgentId,
+                callbackOpenAt = callback.CallbackOpenAt,
+                now,
+            }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(Sql.Callback, new
             {
                 attemptId,
@@ -185,7 +222,22 @@ public sealed class AttemptStore(DbConnectionFactory db)
             WHERE id = @attemptId AND agent_id = @agentId
             """;
 
-        // The contact is usually released already (call ended); if the call is still up it is moved when it ends.
+        // What the agent gave for the attempt, read when the call ends.
+        public const string Given = """
+            SELECT a.disposition, cb.callback_at, cb.callback_agent_id, cb.callback_open_at
+            FROM call_attempts a LEFT JOIN attempt_callbacks cb ON cb.attempt_id = a.id
+            WHERE a.id = @Id
+            """;
+
+        public const string DeleteCallback = "DELETE FROM attempt_callbacks WHERE attempt_id = @attemptId";
+
+        public const string InsertCallback = """
+            INSERT INTO attempt_callbacks (attempt_id, callback_at, callback_agent_id, callback_open_at, created_at)
+            VALUES (@attemptId, @callbackAt, @callbackAgentId, @callbackOpenAt, @now)
+            """;
+
+        // The contact is usually released already (call ended); if the call is still up, FinishAsync moves it
+        // when the call ends (from attempt_callbacks).
         public const string Callback = """
             UPDATE contacts SET state = @state, next_eligible_at = @next, eligible_reason = @reason, callback_at = @callbackAt,
                 callback_agent_id = @callbackAgentId, callback_open_at = @callbackOpenAt, updated_at = @now
