@@ -76,7 +76,7 @@ public static class AgentApi
         TypedResults.Ok(View(await store.EnsureAsync(AgentId(user), Now(time), ct)));
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Login(
-        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, PhoneRegistrationStore phones,
+        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DialingCampaignStore campaigns, PhoneRegistrationStore phones,
         IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
@@ -87,20 +87,17 @@ public static class AgentApi
         }
 
         var assigned = await store.AssignmentsAsync(agentId, ct);
-        await using (var c = await db.OpenAsync(ct))
+        foreach (var id in ids)
         {
-            foreach (var id in ids)
+            var status = (await campaigns.PulseAsync(id, ct))?.Status;
+            if (status is null || status == CampaignStatus.Stopped)
             {
-                var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id", new { id }, cancellationToken: ct));
-                if (status is null || status == CampaignStatus.Stopped)
-                {
-                    return Invalid("campaignIds", $"Campaign {id} does not exist or is stopped.");
-                }
+                return Invalid("campaignIds", $"Campaign {id} does not exist or is stopped.");
+            }
 
-                if (assigned.Count > 0 && !assigned.Contains(id))
-                {
-                    return Invalid("campaignIds", $"You are not assigned to campaign {id}.");
-                }
+            if (assigned.Count > 0 && !assigned.Contains(id))
+            {
+                return Invalid("campaignIds", $"You are not assigned to campaign {id}.");
             }
         }
 
@@ -186,8 +183,7 @@ public static class AgentApi
     }
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Dispose(
-        DispositionRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, DbConnectionFactory db, TimeProvider time,
-        CancellationToken ct)
+        DispositionRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
         var row = await store.EnsureAsync(agentId, Now(time), ct);
@@ -196,12 +192,7 @@ public static class AgentApi
             return TypedResults.Conflict(Problems.Conflict($"No call to record: the agent is {row.State}."));
         }
 
-        await using var c = await db.OpenAsync(ct);
-        var (contactId, zone, config) = await c.QuerySingleAsync<(long, string, string)>(new CommandDefinition("""
-            SELECT ct.id, ct.time_zone, cp.config_json FROM call_attempts a JOIN contacts ct ON ct.id = a.contact_id JOIN campaigns cp ON cp.id = a.campaign_id
-            WHERE a.id = @attemptId
-            """, new { attemptId }, cancellationToken: ct));
-        var definition = Db.Campaigns.CampaignJson.Deserialize(config);
+        var (_, zone, definition) = await attempts.DispositionTargetAsync(attemptId, ct);
         var code = request.Code?.Trim();
         if (string.IsNullOrEmpty(code))
         {

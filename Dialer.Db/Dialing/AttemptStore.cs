@@ -1,4 +1,5 @@
 using Dapper;
+using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
 
 namespace Dialer.Db.Dialing;
@@ -46,6 +47,9 @@ public sealed record DailyCounts
 
     public double TalkSeconds { get; init; }
 }
+
+/// <summary>What a disposition of an attempt is checked against: its contact (and time zone) and its campaign.</summary>
+public sealed record DispositionTarget(long ContactId, string TimeZone, CampaignDefinition Definition);
 
 /// <summary>
 /// call_attempts: created when a call is queued (and counted on the contact), finished with its outcome and
@@ -129,6 +133,14 @@ public sealed class AttemptStore(DbConnectionFactory db)
         return given.Disposition is not null;
     }
 
+    /// <summary>The attempt's contact and campaign, for checking a disposition (the attempt must exist).</summary>
+    public async Task<DispositionTarget> DispositionTargetAsync(long attemptId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleAsync<TargetRow>(new CommandDefinition(Sql.Target, new { attemptId }, cancellationToken: ct));
+        return new DispositionTarget(row.ContactId, row.TimeZone, CampaignJson.Deserialize(row.ConfigJson));
+    }
+
     /// <summary>
     /// The agent's disposition for its attempt (also wrap seconds); with a callback the contact moves to the
     /// callback state — at once if the call has ended, else when it ends (the callback is kept in
@@ -199,6 +211,16 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await tx.CommitAsync(ct);
     }
 
+    // Properties, not a tuple: Dapper converts INT (SQL Server) and INTEGER (SQLite) alike into them.
+    private sealed record TargetRow
+    {
+        public long ContactId { get; init; }
+
+        public string TimeZone { get; init; } = "";
+
+        public string ConfigJson { get; init; } = "";
+    }
+
     internal static class Sql
     {
         private const string InsertColumns = "campaign_id, contact_id, phone, agent_id, worker_id, carrier, queued_at, dialed_at";
@@ -214,6 +236,12 @@ public sealed class AttemptStore(DbConnectionFactory db)
                 sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
                 recording_path = @RecordingPath
             WHERE id = @Id
+            """;
+
+        public const string Target = """
+            SELECT ct.id AS contact_id, ct.time_zone, cp.config_json
+            FROM call_attempts a JOIN contacts ct ON ct.id = a.contact_id JOIN campaigns cp ON cp.id = a.campaign_id
+            WHERE a.id = @attemptId
             """;
 
         public const string Dispose = """
