@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Dapper;
 using Dialer.Api.Auth;
-using Dialer.Db;
 using Dialer.Db.Agents;
 using Dialer.Db.Compliance;
 using Dialer.Db.Dialing;
@@ -152,7 +150,7 @@ public static class AgentApi
         });
 
     public static async Task<Results<Ok<AgentCallView>, NotFound<ProblemDetails>>> CurrentCall(
-        ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
     {
         var row = await store.EnsureAsync(AgentId(user), Now(time), ct);
         if (row.AttemptId is null && row.ContactId is null)
@@ -160,24 +158,16 @@ public static class AgentApi
             return TypedResults.NotFound(Problems.NotFound("No call or offered contact right now."));
         }
 
-        await using var c = await db.OpenAsync(ct);
-        var contact = await c.QuerySingleOrDefaultAsync<(long Id, long CampaignId, string Phone, string? Name, string? AccountId, string TimeZone, string? CustomJson)>(
-            new CommandDefinition("SELECT id, campaign_id, phone, name, account_id, time_zone, custom_json FROM contacts WHERE id = @id",
-                new { id = row.ContactId }, cancellationToken: ct));
-        if (contact.Id == 0)
+        if (await store.CurrentCallAsync(row.ContactId, row.AttemptId, ct) is not { } call)
         {
             return TypedResults.NotFound(Problems.NotFound("The contact is gone."));
         }
 
-        var attempt = row.AttemptId is null ? default : await c.QuerySingleOrDefaultAsync<(long Id, string? Outcome, long? Answered, long? Connected, long? Ended)>(
-            new CommandDefinition("SELECT id, outcome, answered_at, agent_connected_at, ended_at FROM call_attempts WHERE id = @id",
-                new { id = row.AttemptId }, cancellationToken: ct));
-        var config = await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT config_json FROM campaigns WHERE id = @id",
-            new { id = contact.CampaignId }, cancellationToken: ct));
-        var definition = Db.Campaigns.CampaignJson.Deserialize(config!);
+        var (contact, attempt, definition) = call;
+
         JsonElement? custom = contact.CustomJson is null ? null : JsonDocument.Parse(contact.CustomJson).RootElement.Clone();
-        return TypedResults.Ok(new AgentCallView(attempt.Id, contact.CampaignId, contact.Phone, attempt.Outcome, Ms.ToTimeOrNull(attempt.Answered),
-            Ms.ToTimeOrNull(attempt.Connected), Ms.ToTimeOrNull(attempt.Ended),
+        return TypedResults.Ok(new AgentCallView(attempt?.Id ?? 0, contact.CampaignId, contact.Phone, attempt?.Outcome, Ms.ToTimeOrNull(attempt?.AnsweredAt),
+            Ms.ToTimeOrNull(attempt?.AgentConnectedAt), Ms.ToTimeOrNull(attempt?.EndedAt),
             new AgentContactView(contact.Id, contact.Phone, contact.Name, contact.AccountId, contact.TimeZone, custom),
             definition.Script, definition.Dispositions));
     }

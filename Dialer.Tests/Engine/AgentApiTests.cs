@@ -128,6 +128,12 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal("on_call", onCall.GetProperty("state").GetString());
         var attemptId = onCall.GetProperty("attemptId").GetInt64();
         var version = await h.ScalarAsync<long>("SELECT version FROM agent_states WHERE agent_id = @agentId", new { agentId });
+        var call = await Body(await agent.GetAsync("/api/agent/call"));
+        Assert.Equal((attemptId, campaignId, contactId), (call.GetProperty("attemptId").GetInt64(), call.GetProperty("campaignId").GetInt64(),
+            call.GetProperty("contact").GetProperty("id").GetInt64()));
+        Assert.Equal(call.GetProperty("phone").GetString(), call.GetProperty("contact").GetProperty("phone").GetString());
+        Assert.Equal(JsonValueKind.Null, call.GetProperty("endedAt").ValueKind);
+        Assert.Equal(["done", "callback"], call.GetProperty("dispositions").EnumerateArray().Select(d => d.GetString()!).ToArray());
 
         var given = await Body(await agent.PostAsJsonAsync("/api/agent/disposition", new
         {

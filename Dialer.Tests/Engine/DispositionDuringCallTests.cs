@@ -76,5 +76,29 @@ public sealed class DispositionDuringCallTests
         Assert.DoesNotContain("wrap_up", log.Select(l => l.State));
     }
 
+    [Fact]
+    public async Task APauseAskedForDuringTheCallStillAppliesWhenTheDispositionWasGivenOnTheCall()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+15550000033");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("live", 4, 60));
+        var agent = await h.AddReadyAgentAsync("kate");
+        h.Run(TimeSpan.FromSeconds(10));
+        var onCall = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+
+        // The Api's pause during a call is a request; then the disposition, still on the call.
+        await h.Agents.TryChangeAsync(agent, onCall.Version, "on_call", "request:pause:break", onCall.AttemptId, onCall.ContactId, null, 0, CancellationToken.None);
+        await h.SyncAgentsAsync();
+        Assert.True(await new AttemptStore(db.Factory).DisposeAsync(onCall.AttemptId!.Value, agent, "done", null, null, 0, null,
+            h.Clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None));
+        h.Run(TimeSpan.FromSeconds(60));
+
+        var state = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+        Assert.Equal(("paused", "break"), (state.State, state.Reason));
+        Assert.Equal("done", await h.ScalarAsync<string>("SELECT disposition FROM call_attempts WHERE id = @id", new { id = onCall.AttemptId }));
+    }
+
     private static Dialer.Worker.Engine.AgentState AgentStateOf(EngineHarness h, long agent) => h.Engine.FindAgent(agent)!.State;
 }

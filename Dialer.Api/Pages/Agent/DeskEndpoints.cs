@@ -4,7 +4,6 @@ using System.Text.Json;
 using Dialer.Api.Apis;
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
-using Dialer.Db;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
 using Microsoft.AspNetCore.Http.HttpResults;
