@@ -7,6 +7,12 @@ public sealed record PhoneRegistration(string SipUsername, long? AgentId, long R
     public bool IsRegistered => Registered == 1;
 }
 
+/// <summary>Where a registered phone's REGISTER came from: the transport ("UDP"/"TCP") and the source address and port.</summary>
+public sealed record PhoneRegistrationSource(string Transport, string Address, int Port);
+
+/// <summary>A row registered = 1, with its source when one was recorded (rows written before migration 0023 have none).</summary>
+public sealed record StoredPhoneBinding(string SipUsername, string? Contact, long ExpiresAt, string? Transport, string? SourceAddress, long? SourcePort);
+
 /// <summary>
 /// Agents' phone registrations, written by the Worker's registrar and read by the Api: an agent whose phone
 /// is not registered (or whose binding has expired) cannot go ready when the dialer uses SIP.
@@ -14,10 +20,18 @@ public sealed record PhoneRegistration(string SipUsername, long? AgentId, long R
 public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider time)
 {
     /// <summary>Records a registration change; answers the agent id owning the SIP user, if any.</summary>
-    public async Task<long?> RecordAsync(string sipUsername, bool registered, string? contact, long expiresAt, CancellationToken ct)
+    public Task<long?> RecordAsync(string sipUsername, bool registered, string? contact, long expiresAt, CancellationToken ct) =>
+        RecordAsync(sipUsername, registered, contact, expiresAt, null, ct);
+
+    /// <summary>
+    /// Records a registration change and, for a registered phone, where it can be reached again (<paramref name="source"/>;
+    /// cleared when null or unregistered); answers the agent id owning the SIP user, if any.
+    /// </summary>
+    public async Task<long?> RecordAsync(string sipUsername, bool registered, string? contact, long expiresAt, PhoneRegistrationSource? source, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var agentId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.AgentOf, new { sipUsername }, cancellationToken: ct));
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var agentId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.AgentOf, new { sipUsername }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             db.Dialect == SqlDialect.Sqlite ? Sql.UpsertSqlite : Sql.UpsertSqlServer,
             new
@@ -29,8 +43,51 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
                 expiresAt = registered ? expiresAt : 0,
                 now = time.GetUtcNow().ToUnixTimeMilliseconds(),
             },
+            tx,
             cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.DeleteSource, new { sipUsername }, tx, cancellationToken: ct));
+        if (registered && source is not null)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                Sql.InsertSource,
+                new { sipUsername, transport = source.Transport, sourceAddress = source.Address, sourcePort = source.Port },
+                tx,
+                cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
         return agentId;
+    }
+
+    /// <summary>Every row still marked registered (expired or not), with its source: what a starting Worker restores or clears.</summary>
+    public async Task<IReadOnlyList<StoredPhoneBinding>> RegisteredAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return [.. await c.QueryAsync<StoredPhoneBinding>(new CommandDefinition(Sql.Registered, cancellationToken: ct))];
+    }
+
+    /// <summary>
+    /// Marks a phone unregistered if its row still holds the binding that was read (compare-and-set on
+    /// <paramref name="expectedExpiresAt"/>, so a REGISTER recorded meanwhile is kept). Answers whether it changed,
+    /// and the agent id owning the SIP user, if any.
+    /// </summary>
+    public async Task<(bool Changed, long? AgentId)> MarkUnregisteredAsync(string sipUsername, long expectedExpiresAt, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var changed = await c.ExecuteAsync(new CommandDefinition(
+            Sql.MarkUnregistered,
+            new { sipUsername, expectedExpiresAt, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            tx,
+            cancellationToken: ct)) == 1;
+        if (changed)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.DeleteSource, new { sipUsername }, tx, cancellationToken: ct));
+        }
+
+        var agentId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.AgentOf, new { sipUsername }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return (changed, agentId);
     }
 
     /// <summary>The agent's phone registration, or null when the phone never registered.</summary>
@@ -62,6 +119,24 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
                 expires_at = @expiresAt, updated_at = @now
             WHEN NOT MATCHED THEN INSERT (sip_username, agent_id, registered, contact, expires_at, updated_at)
                 VALUES (@sipUsername, @agentId, @registered, @contact, @expiresAt, @now);
+            """;
+
+        public const string DeleteSource = "DELETE FROM phone_registration_sources WHERE sip_username = @sipUsername";
+
+        public const string InsertSource = """
+            INSERT INTO phone_registration_sources (sip_username, transport, source_address, source_port)
+            VALUES (@sipUsername, @transport, @sourceAddress, @sourcePort)
+            """;
+
+        public const string Registered = """
+            SELECT p.sip_username, p.contact, p.expires_at, s.transport, s.source_address, CAST(s.source_port AS BIGINT) AS source_port
+            FROM phone_registrations p LEFT JOIN phone_registration_sources s ON s.sip_username = p.sip_username
+            WHERE p.registered = 1
+            """;
+
+        public const string MarkUnregistered = """
+            UPDATE phone_registrations SET registered = 0, contact = NULL, expires_at = 0, updated_at = @now
+            WHERE sip_username = @sipUsername AND registered = 1 AND expires_at = @expectedExpiresAt
             """;
 
         public const string ForAgent = """

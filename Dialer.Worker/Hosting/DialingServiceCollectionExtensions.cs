@@ -40,6 +40,8 @@ public static class DialingServiceCollectionExtensions
             // Agents' phones register against the users table; registrations go back to the database.
             services.AddSingleton<Sip.Registrar.ISipCredentialStore, Sip.Registrar.DbSipCredentialStore>();
             services.AddSipTelephony(configuration);
+            // Registered before Quartz: hosted services start in order, so the bindings recorded before a restart are
+            // restored (UDP) or cleared (TCP, expired) before the engine calls any agent's phone.
             services.AddHostedService<Sip.Registrar.PhoneRegistrationPublisher>();
         }
 

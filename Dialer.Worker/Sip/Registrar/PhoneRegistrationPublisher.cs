@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
@@ -5,8 +6,10 @@ using Dialer.Db.Dialing;
 namespace Dialer.Worker.Sip.Registrar;
 
 /// <summary>
-/// Writes every change of an agent phone's registration to the database (phone_registrations, read by the
-/// Api's ready check) and to the outbox (kind phone_registration, shown on the agent desktop).
+/// Writes every change of an agent phone's registration to the database (phone_registrations with its source in
+/// phone_registration_sources, read by the Api's ready check) and to the outbox (kind phone_registration, shown on
+/// the agent desktop). At start, before the engine calls anyone, it brings the registrar and the table back in
+/// step: UDP bindings not yet expired are restored, the others are marked unregistered.
 /// </summary>
 public sealed partial class PhoneRegistrationPublisher(
     SipRegistrar registrar,
@@ -15,37 +18,102 @@ public sealed partial class PhoneRegistrationPublisher(
     TimeProvider time,
     ILogger<PhoneRegistrationPublisher> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         registrar.RegistrationChanged += OnChanged;
-        return Task.CompletedTask;
+        registrar.BindingRefreshed += OnRefreshed;
+        await RestoreAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         registrar.RegistrationChanged -= OnChanged;
+        registrar.BindingRefreshed -= OnRefreshed;
         return Task.CompletedTask;
     }
 
     /// <summary>Records one change; public for tests.</summary>
-    public async Task RecordAsync(string user, bool registered, CancellationToken ct)
+    public Task RecordAsync(string user, bool registered, CancellationToken ct) => RecordAsync(user, registered, publish: true, ct);
+
+    /// <summary>
+    /// Restores into the registrar every UDP binding the table still holds and that has not expired (the phone is
+    /// called at the address it registered from, through our UDP channel). A binding over TCP cannot be used (its
+    /// connection died with the previous Worker), and an expired one or one without a recorded source cannot either:
+    /// those are marked unregistered and published like an unregister. Answers (restored, unregistered).
+    /// </summary>
+    public async Task<(int Restored, int Unregistered)> RestoreAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var restored = 0;
+        var unregistered = 0;
+        foreach (var row in await registrations.RegisteredAsync(ct))
+        {
+            if (Reachable(row, now) is { } source && registrar.RestoreUdp(row.SipUsername, row.Contact!, source, DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt)))
+            {
+                restored++;
+                continue;
+            }
+
+            if (registrar.IsRegistered(row.SipUsername))
+            {
+                continue; // the phone registered again while we started; its REGISTER is recorded as usual
+            }
+
+            var (changed, agentId) = await registrations.MarkUnregisteredAsync(row.SipUsername, row.ExpiresAt, ct);
+            if (changed)
+            {
+                unregistered++;
+                LogCleared(row.SipUsername, row.Transport ?? "unknown", row.ExpiresAt <= now.ToUnixTimeMilliseconds());
+                if (agentId is not null)
+                {
+                    await PublishAsync(agentId.Value, null, ct);
+                }
+            }
+        }
+
+        LogRestored(restored, unregistered);
+        return (restored, unregistered);
+    }
+
+    private static IPEndPoint? Reachable(StoredPhoneBinding row, DateTimeOffset now) =>
+        row.ExpiresAt > now.ToUnixTimeMilliseconds()
+        && string.Equals(row.Transport, "UDP", StringComparison.OrdinalIgnoreCase)
+        && row.Contact is not null
+        && IPAddress.TryParse(row.SourceAddress, out var address)
+        && row.SourcePort is > IPEndPoint.MinPort and <= IPEndPoint.MaxPort
+            ? new IPEndPoint(address, (int)row.SourcePort.Value)
+            : null;
+
+    private async Task RecordAsync(string user, bool registered, bool publish, CancellationToken ct)
     {
         var binding = registered ? registrar.GetRegistration(user) : null;
         var expiresAt = binding?.ExpiresAt.ToUnixTimeMilliseconds() ?? 0;
-        var agentId = await registrations.RecordAsync(user, binding is not null, binding?.ContactUri, expiresAt, ct);
-        if (agentId is not null)
+        var source = binding is null ? null : new PhoneRegistrationSource(binding.Channel.Transport, binding.Source.Address.ToString(), binding.Source.Port);
+        var agentId = await registrations.RecordAsync(user, binding is not null, binding?.ContactUri, expiresAt, source, ct);
+        if (agentId is not null && publish)
         {
-            var payload = JsonSerializer.Serialize(new { registered = binding is not null, contact = binding?.ContactUri, expiresAt });
-            await agents.PublishAsync("phone_registration", agentId, null, payload, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+            await PublishAsync(agentId.Value, binding, ct);
         }
     }
 
-    private void OnChanged(string user, bool registered) =>
+    private Task PublishAsync(long agentId, SipRegistration? binding, CancellationToken ct)
+    {
+        var expiresAt = binding?.ExpiresAt.ToUnixTimeMilliseconds() ?? 0;
+        var payload = JsonSerializer.Serialize(new { registered = binding is not null, contact = binding?.ContactUri, expiresAt });
+        return agents.PublishAsync("phone_registration", agentId, null, payload, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+    }
+
+    private void OnChanged(string user, bool registered) => Record(user, registered, publish: true);
+
+    /// <summary>A renewed binding: the table gets the new expiry and source (the next restart restores from them); no outbox row.</summary>
+    private void OnRefreshed(string user) => Record(user, registered: true, publish: false);
+
+    private void Record(string user, bool registered, bool publish) =>
         _ = Task.Run(async () =>
         {
             try
             {
-                await RecordAsync(user, registered, CancellationToken.None);
+                await RecordAsync(user, registered, publish, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -55,4 +123,10 @@ public sealed partial class PhoneRegistrationPublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the registration of phone {User}")]
     private partial void LogFailed(Exception e, string user);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Phone {User} marked unregistered at start (transport {Transport}, expired {Expired})")]
+    private partial void LogCleared(string user, string transport, bool expired);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Phone registrations at start: {Restored} UDP bindings restored, {Unregistered} marked unregistered")]
+    private partial void LogRestored(int restored, int unregistered);
 }

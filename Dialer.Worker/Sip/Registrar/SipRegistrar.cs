@@ -36,6 +36,9 @@ public sealed class SipRegistrar
     /// <summary>Raised when a user's registration appears or goes away (by REGISTER; expiry is seen on lookup).</summary>
     public event Action<string, bool>? RegistrationChanged;
 
+    /// <summary>Raised when a REGISTER renews a binding that already existed (new expiry, maybe a new contact or source).</summary>
+    public event Action<string>? BindingRefreshed;
+
     public bool IsRegistered(string user) => GetRegistration(user) is not null;
 
     /// <summary>The live binding for <paramref name="user"/>, or null when not registered or expired.</summary>
@@ -53,6 +56,29 @@ public sealed class SipRegistrar
 
         bindings.TryRemove(new KeyValuePair<string, SipRegistration>(user, binding));
         return null;
+    }
+
+    /// <summary>
+    /// Puts back a UDP binding recorded before a restart. Calls to it leave from this stack's UDP channel (which sends
+    /// to any address) towards the address the phone registered from, exactly as for a binding made by REGISTER; the
+    /// phone's NAT mapping, kept open by its own traffic to this port, lets them in. Raises no change (the database
+    /// already says registered). False when the binding has expired or the phone has registered again meanwhile.
+    /// </summary>
+    public bool RestoreUdp(string user, string contactUri, IPEndPoint source, DateTimeOffset expiresAt)
+    {
+        if (expiresAt <= stack.Time.GetUtcNow())
+        {
+            return false;
+        }
+
+        var channel = stack.GetChannel("UDP");
+        var restored = bindings.TryAdd(user, new SipRegistration(user, contactUri, source, channel, expiresAt, UserAgent: null));
+        if (restored)
+        {
+            logger.LogInformation("Agent phone {User} restored at {Remote} until {ExpiresAt:O}", user, source, expiresAt);
+        }
+
+        return restored;
     }
 
     private async Task HandleAsync(SipRequest request, SipServerTransaction tx, IPEndPoint remote, CancellationToken cancellationToken)
@@ -110,6 +136,7 @@ public sealed class SipRegistrar
         var contacts = request.GetAll(SipHeaderNames.Contact);
         var now = stack.Time.GetUtcNow();
         var changed = false;
+        var refreshed = false;
         if (contacts.Count == 1 && contacts[0].Trim() == "*")
         {
             changed = bindings.TryRemove(user, out _);
@@ -138,7 +165,9 @@ public sealed class SipRegistrar
                 }
 
                 expires = Math.Min(expires, options.MaxExpiresSeconds);
-                changed |= !bindings.ContainsKey(user);
+                var isNew = !bindings.ContainsKey(user);
+                changed |= isNew;
+                refreshed |= !isNew;
                 bindings[user] = new SipRegistration(user, contact.Uri, remote, tx.Channel, now.AddSeconds(expires), request.Get(SipHeaderNames.UserAgent));
             }
         }
@@ -155,6 +184,10 @@ public sealed class SipRegistrar
             var registered = IsRegistered(user);
             logger.LogInformation("Agent phone {User} {State} from {Remote}", user, registered ? "registered" : "unregistered", remote);
             RegistrationChanged?.Invoke(user, registered);
+        }
+        else if (refreshed && IsRegistered(user))
+        {
+            BindingRefreshed?.Invoke(user);
         }
 
         return ok;
