@@ -10,8 +10,25 @@ public sealed record PhoneRegistration(string SipUsername, long? AgentId, long R
 /// <summary>Where a registered phone's REGISTER came from: the transport ("UDP"/"TCP") and the source address and port.</summary>
 public sealed record PhoneRegistrationSource(string Transport, string Address, int Port);
 
-/// <summary>A row registered = 1, with its source when one was recorded (rows written before migration 0023 have none).</summary>
-public sealed record StoredPhoneBinding(string SipUsername, string? Contact, long ExpiresAt, string? Transport, string? SourceAddress, long? SourcePort);
+/// <summary>
+/// A row registered = 1 with its source (null when none was recorded: rows written before migration 0023). A class
+/// with properties, not a positional record: SQLite reports no column types for an empty result, which Dapper's
+/// constructor matching cannot take.
+/// </summary>
+public sealed class StoredPhoneBinding
+{
+    public required string SipUsername { get; init; }
+
+    public string? Contact { get; init; }
+
+    public long ExpiresAt { get; init; }
+
+    public string? Transport { get; init; }
+
+    public string? SourceAddress { get; init; }
+
+    public long? SourcePort { get; init; }
+}
 
 /// <summary>
 /// Agents' phone registrations, written by the Worker's registrar and read by the Api: an agent whose phone

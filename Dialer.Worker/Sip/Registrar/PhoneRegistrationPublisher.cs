@@ -78,7 +78,7 @@ public sealed partial class PhoneRegistrationPublisher(
     private static IPEndPoint? Reachable(StoredPhoneBinding row, DateTimeOffset now) =>
         row.ExpiresAt > now.ToUnixTimeMilliseconds()
         && string.Equals(row.Transport, "UDP", StringComparison.OrdinalIgnoreCase)
-        && row.Contact is not null
+        && !string.IsNullOrEmpty(row.Contact)
         && IPAddress.TryParse(row.SourceAddress, out var address)
         && row.SourcePort is > IPEndPoint.MinPort and <= IPEndPoint.MaxPort
             ? new IPEndPoint(address, (int)row.SourcePort.Value)
