@@ -11,7 +11,7 @@ public sealed record PhoneRegistration(string SipUsername, long? AgentId, long R
 public sealed record PhoneRegistrationSource(string Transport, string Address, int Port);
 
 /// <summary>
-/// A row registered = 1 with its source (null when none was recorded: rows written before migration 0023). A class
+/// A row registered = 1 with its source (null when none was recorded: rows written before migration 0024). A class
 /// with properties, not a positional record: SQLite reports no column types for an empty result, which Dapper's
 /// constructor matching cannot take.
 /// </summary>

@@ -1,4 +1,4 @@
--- The pair of Sqlite/0023_phone_registration_sources.sql: where each registered agent phone can be reached again.
+-- The pair of Sqlite/0024_phone_registration_sources.sql: where each registered agent phone can be reached again.
 -- Re-runnable: every statement checks for existence first.
 
 IF OBJECT_ID(N'dbo.phone_registration_sources') IS NULL
