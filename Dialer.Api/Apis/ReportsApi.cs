@@ -20,6 +20,7 @@ public static class ReportsApi
         group.MapGet("/campaigns/{id:long}/hourly.csv", CampaignHourlyCsv).Produces<FileContentHttpResult>(200, "text/csv");
         group.MapGet("/campaigns/{id:long}/calls.csv", CampaignCallsCsv).Produces(200, contentType: "text/csv")
             .ProducesValidationProblem().ProducesProblem(404);
+        group.MapGet("/campaigns/{id:long}/survey", CampaignSurvey);
         group.MapGet("/agents.csv", AgentsCsv).Produces<FileContentHttpResult>(200, "text/csv");
         return app;
     }
@@ -144,7 +145,7 @@ public static class ReportsApi
         var (yes, no) = (Strings.T("calls.yes"), Strings.T("calls.no"));
         await foreach (var call in store.CallsAsync(id, start, end, ct))
         {
-            var answers = SurveyAnswers(call.SurveyJson);
+            var answers = SurveyReport.Answers(call.SurveyJson);
             var row = new List<object?>
             {
                 call.Id,
@@ -165,38 +166,42 @@ public static class ReportsApi
         return TypedResults.Empty;
     }
 
+    /// <summary>The campaign's survey answers tallied per question over local days from..to (today by default).</summary>
+    public static async Task<Results<Ok<SurveyReport>, NotFound<ProblemDetails>, ValidationProblem>> CampaignSurvey(
+        long id, string? from, string? to, ReportService reports, CancellationToken ct)
+    {
+        var fromDay = ReportService.ParseDay(from);
+        var toDay = ReportService.ParseDay(to);
+        if ((from is not null && fromDay is null) || (to is not null && toDay is null))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [from is not null && fromDay is null ? "from" : "to"] = ["from and to must be dates yyyy-MM-dd."],
+            });
+        }
+
+        var report = await reports.SurveyAsync(id, fromDay, toDay, ct);
+        if (report is null)
+        {
+            return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
+        }
+
+        if (report.To < report.From || report.To.DayNumber - report.From.DayNumber >= 366)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["to"] = [$"to must be on or after from ({report.From:yyyy-MM-dd}) and at most 366 days later."],
+            });
+        }
+
+        return TypedResults.Ok(report);
+    }
+
     /// <summary>Seconds from the start of ringing (or the dial) to the answer (or the end).</summary>
     private static double? RingSeconds(CallRow call) =>
         (call.RingingAt ?? call.DialedAt) is { } start && (call.AnsweredAt ?? call.EndedAt) is { } stop && stop >= start
             ? Math.Round((stop - start) / 1000.0, 1)
             : null;
-
-    /// <summary>The answers of a survey_json object as text by question id; null when there are none or it is not an object.</summary>
-    private static Dictionary<string, string>? SurveyAnswers(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            return doc.RootElement.EnumerateObject().ToDictionary(
-                p => p.Name,
-                p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText());
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Kept whole in the JSON column.
-            return null;
-        }
-    }
 
     private static ValidationProblem DayProblem() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["day"] = ["day must be a date yyyy-MM-dd."] });

@@ -47,6 +47,29 @@ public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, T
         return (definition, zone, first, last, DayWindow(first, zone).From, DayWindow(last, zone).To);
     }
 
+    /// <summary>The campaign's survey answers over local days from..to; null when there is no such campaign.</summary>
+    public async Task<SurveyReport?> SurveyAsync(long campaignId, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var window = await CallsWindowAsync(campaignId, from, to, ct);
+        if (window is not { } w)
+        {
+            return null;
+        }
+
+        if (w.To < w.From || w.To.DayNumber - w.From.DayNumber >= 366)
+        {
+            return new SurveyReport(w.From, w.To, w.Zone.Id, 0, []);
+        }
+
+        var tally = new SurveyTally(w.Definition.SurveyQuestions);
+        await foreach (var json in store.SurveyAnswersAsync(campaignId, w.Start, w.End, ct))
+        {
+            tally.Add(json);
+        }
+
+        return tally.Report(w.From, w.To, w.Zone.Id);
+    }
+
     public async Task<AgentDailyReport> AgentDailyAsync(DateOnly? day, CancellationToken ct)
     {
         var zone = CentreZone;

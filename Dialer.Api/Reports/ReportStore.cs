@@ -102,6 +102,16 @@ public sealed class ReportStore(DbConnectionFactory db)
         }
     }
 
+    /// <summary>The answer objects (survey_json) of a campaign's attempts queued in [from, to), read as they come.</summary>
+    public async IAsyncEnumerable<string> SurveyAnswersAsync(long campaignId, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await foreach (var json in c.QueryUnbufferedAsync<string>(Sql.SurveyAnswers, new { campaignId, from, to }).WithCancellation(ct))
+        {
+            yield return json;
+        }
+    }
+
     public async Task<IReadOnlyList<AttemptFact>> AttemptsAsync(long? campaignId, long from, long to, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -127,6 +137,11 @@ public sealed class ReportStore(DbConnectionFactory db)
 
     private static class Sql
     {
+        public const string SurveyAnswers = """
+            SELECT survey_json FROM call_attempts
+            WHERE campaign_id = @campaignId AND queued_at >= @from AND queued_at < @to AND survey_json IS NOT NULL
+            """;
+
         private const string CallColumns = """
             a.id, a.queued_at, a.dialed_at, a.ringing_at, a.answered_at, a.ended_at, a.phone, ct.name, ct.account_id,
             u.username AS agent, a.outcome, a.sip_code, a.sip_reason, a.machine,

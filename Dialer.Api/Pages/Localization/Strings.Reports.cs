@@ -51,6 +51,11 @@ public static partial class Strings
         ["calls.no"] = ("no", "否"),
         ["calls.download"] = ("Calls one by one (CSV)", "逐条呼叫明细（CSV）"),
 
+        ["survey.title"] = ("Survey answers", "调查结果"),
+        ["survey.responses"] = ("{0} calls with answers on this day.", "当天 {0} 通呼叫有回答。"),
+        ["survey.answered"] = ("{0} answered", "{0} 人回答"),
+        ["survey.average"] = ("Average (lowest–highest)", "平均（最低–最高）"),
+
         ["outcome.connected"] = ("Connected", "接通坐席"),
         ["outcome.busy"] = ("Busy", "忙"),
         ["outcome.no_answer"] = ("No answer", "无人接听"),
