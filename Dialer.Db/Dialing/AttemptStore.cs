@@ -19,7 +19,9 @@ public sealed record AttemptResult(
     bool? Machine,
     double? TalkSeconds,
     string? Dtmf,
-    string? RecordingPath = null);
+    string? RecordingPath = null,
+    string? SurveyJson = null,
+    string? Notes = null);
 
 /// <summary>One campaign day's counts, as campaign_daily_stats keeps them.</summary>
 public sealed record DailyCounts
@@ -87,6 +89,8 @@ public sealed class AttemptStore(DbConnectionFactory db)
             result.TalkSeconds,
             result.Dtmf,
             result.RecordingPath,
+            result.SurveyJson,
+            result.Notes,
         }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
             ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
@@ -109,7 +113,8 @@ public sealed class AttemptStore(DbConnectionFactory db)
 
     /// <summary>
     /// The agent's disposition for its attempt (also wrap seconds); with a callback the contact moves to the
-    /// callback state. False when the attempt is not this agent's.
+    /// callback state. Notes and survey answers left out keep what the IVR wrote (a call transferred from an
+    /// agentless survey). False when the attempt is not this agent's.
     /// </summary>
     public async Task<bool> DisposeAsync(long attemptId, long agentId, string code, string? notes, string? surveyJson, double? wrapSeconds,
         ContactNext? callback, long now, CancellationToken ct)
@@ -175,12 +180,12 @@ public sealed class AttemptStore(DbConnectionFactory db)
             UPDATE call_attempts SET agent_id = @AgentId, call_id = @CallId, dialed_at = @DialedAt, ringing_at = @RingingAt,
                 answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
                 sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
-                recording_path = @RecordingPath
+                recording_path = @RecordingPath, survey_json = COALESCE(@SurveyJson, survey_json), notes = COALESCE(@Notes, notes)
             WHERE id = @Id
             """;
 
         public const string Dispose = """
-            UPDATE call_attempts SET disposition = @code, notes = @notes, survey_json = @surveyJson,
+            UPDATE call_attempts SET disposition = @code, notes = COALESCE(@notes, notes), survey_json = COALESCE(@surveyJson, survey_json),
                 wrap_seconds = COALESCE(@wrapSeconds, wrap_seconds)
             WHERE id = @attemptId AND agent_id = @agentId
             """;

@@ -313,7 +313,7 @@ public sealed partial class CampaignEngine(
 
         if (campaign.Mode == "agentless")
         {
-            PlayMessageThenHangup(call, CallOutcome.Connected, MessagePrompt());
+            AnswerAgentless(call);
             return;
         }
 
@@ -338,6 +338,12 @@ public sealed partial class CampaignEngine(
 
     internal void OnMachineDetected(ActiveCall call, bool isMachine)
     {
+        if (isMachine && call.Machine != true && call.Ivr is not null && call.Phase == CallPhase.Message)
+        {
+            IvrMachine(call);
+            return;
+        }
+
         if (!isMachine || call.Machine == true || call.Phase is CallPhase.Ended or CallPhase.Message)
         {
             return;
@@ -441,6 +447,13 @@ public sealed partial class CampaignEngine(
         }
 
         waiting.Remove(call);
+        if (call.Ivr is not null)
+        {
+            // An agentless caller who pressed the transfer digit: not an abandoned predictive call.
+            TransferFailed(call);
+            return;
+        }
+
         Abandons.RecordAbandon(campaign.LocalDay(Now));
         var definition = campaign.Definition;
         PlayMessageThenHangup(call, CallOutcome.Abandoned,
@@ -481,8 +494,14 @@ public sealed partial class CampaignEngine(
         call.EndedAt = now;
         call.End = end;
         call.AbandonTimer?.Dispose();
+        call.Ivr?.Timer?.Dispose();
         calls.Remove(call);
-        if (wasWaiting)
+        if (wasWaiting && call.Ivr is not null)
+        {
+            // Hung up while a transfer was waiting for an agent: the IVR's outcome stands.
+            waiting.Remove(call);
+        }
+        else if (wasWaiting)
         {
             // The customer hung up before an agent came: abandoned all the same.
             waiting.Remove(call);
@@ -516,7 +535,7 @@ public sealed partial class CampaignEngine(
             }
         }
 
-        attempts.Finish(campaign, call, RetryRules.After(campaign, call.Contact, outcome, now));
+        attempts.Finish(campaign, call, ContactAfter(call, outcome, now));
         CallFinished?.Invoke(call);
         RequestEvaluation();
     }

@@ -118,6 +118,8 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         rtp.Play(WavPrompt.Load(prompt.WavPath), then);
     }
 
+    public void StopPlayback() => rtp.StopPlayback();
+
     public void SendDtmf(string digits) => rtp.SendDtmf(digits);
 
     /// <summary>Between customers the agent hears a soft tone.</summary>
