@@ -67,7 +67,10 @@ public sealed class AttemptStore(DbConnectionFactory db)
         return id;
     }
 
-    /// <summary>Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.</summary>
+    /// <summary>
+    /// Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.
+    /// The IVR's survey answers and note fill survey_json and notes unless an agent already wrote them.
+    /// </summary>
     public async Task FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -180,7 +183,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
             UPDATE call_attempts SET agent_id = @AgentId, call_id = @CallId, dialed_at = @DialedAt, ringing_at = @RingingAt,
                 answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
                 sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
-                recording_path = @RecordingPath, survey_json = COALESCE(@SurveyJson, survey_json), notes = COALESCE(@Notes, notes)
+                recording_path = @RecordingPath, survey_json = COALESCE(survey_json, @SurveyJson), notes = COALESCE(notes, @Notes)
             WHERE id = @Id
             """;
 

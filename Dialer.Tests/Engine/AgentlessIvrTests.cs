@@ -308,6 +308,25 @@ public sealed class AgentlessIvrTests
     }
 
     [Fact]
+    public async Task AMachineVerdictAfterAKeypressIsIgnored()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var (h, _) = await StartAsync(db, Survey(), Silent());
+
+        RunTo(h, 10);
+        Press(h, "1");
+        var call = Assert.Single(h.Engine.Calls);
+        call.OnMachineDetected(call.Leg!, true);
+        RunTo(h, 12);
+        Press(h, "7#");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal("connected", a.Outcome);
+        Assert.Equal(new Dictionary<string, string> { ["q1"] = "满意", ["q2"] = "7" }, Answers(a));
+    }
+
+    [Fact]
     public async Task SimulatedCustomersAnswerTheSurveyTheSameWayForTheSameSeed()
     {
         async Task<IReadOnlyList<string?>> RunAsync()

@@ -338,9 +338,14 @@ public sealed partial class CampaignEngine(
 
     internal void OnMachineDetected(ActiveCall call, bool isMachine)
     {
-        if (isMachine && call.Machine != true && call.Ivr is not null && call.Phase == CallPhase.Message)
+        if (call.Ivr is not null && call.Phase == CallPhase.Message)
         {
-            IvrMachine(call);
+            // A machine does not press keys: after a keypress a late verdict is wrong.
+            if (isMachine && call.Machine != true && call.Dtmf is null)
+            {
+                IvrMachine(call);
+            }
+
             return;
         }
 
