@@ -235,6 +235,38 @@ public sealed class AgentlessIvrTests
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT COALESCE(SUM(abandoned), 0) FROM campaign_daily_stats"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithoutASurveyTheTransferDigitCountsUntilThreeSecondsAfterTheMessage(bool press)
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var (h, _) = await StartAsync(db, Survey(d => d with { SurveyQuestions = [] }), Silent(talkSeconds: 20));
+        var agent = await h.AddReadyAgentAsync("rosa");
+
+        RunTo(h, 11);
+        if (press)
+        {
+            Press(h, "0");
+        }
+
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal("connected", a.Outcome);
+        if (press)
+        {
+            Assert.Equal(agent, a.AgentId);
+            Assert.Equal(Start.AddSeconds(11).ToUnixTimeMilliseconds(), a.AgentConnectedAt);
+        }
+        else
+        {
+            // Message 3-9 s, then 3 s for the transfer digit.
+            Assert.Null(a.AgentConnectedAt);
+            Assert.Equal(9_000, a.EndedAt - a.AnsweredAt);
+        }
+    }
+
     [Fact]
     public async Task ACallbackTheCustomerAskedForGoesStraightToAReadyAgent()
     {
