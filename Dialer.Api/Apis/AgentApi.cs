@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Dapper;
 using Dialer.Api.Auth;
-using Dialer.Db;
 using Dialer.Db.Agents;
 using Dialer.Db.Compliance;
 using Dialer.Db.Dialing;
@@ -76,7 +74,7 @@ public static class AgentApi
         TypedResults.Ok(View(await store.EnsureAsync(AgentId(user), Now(time), ct)));
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Login(
-        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, PhoneRegistrationStore phones,
+        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DialingCampaignStore campaigns, PhoneRegistrationStore phones,
         IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
@@ -87,20 +85,17 @@ public static class AgentApi
         }
 
         var assigned = await store.AssignmentsAsync(agentId, ct);
-        await using (var c = await db.OpenAsync(ct))
+        foreach (var id in ids)
         {
-            foreach (var id in ids)
+            var status = (await campaigns.PulseAsync(id, ct))?.Status;
+            if (status is null || status == CampaignStatus.Stopped)
             {
-                var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id", new { id }, cancellationToken: ct));
-                if (status is null || status == CampaignStatus.Stopped)
-                {
-                    return Invalid("campaignIds", $"Campaign {id} does not exist or is stopped.");
-                }
+                return Invalid("campaignIds", $"Campaign {id} does not exist or is stopped.");
+            }
 
-                if (assigned.Count > 0 && !assigned.Contains(id))
-                {
-                    return Invalid("campaignIds", $"You are not assigned to campaign {id}.");
-                }
+            if (assigned.Count > 0 && !assigned.Contains(id))
+            {
+                return Invalid("campaignIds", $"You are not assigned to campaign {id}.");
             }
         }
 
@@ -155,7 +150,7 @@ public static class AgentApi
         });
 
     public static async Task<Results<Ok<AgentCallView>, NotFound<ProblemDetails>>> CurrentCall(
-        ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
     {
         var row = await store.EnsureAsync(AgentId(user), Now(time), ct);
         if (row.AttemptId is null && row.ContactId is null)
@@ -163,31 +158,22 @@ public static class AgentApi
             return TypedResults.NotFound(Problems.NotFound("No call or offered contact right now."));
         }
 
-        await using var c = await db.OpenAsync(ct);
-        var contact = await c.QuerySingleOrDefaultAsync<(long Id, long CampaignId, string Phone, string? Name, string? AccountId, string TimeZone, string? CustomJson)>(
-            new CommandDefinition("SELECT id, campaign_id, phone, name, account_id, time_zone, custom_json FROM contacts WHERE id = @id",
-                new { id = row.ContactId }, cancellationToken: ct));
-        if (contact.Id == 0)
+        if (await store.CurrentCallAsync(row.ContactId, row.AttemptId, ct) is not { } call)
         {
             return TypedResults.NotFound(Problems.NotFound("The contact is gone."));
         }
 
-        var attempt = row.AttemptId is null ? default : await c.QuerySingleOrDefaultAsync<(long Id, string? Outcome, long? Answered, long? Connected, long? Ended)>(
-            new CommandDefinition("SELECT id, outcome, answered_at, agent_connected_at, ended_at FROM call_attempts WHERE id = @id",
-                new { id = row.AttemptId }, cancellationToken: ct));
-        var config = await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT config_json FROM campaigns WHERE id = @id",
-            new { id = contact.CampaignId }, cancellationToken: ct));
-        var definition = Db.Campaigns.CampaignJson.Deserialize(config!);
+        var (contact, attempt, definition) = call;
+
         JsonElement? custom = contact.CustomJson is null ? null : JsonDocument.Parse(contact.CustomJson).RootElement.Clone();
-        return TypedResults.Ok(new AgentCallView(attempt.Id, contact.CampaignId, contact.Phone, attempt.Outcome, Ms.ToTimeOrNull(attempt.Answered),
-            Ms.ToTimeOrNull(attempt.Connected), Ms.ToTimeOrNull(attempt.Ended),
+        return TypedResults.Ok(new AgentCallView(attempt?.Id ?? 0, contact.CampaignId, contact.Phone, attempt?.Outcome, Ms.ToTimeOrNull(attempt?.AnsweredAt),
+            Ms.ToTimeOrNull(attempt?.AgentConnectedAt), Ms.ToTimeOrNull(attempt?.EndedAt),
             new AgentContactView(contact.Id, contact.Phone, contact.Name, contact.AccountId, contact.TimeZone, custom),
             definition.Script, definition.Dispositions));
     }
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Dispose(
-        DispositionRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, DbConnectionFactory db, TimeProvider time,
-        CancellationToken ct)
+        DispositionRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
         var row = await store.EnsureAsync(agentId, Now(time), ct);
@@ -196,12 +182,7 @@ public static class AgentApi
             return TypedResults.Conflict(Problems.Conflict($"No call to record: the agent is {row.State}."));
         }
 
-        await using var c = await db.OpenAsync(ct);
-        var (contactId, zone, config) = await c.QuerySingleAsync<(long, string, string)>(new CommandDefinition("""
-            SELECT ct.id, ct.time_zone, cp.config_json FROM call_attempts a JOIN contacts ct ON ct.id = a.contact_id JOIN campaigns cp ON cp.id = a.campaign_id
-            WHERE a.id = @attemptId
-            """, new { attemptId }, cancellationToken: ct));
-        var definition = Db.Campaigns.CampaignJson.Deserialize(config);
+        var (_, zone, definition) = await attempts.DispositionTargetAsync(attemptId, ct);
         var code = request.Code?.Trim();
         if (string.IsNullOrEmpty(code))
         {
@@ -232,14 +213,23 @@ public static class AgentApi
                 CallbackOpenAt: cb.Mine ? at.AddMinutes(definition.CallbackOpenAfterMinutes).ToUnixTimeMilliseconds() : null);
         }
 
-        var wrap = row.State == "wrap_up" ? (Now(time) - row.Since) / 1000.0 : (double?)null;
+        // Given during the call, the disposition leaves no wrap-up to do: the engine makes the agent ready when the call ends.
+        var wrap = row.State == "wrap_up" ? (Now(time) - row.Since) / 1000.0 : 0.0;
         var survey = request.Survey is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s ? s.GetRawText() : null;
         if (!await attempts.DisposeAsync(attemptId, agentId, code, request.Notes, survey, wrap, callback, Now(time), ct))
         {
             return TypedResults.Conflict(Problems.Conflict("The call is not yours."));
         }
 
-        // Wrap-up ends with the disposition; on a call, the disposition waits for the call to end.
+        // Wrap-up ends with the disposition. On the call the row is left as it is (the engine still owns it and
+        // would lose its compare-and-set to a needless write): when the call ends the engine reads the disposition
+        // with the call's result and makes the agent ready (or applies a pending pause or logout) without wrap-up.
+        var current = await store.GetAsync(agentId, ct) ?? row;
+        if (current.State != "wrap_up" || current.AttemptId != attemptId)
+        {
+            return TypedResults.Ok(View(current));
+        }
+
         return await ChangeAsync(agentId, store, time, ct, r => r.State == "wrap_up" && r.AttemptId == attemptId
             ? ("ready", null, null)
             : (r.State, r.Reason, null));

@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Dialer.Api.Apis;
 
 /// <summary>
-/// Report exports for managers as CSV in UTF-8 with a byte-order mark: a campaign's day by hour, and the agents'
-/// daily metrics. <c>day</c> is yyyy-MM-dd (default today); <c>lang=zh</c> gives Chinese column headings.
+/// Report exports for managers as CSV in UTF-8 with a byte-order mark: a campaign's day by hour, its calls one by
+/// one, and the agents' daily metrics. <c>day</c>, <c>from</c> and <c>to</c> are yyyy-MM-dd (default today);
+/// <c>lang=zh</c> gives Chinese column headings.
 /// </summary>
 public static class ReportsApi
 {
@@ -17,6 +18,8 @@ public static class ReportsApi
     {
         var group = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(Policies.Manager);
         group.MapGet("/campaigns/{id:long}/hourly.csv", CampaignHourlyCsv).Produces<FileContentHttpResult>(200, "text/csv");
+        group.MapGet("/campaigns/{id:long}/calls.csv", CampaignCallsCsv).Produces(200, contentType: "text/csv")
+            .ProducesValidationProblem().ProducesProblem(404);
         group.MapGet("/agents.csv", AgentsCsv).Produces<FileContentHttpResult>(200, "text/csv");
         return app;
     }
@@ -79,6 +82,120 @@ public static class ReportsApi
             a.Occupancy, a.Calls, a.CallsPerHour is { } cph ? Math.Round(cph, 2) : null,
         }));
         return TypedResults.File(Csv.Build(rows), "text/csv; charset=utf-8", $"agents-{report.Day:yyyy-MM-dd}.csv");
+    }
+
+    /// <summary>
+    /// Every attempt of a campaign queued from the start of <paramref name="from"/> to the end of <paramref name="to"/>
+    /// (local days in the campaign's zone, at most 366), one row each with its contact, agent, outcome, timings,
+    /// disposition, keys, survey answers (a column per survey question, then the whole answer object) and recording.
+    /// Written as it is read, so the length of the export does not matter.
+    /// </summary>
+    public static async Task<IResult> CampaignCallsCsv(
+        long id, string? from, string? to, string? lang, ReportService reports, ReportStore store, HttpContext http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var fromDay = ReportService.ParseDay(from);
+        var toDay = ReportService.ParseDay(to);
+        if (from is not null && fromDay is null)
+        {
+            errors["from"] = ["from must be a date yyyy-MM-dd."];
+        }
+
+        if (to is not null && toDay is null)
+        {
+            errors["to"] = ["to must be a date yyyy-MM-dd."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var window = await reports.CallsWindowAsync(id, fromDay, toDay, ct);
+        if (window is null)
+        {
+            return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
+        }
+
+        var (definition, zone, first, last, start, end) = window.Value;
+        if (last < first || last.DayNumber - first.DayNumber >= 366)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["to"] = [$"to must be on or after from ({first:yyyy-MM-dd}) and at most 366 days later."],
+            });
+        }
+
+        using var _ = Language(lang);
+        var questions = definition.SurveyQuestions;
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"campaign-{id}-calls-{first:yyyy-MM-dd}-{last:yyyy-MM-dd}.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
+        var header = new List<object?>
+        {
+            Strings.T("calls.attempt"), Strings.T("calls.time"), Strings.T("calls.phone"), Strings.T("calls.name"), Strings.T("calls.account"),
+            Strings.T("report.agent"), Strings.T("calls.outcome"), Strings.T("calls.sipCode"), Strings.T("calls.sipReason"), Strings.T("calls.machine"),
+            Strings.T("calls.ring"), Strings.T("calls.talk"), Strings.T("calls.wrap"), Strings.T("calls.disposition"), Strings.T("calls.notes"),
+            Strings.T("calls.keys"),
+        };
+        header.AddRange(questions.Select(q => (object?)(string.IsNullOrWhiteSpace(q.Text) ? q.Id : q.Text)));
+        header.AddRange([Strings.T("calls.survey"), Strings.T("calls.recording"), Strings.T("calls.contactState")]);
+        await writer.WriteAsync(Csv.Line(header));
+        var (yes, no) = (Strings.T("calls.yes"), Strings.T("calls.no"));
+        await foreach (var call in store.CallsAsync(id, start, end, ct))
+        {
+            var answers = SurveyAnswers(call.SurveyJson);
+            var row = new List<object?>
+            {
+                call.Id,
+                TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(call.DialedAt ?? call.QueuedAt), zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                call.Phone, call.Name, call.AccountId, call.Agent,
+                call.Outcome is { } o ? Strings.Code("outcome", o) : null,
+                call.SipCode, call.SipReason,
+                call.Machine switch { 1 => yes, 0 => no, _ => null },
+                RingSeconds(call), call.TalkSeconds is { } talk ? Math.Round(talk, 1) : null, call.WrapSeconds is { } wrap ? Math.Round(wrap, 1) : null,
+                call.Disposition, call.Notes, call.Dtmf,
+            };
+            row.AddRange(questions.Select(q => (object?)answers?.GetValueOrDefault(q.Id)));
+            row.AddRange([call.SurveyJson, call.RecordingPath, call.ContactState]);
+            await writer.WriteAsync(Csv.Line(row));
+        }
+
+        await writer.FlushAsync(ct);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>Seconds from the start of ringing (or the dial) to the answer (or the end).</summary>
+    private static double? RingSeconds(CallRow call) =>
+        (call.RingingAt ?? call.DialedAt) is { } start && (call.AnsweredAt ?? call.EndedAt) is { } stop && stop >= start
+            ? Math.Round((stop - start) / 1000.0, 1)
+            : null;
+
+    /// <summary>The answers of a survey_json object as text by question id; null when there are none or it is not an object.</summary>
+    private static Dictionary<string, string>? SurveyAnswers(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            return doc.RootElement.EnumerateObject().ToDictionary(
+                p => p.Name,
+                p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Kept whole in the JSON column.
+            return null;
+        }
     }
 
     private static ValidationProblem DayProblem() =>

@@ -27,6 +27,26 @@ public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, T
         return CampaignHourlyReport.Build(attempts, date, zone, definition.Dispositions);
     }
 
+    /// <summary>
+    /// The campaign's definition and zone and the window of local days <paramref name="from"/> to <paramref name="to"/>
+    /// (each defaulting to the other, then to today) as epoch milliseconds [Start, End); null when there is no such campaign.
+    /// </summary>
+    public async Task<(Db.Model.CampaignDefinition Definition, TimeZoneInfo Zone, DateOnly From, DateOnly To, long Start, long End)?> CallsWindowAsync(
+        long campaignId, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var campaign = await campaigns.CampaignAsync(campaignId, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+
+        var definition = CampaignConfig.Parse(campaign.ConfigJson);
+        var zone = CampaignConfig.Zone(definition.TimeZone);
+        var first = from ?? to ?? Today(zone);
+        var last = to ?? from ?? first;
+        return (definition, zone, first, last, DayWindow(first, zone).From, DayWindow(last, zone).To);
+    }
+
     public async Task<AgentDailyReport> AgentDailyAsync(DateOnly? day, CancellationToken ct)
     {
         var zone = CentreZone;

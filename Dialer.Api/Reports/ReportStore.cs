@@ -17,9 +17,91 @@ public sealed record AttemptFact(
     double? TalkSeconds,
     double? WrapSeconds);
 
+/// <summary>One call attempt with its contact and agent, as the call-by-call export lists it.</summary>
+public sealed class CallRow
+{
+    public long Id { get; init; }
+
+    public long QueuedAt { get; init; }
+
+    public long? DialedAt { get; init; }
+
+    public long? RingingAt { get; init; }
+
+    public long? AnsweredAt { get; init; }
+
+    public long? EndedAt { get; init; }
+
+    public string Phone { get; init; } = "";
+
+    public string? Name { get; init; }
+
+    public string? AccountId { get; init; }
+
+    public string? Agent { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public long? SipCode { get; init; }
+
+    public string? SipReason { get; init; }
+
+    public long? Machine { get; init; }
+
+    public double? TalkSeconds { get; init; }
+
+    public double? WrapSeconds { get; init; }
+
+    public string? Disposition { get; init; }
+
+    public string? Notes { get; init; }
+
+    public string? Dtmf { get; init; }
+
+    public string? SurveyJson { get; init; }
+
+    public string? RecordingPath { get; init; }
+
+    public string? ContactState { get; init; }
+}
+
 /// <summary>Read-only queries behind the reports, the dashboard and the CSV exports.</summary>
 public sealed class ReportStore(DbConnectionFactory db)
 {
+    /// <summary>Rows read per query by <see cref="CallsAsync"/>.</summary>
+    internal const int CallsPage = 2000;
+
+    /// <summary>
+    /// A campaign's attempts queued in [from, to), in time order, read a page at a time (keyset on time and id),
+    /// so that an export of any length never holds more than one page.
+    /// </summary>
+    public async IAsyncEnumerable<CallRow> CallsAsync(long campaignId, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var sql = db.Dialect == SqlDialect.Sqlite ? Sql.CallsSqlite : Sql.CallsSqlServer;
+        long at = from, after = 0;
+        while (true)
+        {
+            List<CallRow> page;
+            await using (var c = await db.OpenAsync(ct))
+            {
+                page = (await c.QueryAsync<CallRow>(new CommandDefinition(
+                    sql, new { campaignId, at, after, to, limit = CallsPage }, cancellationToken: ct))).AsList();
+            }
+
+            foreach (var row in page)
+            {
+                yield return row;
+            }
+
+            if (page.Count < CallsPage)
+            {
+                yield break;
+            }
+
+            (at, after) = (page[^1].QueuedAt, page[^1].Id);
+        }
+    }
+
     public async Task<IReadOnlyList<AttemptFact>> AttemptsAsync(long? campaignId, long from, long to, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -45,6 +127,26 @@ public sealed class ReportStore(DbConnectionFactory db)
 
     private static class Sql
     {
+        private const string CallColumns = """
+            a.id, a.queued_at, a.dialed_at, a.ringing_at, a.answered_at, a.ended_at, a.phone, ct.name, ct.account_id,
+            u.username AS agent, a.outcome, a.sip_code, a.sip_reason, a.machine,
+            a.talk_seconds, a.wrap_seconds,
+            a.disposition, a.notes, a.dtmf, a.survey_json, a.recording_path, ct.state AS contact_state
+            """;
+
+        private const string CallsFrom = """
+            FROM call_attempts a
+            LEFT JOIN contacts ct ON ct.id = a.contact_id
+            LEFT JOIN users u ON u.id = a.agent_id
+            WHERE a.campaign_id = @campaignId AND a.queued_at < @to
+              AND (a.queued_at > @at OR (a.queued_at = @at AND a.id > @after))
+            ORDER BY a.queued_at, a.id
+            """;
+
+        public const string CallsSqlite = $"SELECT {CallColumns} {CallsFrom} LIMIT @limit";
+
+        public const string CallsSqlServer = $"SELECT TOP (@limit) {CallColumns} {CallsFrom}";
+
         public const string Attempts = """
             SELECT id, campaign_id, agent_id, queued_at, answered_at, agent_connected_at, ended_at, outcome, disposition, talk_seconds, wrap_seconds
             FROM call_attempts

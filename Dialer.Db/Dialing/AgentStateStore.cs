@@ -1,4 +1,6 @@
 using Dapper;
+using Dialer.Db.Campaigns;
+using Dialer.Db.Model;
 
 namespace Dialer.Db.Dialing;
 
@@ -28,6 +30,41 @@ public sealed record AgentStateRow
 
     public string? SipUsername { get; init; }
 }
+
+/// <summary>The contact of an agent's current call or offer (settable properties: Dapper converts column types per dialect).</summary>
+public sealed record AgentCallContact
+{
+    public long Id { get; init; }
+
+    public long CampaignId { get; init; }
+
+    public string Phone { get; init; } = "";
+
+    public string? Name { get; init; }
+
+    public string? AccountId { get; init; }
+
+    public string TimeZone { get; init; } = "";
+
+    public string? CustomJson { get; init; }
+}
+
+/// <summary>The attempt of an agent's current call so far.</summary>
+public sealed record AgentCallAttempt
+{
+    public long Id { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public long? AnsweredAt { get; init; }
+
+    public long? AgentConnectedAt { get; init; }
+
+    public long? EndedAt { get; init; }
+}
+
+/// <summary>What the agent sees of the current call or offered contact: the contact, the attempt (if dialed) and the campaign.</summary>
+public sealed record AgentCall(AgentCallContact Contact, AgentCallAttempt? Attempt, CampaignDefinition Definition);
 
 /// <summary>
 /// Agent states shared by the Api (login, ready, pause, logout, disposition, requests) and the engine
@@ -92,6 +129,23 @@ public sealed class AgentStateStore(DbConnectionFactory db)
         return (await c.QuerySingleAsync<AgentStateRow>(new CommandDefinition(Sql.Get, new { agentId }, cancellationToken: ct)))!;
     }
 
+    /// <summary>The contact (null when it is gone), the attempt and the campaign of an agent's current call or offer.</summary>
+    public async Task<AgentCall?> CurrentCallAsync(long? contactId, long? attemptId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var contact = await c.QuerySingleOrDefaultAsync<AgentCallContact>(new CommandDefinition(Sql.CallContact, new { id = contactId }, cancellationToken: ct));
+        if (contact is null)
+        {
+            return null;
+        }
+
+        var attempt = attemptId is null
+            ? null
+            : await c.QuerySingleOrDefaultAsync<AgentCallAttempt>(new CommandDefinition(Sql.CallAttempt, new { id = attemptId }, cancellationToken: ct));
+        var config = await c.ExecuteScalarAsync<string>(new CommandDefinition(Sql.CallCampaign, new { id = contact.CampaignId }, cancellationToken: ct));
+        return new AgentCall(contact, attempt, CampaignJson.Deserialize(config!));
+    }
+
     /// <summary>An event for the agent's page (and the live dashboard).</summary>
     public async Task PublishAsync(string kind, long? agentId, long? campaignId, string payloadJson, long at, CancellationToken ct)
     {
@@ -125,6 +179,12 @@ public sealed class AgentStateStore(DbConnectionFactory db)
             """;
 
         public const string Assignments = "SELECT campaign_id FROM agent_campaigns WHERE agent_id = @agentId";
+
+        public const string CallContact = "SELECT id, campaign_id, phone, name, account_id, time_zone, custom_json FROM contacts WHERE id = @id";
+
+        public const string CallAttempt = "SELECT id, outcome, answered_at, agent_connected_at, ended_at FROM call_attempts WHERE id = @id";
+
+        public const string CallCampaign = "SELECT config_json FROM campaigns WHERE id = @id";
 
         public const string Change = """
             UPDATE agent_states SET state = @state, reason = @reason, since = @at, attempt_id = @attemptId, contact_id = @contactId,

@@ -1,4 +1,5 @@
 using Dapper;
+using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
 
 namespace Dialer.Db.Dialing;
@@ -49,6 +50,9 @@ public sealed record DailyCounts
     public double TalkSeconds { get; init; }
 }
 
+/// <summary>What a disposition of an attempt is checked against: its contact (and time zone) and its campaign.</summary>
+public sealed record DispositionTarget(long ContactId, string TimeZone, CampaignDefinition Definition);
+
 /// <summary>
 /// call_attempts: created when a call is queued (and counted on the contact), finished with its outcome and
 /// timings together with the contact's next state and the day's counts, in one transaction.
@@ -69,9 +73,11 @@ public sealed class AttemptStore(DbConnectionFactory db)
 
     /// <summary>
     /// Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.
-    /// The IVR's survey answers and note fill survey_json and notes unless an agent already wrote them.
+    /// A callback the agent gave while the call was up replaces <paramref name="next"/> (the call's outcome is
+    /// kept as the contact's last outcome). The IVR's survey answers and note fill survey_json and notes unless
+    /// the agent already wrote them. True when the agent had already recorded a disposition.
     /// </summary>
-    public async Task FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
+    public async Task<bool> FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -95,6 +101,23 @@ public sealed class AttemptStore(DbConnectionFactory db)
             result.SurveyJson,
             result.Notes,
         }, tx, cancellationToken: ct));
+        // Read after the attempt row is written (and locked): a disposition the Api commits later finds the
+        // contact released and moves it itself.
+        var given = await c.QuerySingleOrDefaultAsync<(string? Disposition, long? CallbackAt, long? CallbackAgentId, long? CallbackOpenAt)>(
+            new CommandDefinition(Sql.Given, new { result.Id }, tx, cancellationToken: ct));
+        if (given.CallbackAt is { } callbackAt)
+        {
+            next = next with
+            {
+                State = ContactState.Callback,
+                NextEligibleAt = callbackAt,
+                Reason = "callback",
+                CallbackAt = callbackAt,
+                CallbackAgentId = given.CallbackAgentId,
+                CallbackOpenAt = given.CallbackOpenAt,
+            };
+        }
+
         await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
             ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
         var o = result.Outcome;
@@ -112,12 +135,23 @@ public sealed class AttemptStore(DbConnectionFactory db)
             talk = result.TalkSeconds ?? 0,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        return given.Disposition is not null;
+    }
+
+    /// <summary>The attempt's contact and campaign, for checking a disposition (the attempt must exist).</summary>
+    public async Task<DispositionTarget> DispositionTargetAsync(long attemptId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleAsync<TargetRow>(new CommandDefinition(Sql.Target, new { attemptId }, cancellationToken: ct));
+        return new DispositionTarget(row.ContactId, row.TimeZone, CampaignJson.Deserialize(row.ConfigJson));
     }
 
     /// <summary>
     /// The agent's disposition for its attempt (also wrap seconds); with a callback the contact moves to the
-    /// callback state. Notes and survey answers left out keep what the IVR wrote (a call transferred from an
-    /// agentless survey). False when the attempt is not this agent's.
+    /// callback state — at once if the call has ended, else when it ends (the callback is kept in
+    /// attempt_callbacks for <see cref="FinishAsync"/>). A later disposition replaces an earlier one, except that
+    /// notes and survey answers left out keep what is there (what the IVR wrote before a transfer to the agent).
+    /// False when the attempt is not this agent's.
     /// </summary>
     public async Task<bool> DisposeAsync(long attemptId, long agentId, string code, string? notes, string? surveyJson, double? wrapSeconds,
         ContactNext? callback, long now, CancellationToken ct)
@@ -126,8 +160,21 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync(new CommandDefinition(Sql.Dispose,
             new { attemptId, agentId, code, notes, surveyJson, wrapSeconds }, tx, cancellationToken: ct));
+        if (n == 1)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.DeleteCallback, new { attemptId }, tx, cancellationToken: ct));
+        }
+
         if (n == 1 && callback is not null)
         {
+            await c.ExecuteAsync(new CommandDefinition(Sql.InsertCallback, new
+            {
+                attemptId,
+                callbackAt = callback.CallbackAt ?? callback.NextEligibleAt,
+                callbackAgentId = callback.CallbackAgentId,
+                callbackOpenAt = callback.CallbackOpenAt,
+                now,
+            }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(Sql.Callback, new
             {
                 attemptId,
@@ -170,6 +217,16 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await tx.CommitAsync(ct);
     }
 
+    // Properties, not a tuple: Dapper converts INT (SQL Server) and INTEGER (SQLite) alike into them.
+    private sealed record TargetRow
+    {
+        public long ContactId { get; init; }
+
+        public string TimeZone { get; init; } = "";
+
+        public string ConfigJson { get; init; } = "";
+    }
+
     internal static class Sql
     {
         private const string InsertColumns = "campaign_id, contact_id, phone, agent_id, worker_id, carrier, queued_at, dialed_at";
@@ -187,13 +244,34 @@ public sealed class AttemptStore(DbConnectionFactory db)
             WHERE id = @Id
             """;
 
+        public const string Target = """
+            SELECT ct.id AS contact_id, ct.time_zone, cp.config_json
+            FROM call_attempts a JOIN contacts ct ON ct.id = a.contact_id JOIN campaigns cp ON cp.id = a.campaign_id
+            WHERE a.id = @attemptId
+            """;
+
         public const string Dispose = """
             UPDATE call_attempts SET disposition = @code, notes = COALESCE(@notes, notes), survey_json = COALESCE(@surveyJson, survey_json),
                 wrap_seconds = COALESCE(@wrapSeconds, wrap_seconds)
             WHERE id = @attemptId AND agent_id = @agentId
             """;
 
-        // The contact is usually released already (call ended); if the call is still up it is moved when it ends.
+        // What the agent gave for the attempt, read when the call ends.
+        public const string Given = """
+            SELECT a.disposition, cb.callback_at, cb.callback_agent_id, cb.callback_open_at
+            FROM call_attempts a LEFT JOIN attempt_callbacks cb ON cb.attempt_id = a.id
+            WHERE a.id = @Id
+            """;
+
+        public const string DeleteCallback = "DELETE FROM attempt_callbacks WHERE attempt_id = @attemptId";
+
+        public const string InsertCallback = """
+            INSERT INTO attempt_callbacks (attempt_id, callback_at, callback_agent_id, callback_open_at, created_at)
+            VALUES (@attemptId, @callbackAt, @callbackAgentId, @callbackOpenAt, @now)
+            """;
+
+        // The contact is usually released already (call ended); if the call is still up, FinishAsync moves it
+        // when the call ends (from attempt_callbacks).
         public const string Callback = """
             UPDATE contacts SET state = @state, next_eligible_at = @next, eligible_reason = @reason, callback_at = @callbackAt,
                 callback_agent_id = @callbackAgentId, callback_open_at = @callbackOpenAt, updated_at = @now

@@ -6,9 +6,10 @@ namespace Dialer.Db.Imports;
 /// <summary>
 /// SQLite bulk path: statements prepared once and re-bound for every row (parameters, never text), 32 rows
 /// per INSERT, in large IMMEDIATE transactions committed at each checkpoint; the WAL is copied into the main
-/// file on another connection while the next transaction is written, not inside the commit. Every INSERT is OR IGNORE, so that no statement can fail halfway and SQLite keeps no statement
-/// journal (which would copy each index page a statement touches). A 32-row statement that inserts fewer
-/// rows met numbers inserted meanwhile by someone else; its rows are looked up to know which.
+/// file on another connection while the next transaction is written, not inside the commit. Every INSERT is
+/// OR IGNORE, so that no statement can fail halfway and SQLite keeps no statement journal (which would copy
+/// each index page a statement touches). A 32-row statement that inserts fewer rows met numbers inserted
+/// meanwhile by someone else; its rows are looked up to know which.
 /// </summary>
 internal sealed class SqliteContactWriter : IContactWriter
 {

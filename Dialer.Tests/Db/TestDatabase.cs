@@ -64,6 +64,9 @@ public sealed class TestDatabase : IAsyncDisposable
         return db;
     }
 
+    /// <summary>A database made and cleaned up by someone else (the Api's SQLite file of an ApiFactory).</summary>
+    public static TestDatabase Existing(DbOptions options) => new(options, null, null);
+
     public async ValueTask DisposeAsync()
     {
         if (folder is not null)

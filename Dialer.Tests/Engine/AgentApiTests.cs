@@ -111,6 +111,62 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(("callback", at, agentId, at + (30 * 60_000)), contact);
     }
 
+    [Fact]
+    public async Task ADispositionWithACallbackGivenDuringTheCallSurvivesTheHangUpAndTheAgentIsReadyWithoutWrapUp()
+    {
+        var (agent, agentId) = await factory.SignedInUserAsync("agent");
+        var db = Dialer.Tests.Db.TestDatabase.Existing(new DbOptions { DataDir = factory.DataDir });
+        var definition = EngineHarness.Campaign(d => d with { Dispositions = ["done", "callback"], CallbackOpenAfterMinutes = 30 });
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        var contactId = await EngineHarness.AddContactAsync(db, campaignId, $"+1555{Random.Shared.Next(1_000_000, 9_999_999)}");
+        (await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { campaignId } })).EnsureSuccessStatusCode();
+        var start = new DateTimeOffset(2026, 1, 5, 15, 0, 0, TimeSpan.Zero);
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, start, EngineHarness.Everyone("live", 4, 60));
+        await h.TrackAgentAsync(agentId);
+        h.Run(TimeSpan.FromSeconds(10));
+        var onCall = await Body(await agent.GetAsync("/api/agent/state"));
+        Assert.Equal("on_call", onCall.GetProperty("state").GetString());
+        var attemptId = onCall.GetProperty("attemptId").GetInt64();
+        var version = await h.ScalarAsync<long>("SELECT version FROM agent_states WHERE agent_id = @agentId", new { agentId });
+        var call = await Body(await agent.GetAsync("/api/agent/call"));
+        Assert.Equal((attemptId, campaignId, contactId), (call.GetProperty("attemptId").GetInt64(), call.GetProperty("campaignId").GetInt64(),
+            call.GetProperty("contact").GetProperty("id").GetInt64()));
+        Assert.Equal(call.GetProperty("phone").GetString(), call.GetProperty("contact").GetProperty("phone").GetString());
+        Assert.Equal(JsonValueKind.Null, call.GetProperty("endedAt").ValueKind);
+        Assert.Equal(["done", "callback"], call.GetProperty("dispositions").EnumerateArray().Select(d => d.GetString()!).ToArray());
+
+        var given = await Body(await agent.PostAsJsonAsync("/api/agent/disposition", new
+        {
+            code = "callback",
+            notes = "call back Monday morning",
+            survey = new { satisfied = "yes" },
+            callback = new { at = "2030-01-07T10:30", mine = true },
+        }));
+
+        // Still on the call; the row the engine owns is not written (its version is unchanged).
+        Assert.Equal("on_call", given.GetProperty("state").GetString());
+        Assert.Equal(version, await h.ScalarAsync<long>("SELECT version FROM agent_states WHERE agent_id = @agentId", new { agentId }));
+        Assert.Equal("dialing", await h.ScalarAsync<string>("SELECT state FROM contacts WHERE id = @contactId", new { contactId }));
+
+        await h.SyncAgentsAsync();
+        h.Run(TimeSpan.FromSeconds(60));
+        await h.SyncAgentsAsync();
+
+        Assert.Equal("ready", (await Body(await agent.GetAsync("/api/agent/state"))).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.GetAsync("/api/agent/call")).StatusCode);
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        var attempt = await c.QuerySingleAsync<(string Outcome, string Disposition, string Notes, string Survey, double Wrap)>(
+            "SELECT outcome, disposition, notes, survey_json, wrap_seconds FROM call_attempts WHERE id = @attemptId", new { attemptId });
+        Assert.Equal(("connected", "callback", "call back Monday morning", 0.0), (attempt.Outcome, attempt.Disposition, attempt.Notes, attempt.Wrap));
+        Assert.Contains("satisfied", attempt.Survey);
+        var contact = await c.QuerySingleAsync<(string State, long Next, long CallbackAt, long Owner, long OpenAt)>(
+            "SELECT state, next_eligible_at, callback_at, callback_agent_id, callback_open_at FROM contacts WHERE id = @contactId", new { contactId });
+        var at = new DateTimeOffset(2030, 1, 7, 10, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        Assert.Equal(("callback", at, at, agentId, at + (30 * 60_000)), contact);
+        var log = (await c.QueryAsync<string>("SELECT state FROM agent_state_log WHERE agent_id = @agentId ORDER BY id", new { agentId })).ToList();
+        Assert.Equal(["ready", "reserved", "on_call", "ready"], log);
+    }
+
     private DbConnectionFactory Db() => new(new DbOptions { DataDir = factory.DataDir });
 
     private static async Task<JsonElement> Body(HttpResponseMessage response)

@@ -108,6 +108,13 @@ public sealed class EngineHarness : IAsyncDisposable
         return id;
     }
 
+    /// <summary>An agent logged in elsewhere (through the Api): the harness applies its stored row to the engine.</summary>
+    public async Task TrackAgentAsync(long id)
+    {
+        OwnAgents.Add(id);
+        await SyncAgentsAsync();
+    }
+
     /// <summary>What the live runner does every 200 ms: apply the stored agent rows (of this harness's agents) to the engine.</summary>
     public async Task SyncAgentsAsync()
     {

@@ -117,6 +117,74 @@ public class RtpSessionTests
         Assert.Equal(0, agent.Statistics.PacketsLost);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task KeysPressedAsEventsCrossTheBridgeBothWays(bool agentTakesEvents)
+    {
+        // customer <-> leg1 (dialer) bridged to leg2 (dialer) <-> agent; the agent's phone may only know tones.
+        await using var customer = Open();
+        await using var leg1 = Open();
+        await using var leg2 = Open();
+        await using var agent = Open();
+        Connect(customer, leg1, MediaFormat.Pcmu);
+        if (agentTakesEvents)
+        {
+            Connect(leg2, agent, MediaFormat.Pcma);
+        }
+        else
+        {
+            Connect(leg2, agent, MediaFormat.Pcma, telephoneEvent: null);
+        }
+
+        var atAgent = new AudioCapture(agent);
+        var atCustomer = new AudioCapture(customer);
+        var atLeg1 = new AudioCapture(leg1);
+        leg1.BridgeTo(leg2);
+
+        customer.SendDtmf("12#");
+        await WaitUntil(() => atAgent.Digits.Count >= 3, "the customer's keys at the agent");
+        agent.SendDtmf("9*");
+        if (agentTakesEvents)
+        {
+            await WaitUntil(() => atCustomer.Digits.Count >= 2, "the agent's keys at the customer");
+        }
+        else
+        {
+            // Keys the agent's phone sends as tones reach the customer as tones, in the relayed audio (9 is 852 + 1477 Hz).
+            await WaitUntil(() => Goertzel.ToneDuration(atCustomer.Samples, 852, threshold: 0.3) >= TimeSpan.FromMilliseconds(60) && Goertzel.ToneDuration(atCustomer.Samples, 1477, threshold: 0.3) >= TimeSpan.FromMilliseconds(60), "the agent's tones at the customer");
+        }
+
+        await Task.Delay(300);
+
+        Assert.Equal("12#", string.Concat(atAgent.Digits));
+        Assert.Equal(agentTakesEvents ? "9*" : "", string.Concat(atCustomer.Digits));
+        Assert.Equal("12#", string.Concat(atLeg1.Digits));
+    }
+
+    [Fact]
+    public async Task KeysAreNotRelayedWithoutABridgeOrWhenRelayIsOff()
+    {
+        await using var customer = Open();
+        await using var leg1 = Open();
+        await using var leg2 = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, TimeProvider.System, new RtpSessionOptions { RelayDtmf = false });
+        await using var agent = Open();
+        Connect(customer, leg1, MediaFormat.Pcmu);
+        Connect(leg2, agent, MediaFormat.Pcmu);
+        var atAgent = new AudioCapture(agent);
+        var atCustomer = new AudioCapture(customer);
+        var atLeg1 = new AudioCapture(leg1);
+
+        customer.SendDtmf("4");
+        await WaitUntil(() => atLeg1.Digits.Count >= 1, "the key at the dialer");
+        leg1.BridgeTo(leg2);
+        agent.SendDtmf("7");
+        await Task.Delay(600);
+
+        Assert.Empty(atAgent.Digits);
+        Assert.Empty(atCustomer.Digits);
+    }
+
     [Fact]
     public async Task UnbridgeStopsTheRelay()
     {

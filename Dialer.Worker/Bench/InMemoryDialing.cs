@@ -62,7 +62,8 @@ public sealed class InMemoryDialing(DateTimeOffset firstDay) : IContactSource, I
         return ++nextAttempt;
     }
 
-    public void Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
+    /// <summary>The benchmark's agents record dispositions in wrap-up only: never one given during the call.</summary>
+    public bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
         var day = DayOf(call.AnsweredAt ?? call.EndedAt ?? call.DialedAt);
         var totals = days.TryGetValue(day, out var t) ? t : new DayTotals();
@@ -89,6 +90,8 @@ public sealed class InMemoryDialing(DateTimeOffset firstDay) : IContactSource, I
             };
             retries.Enqueue(contact, update.NextEligibleAt.ToUnixTimeMilliseconds());
         }
+
+        return false;
     }
 
     public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update)

@@ -526,12 +526,14 @@ public sealed partial class CampaignEngine(
         });
         call.Outcome = outcome;
 
+        // Written before the agent moves on: it says whether the agent recorded the disposition during the call.
+        var disposed = attempts.Finish(campaign, call, ContactAfter(call, outcome, now));
         if (call.Agent is { } agent && agent.Call == call)
         {
             if (call.ConnectedAt is { } connected)
             {
                 Stats.RecordTalk((now - connected).TotalSeconds);
-                StartWrap(agent, call);
+                StartWrap(agent, call, disposed);
             }
             else
             {
@@ -540,15 +542,15 @@ public sealed partial class CampaignEngine(
             }
         }
 
-        attempts.Finish(campaign, call, ContactAfter(call, outcome, now));
         CallFinished?.Invoke(call);
         RequestEvaluation();
     }
 
-    private void StartWrap(AgentSlot agent, ActiveCall call)
+    /// <summary>Wrap-up after a connected call; none when the disposition was recorded during the call.</summary>
+    private void StartWrap(AgentSlot agent, ActiveCall call, bool disposed)
     {
         var now = Now;
-        if (!ChangeAgent(agent, AgentState.WrapUp, null))
+        if (!disposed && !ChangeAgent(agent, AgentState.WrapUp, null))
         {
             return;
         }
@@ -558,8 +560,16 @@ public sealed partial class CampaignEngine(
             attemptId = call.AttemptId,
             outcome = call.Outcome?.ToDb(),
             talkSeconds = call.ConnectedAt is { } c ? Math.Round((now - c).TotalSeconds, 1) : 0,
-            wrapUpSeconds = campaign.Definition.WrapUpSeconds,
+            wrapUpSeconds = disposed ? 0 : campaign.Definition.WrapUpSeconds,
         }), now);
+        if (disposed)
+        {
+            Stats.RecordWrap(0);
+            agent.Call = null;
+            AgentFree(agent);
+            return;
+        }
+
         agent.Timer?.Dispose();
         agent.Timer = loop.After(TimeSpan.FromSeconds(campaign.Definition.WrapUpSeconds), () => EndWrap(agent, null));
     }

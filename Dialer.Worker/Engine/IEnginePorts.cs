@@ -25,8 +25,11 @@ public interface IAttemptLog
     /// <summary>Creates the attempt row (and counts the attempt on the contact); returns its id.</summary>
     long Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId);
 
-    /// <summary>Writes the outcome and timings, and moves the contact on (retry, done, …).</summary>
-    void Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update);
+    /// <summary>
+    /// Writes the outcome and timings, and moves the contact on (retry, done, …; or to the callback the agent
+    /// gave during the call). True when the agent already recorded a disposition during the call.
+    /// </summary>
+    bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update);
 
     /// <summary>Writes the agent's disposition for the attempt; a callback moves the contact to callback.</summary>
     void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update);

@@ -45,7 +45,7 @@ public sealed class DbDialingPorts(
     public long Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId) =>
         Wait(attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier, queuedAt.ToUnixTimeMilliseconds(), ct));
 
-    public void Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
+    public bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
         var ended = call.EndedAt ?? call.DialedAt;
         var result = new AttemptResult(
@@ -67,12 +67,14 @@ public sealed class DbDialingPorts(
             call.SurveyJson,
             call.Note);
         var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        Wait(attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct));
+        var disposed = Wait(attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct));
         if (update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
         {
             var delivered = call.Outcome == CallOutcome.Connected;
             Wait(reminders.CompleteForContactAsync(call.Contact.Id, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, ct));
         }
+
+        return disposed;
     }
 
     public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update) =>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Dialer.Api.Apis;
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
-using Dialer.Db;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,12 +36,12 @@ public static class DeskEndpoints
     }
 
     public static async Task<RedirectHttpResult> Login(
-        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DbConnectionFactory db, PhoneRegistrationStore phones,
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DialingCampaignStore campaigns, PhoneRegistrationStore phones,
         IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var ids = form["campaign"].Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0).ToList();
-        return Back((await AgentApi.Login(new AgentLoginRequest(ids), user, store, db, phones, configuration, time, ct)).Result);
+        return Back((await AgentApi.Login(new AgentLoginRequest(ids), user, store, campaigns, phones, configuration, time, ct)).Result);
     }
 
     public static async Task<RedirectHttpResult> Pause(
@@ -54,7 +53,7 @@ public static class DeskEndpoints
 
     /// <summary>Outcome, notes, survey answers (fields survey.&lt;id&gt;) and an optional callback at the customer's local time.</summary>
     public static async Task<RedirectHttpResult> Dispose(
-        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, DbConnectionFactory db, TimeProvider time, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var survey = form.Keys.Where(k => k.StartsWith("survey.", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(form[k]))
@@ -68,7 +67,7 @@ public static class DeskEndpoints
             string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
             survey.Count == 0 ? null : JsonSerializer.SerializeToElement(survey),
             callback);
-        return Back((await AgentApi.Dispose(disposition, user, store, attempts, db, time, ct)).Result);
+        return Back((await AgentApi.Dispose(disposition, user, store, attempts, time, ct)).Result);
     }
 
     /// <summary>Preview: asks the engine to dial or skip the offered contact (the same request the agent API writes).</summary>

@@ -132,7 +132,7 @@ public sealed partial class RtpSession
 
         if (digit is { } d)
         {
-            SafeInvoke(DtmfReceived, d);
+            RaiseDigit(d);
         }
 
         RaiseDigits(queued);
@@ -287,7 +287,17 @@ public sealed partial class RtpSession
 
         foreach (var c in digits)
         {
-            SafeInvoke(DtmfReceived, c);
+            RaiseDigit(c);
+        }
+    }
+
+    /// <summary>Reports a key; while bridged, an out-of-band key also goes on to the other session (see <see cref="RtpSessionOptions.RelayDtmf"/>).</summary>
+    private void RaiseDigit(char digit)
+    {
+        SafeInvoke(DtmfReceived, digit);
+        if (options.RelayDtmf && !WantsInBandDtmf && peer is { } other)
+        {
+            other.SendDtmf(digit);
         }
     }
 

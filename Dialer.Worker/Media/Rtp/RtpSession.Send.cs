@@ -178,7 +178,7 @@ public sealed partial class RtpSession
 
         if (digit is { } d)
         {
-            SafeInvoke(DtmfReceived, d);
+            RaiseDigit(d);
         }
 
         RaiseDigits(queued);

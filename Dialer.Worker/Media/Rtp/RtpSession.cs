@@ -8,7 +8,8 @@ namespace Dialer.Worker.Media;
 /// <summary>
 /// One RTP stream with its RTCP: a UDP socket pair (even port, RTCP on the next), one asynchronous receive
 /// loop per socket, sending paced by the shared <see cref="MediaClock"/>. Plays prompts, sends and
-/// receives RFC 4733 DTMF, records to WAV, relays audio to a bridged session and keeps RFC 3550 statistics.
+/// receives RFC 4733 DTMF, records to WAV, relays audio and RFC 4733 keys to a bridged session and keeps
+/// RFC 3550 statistics.
 /// Thread-safe; events are raised on socket or clock threads and must return quickly.
 /// </summary>
 public sealed partial class RtpSession : IAsyncDisposable, IMediaClockClient

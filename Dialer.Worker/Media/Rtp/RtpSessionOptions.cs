@@ -25,6 +25,13 @@ public sealed record RtpSessionOptions
     /// <summary>An unfinished RFC 4733 event whose end packets never came is reported after this long.</summary>
     public TimeSpan DtmfEndTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// While bridged, keys that arrive as RFC 4733 events are sent on to the bridged session (as events when its
+    /// peer takes telephone-event, else as tones), so an agent can work a customer's IVR and the reverse. Keys
+    /// sent as tones in the audio need nothing: the audio itself is relayed.
+    /// </summary>
+    public bool RelayDtmf { get; init; } = true;
+
     /// <summary>Raise <see cref="RtpSession.MediaTimeout"/> when no RTP arrives for this long; null (the default) never.</summary>
     public TimeSpan? InactivityTimeout { get; init; }
 }

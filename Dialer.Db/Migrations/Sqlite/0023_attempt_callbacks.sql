@@ -1,0 +1,10 @@
+-- The callback an agent gave with the disposition of an attempt. Given while the call is still up, the
+-- contact is still claimed for dialing: the end of the call (AttemptStore.FinishAsync) reads it here and
+-- moves the contact to callback instead of following the call's outcome.
+CREATE TABLE IF NOT EXISTS attempt_callbacks (
+    attempt_id         INTEGER PRIMARY KEY,
+    callback_at        INTEGER NOT NULL,
+    callback_agent_id  INTEGER NULL,
+    callback_open_at   INTEGER NULL,
+    created_at         INTEGER NOT NULL
+);
