@@ -192,7 +192,7 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
             }
         }
 
-        /// <summary>The customer answers a question: one of its keys, or one or two digits then # for a number.</summary>
+        /// <summary>The customer answers a question: one of its keys, or a number of one or two digits then #.</summary>
         private void Press(string answers)
         {
             string digits;
@@ -207,8 +207,9 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
                 }
 
                 after = profile.KeypressSeconds.Sample(keys);
-                digits = answers.EndsWith('#') && answers.Length > 2
-                    ? string.Concat(Enumerable.Range(0, 1 + keys.Next(2)).Select(_ => answers[keys.Next(answers.Length - 1)])) + "#"
+                // A number (digits then #) does not start with 0, which may be the campaign's transfer digit.
+                digits = answers == "0123456789#"
+                    ? string.Concat(Enumerable.Range(0, 1 + keys.Next(2)).Select(i => answers[i == 0 ? 1 + keys.Next(9) : keys.Next(10)])) + "#"
                     : answers[keys.Next(answers.Length)].ToString();
             }
 
