@@ -12,8 +12,9 @@ namespace Dialer.Api.Demo;
 /// For a newcomer's first `scripts/run` (DIALER_DEMO=1, which scripts/run sets when no SIP trunk is
 /// configured): on an empty database, a manager, two agents for people to try the desktop with, and a
 /// predictive care campaign with a call list of 2,000 Chinese contacts (and a few bad rows, to show the
-/// import report), running. The Worker adds its own simulated agents (Dialing:SimulatedAgents) when it
-/// dials the simulated carrier.
+/// import report), running; and a small agentless IVR survey (300 contacts), running, whose simulated
+/// customers answer with keypresses. The Worker adds its own simulated agents (Dialing:SimulatedAgents) to
+/// the predictive campaign when it dials the simulated carrier.
 /// Never runs on a database that already has users or campaigns.
 /// </summary>
 public static class DemoSeed
@@ -21,6 +22,7 @@ public static class DemoSeed
     public const string ManagerPassword = "manager-demo-1";
     public const string AgentPassword = "agent-demo-1";
     public const int Contacts = 2000;
+    public const int SurveyContacts = 300;
 
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
     private static readonly string[] GivenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超"];
@@ -72,24 +74,56 @@ public static class DemoSeed
         }, ct);
         await services.GetRequiredService<CampaignAgentStore>().ReplaceAsync(campaign.Id, agentIds, ct);
 
+        await ImportAsync(services, campaign.Id, "demo-contacts.csv", ContactsCsv(Contacts, 10000, badRows: true), ct);
+        await campaigns.TransitionAsync(campaign.Id, CampaignAction.Start, ct);
+
+        var survey = await campaigns.CreateAsync(new CampaignDefinition
+        {
+            Name = "演示：满意度语音调查 Demo IVR survey (simulated carrier)",
+            Type = "survey",
+            Mode = "agentless",
+            DefaultCountry = "CN",
+            TimeZone = "Asia/Shanghai",
+            CallingWindow = new CallingWindow { Start = "00:00", End = "23:59" },
+            ComplianceProfile = "CN",
+            MaxAttempts = 2,
+            MinGapMinutes = 30,
+            CallerId = "+8657110000",
+            MaxLines = 10,
+            CallsPerSecond = 1,
+            Message = "您好，这里是中国电信10000号，想请您花一分钟对最近的宽带安装服务做个评价。转人工服务请按0。",
+            TransferDigit = "0",
+            SurveyQuestions =
+            [
+                new SurveyQuestion { Id = "satisfaction", Text = "您对安装服务满意吗？", Kind = "choice", Options = ["满意", "一般", "不满意"] },
+                new SurveyQuestion { Id = "recommend", Text = "您愿意把我们推荐给朋友吗？", Kind = "yesno" },
+                new SurveyQuestion { Id = "years", Text = "您使用中国电信宽带几年了？", Kind = "number" },
+            ],
+        }, ct);
+        await services.GetRequiredService<CampaignAgentStore>().ReplaceAsync(survey.Id, agentIds, ct);
+        await ImportAsync(services, survey.Id, "demo-survey-contacts.csv", ContactsCsv(SurveyContacts, 10001, badRows: false), ct);
+        await campaigns.TransitionAsync(survey.Id, CampaignAction.Start, ct);
+        Console.WriteLine($"Demo: campaigns {campaign.Id} ({Contacts} contacts) and {survey.Id} (IVR survey, {SurveyContacts} contacts) running; " +
+            $"sign in as manager / {ManagerPassword} or agent1 / {AgentPassword}.");
+    }
+
+    private static async Task ImportAsync(IServiceProvider services, long campaignId, string name, string csv, CancellationToken ct)
+    {
         var imports = services.GetRequiredService<ImportStore>();
         var files = services.GetRequiredService<ImportFiles>();
         var upload = files.NewUploadPath();
-        await File.WriteAllTextAsync(upload, ContactsCsv(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), ct);
-        var importId = await imports.CreateAsync(ImportKinds.Contacts, campaign.Id, "demo-contacts.csv", "demo", ct);
-        await files.CommitAsync(upload, new ImportJob(importId, ImportKinds.Contacts, campaign.Id, "utf-8", "CN", null), ct);
+        await File.WriteAllTextAsync(upload, csv, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), ct);
+        var importId = await imports.CreateAsync(ImportKinds.Contacts, campaignId, name, "demo", ct);
+        await files.CommitAsync(upload, new ImportJob(importId, ImportKinds.Contacts, campaignId, "utf-8", "CN", null), ct);
         services.GetRequiredService<ImportQueue>().Enqueue(importId);
-
-        await campaigns.TransitionAsync(campaign.Id, CampaignAction.Start, ct);
-        Console.WriteLine($"Demo: campaign {campaign.Id} running with {Contacts} contacts; sign in as manager / {ManagerPassword} or agent1 / {AgentPassword}.");
     }
 
-    /// <summary>A deterministic list: mobiles and landlines in mixed formats, plus four bad rows.</summary>
-    private static string ContactsCsv()
+    /// <summary>A deterministic list: mobiles and landlines in mixed formats, plus (if asked) four bad rows.</summary>
+    private static string ContactsCsv(int count, int seed, bool badRows)
     {
-        var random = new Random(10000);
+        var random = new Random(seed);
         var csv = new StringBuilder("姓名,电话,账号,地址\r\n");
-        for (var i = 0; i < Contacts; i++)
+        for (var i = 0; i < count; i++)
         {
             var name = Surnames[random.Next(Surnames.Length)] + GivenNames[random.Next(GivenNames.Length)];
             var phone = (i % 4) switch
@@ -100,6 +134,11 @@ public static class DemoSeed
                 _ => $"0086 18{random.Next(0, 10)}{random.Next(10_000_000, 99_999_999)}",
             };
             csv.Append(CultureInfo.InvariantCulture, $"{name},{phone},A{100000 + i},杭州市{Districts[random.Next(Districts.Length)]}\r\n");
+        }
+
+        if (!badRows)
+        {
+            return csv.ToString();
         }
 
         csv.Append("无号码,,A900001,杭州市\r\n");

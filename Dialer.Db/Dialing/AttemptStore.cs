@@ -20,7 +20,9 @@ public sealed record AttemptResult(
     bool? Machine,
     double? TalkSeconds,
     string? Dtmf,
-    string? RecordingPath = null);
+    string? RecordingPath = null,
+    string? SurveyJson = null,
+    string? Notes = null);
 
 /// <summary>One campaign day's counts, as campaign_daily_stats keeps them.</summary>
 public sealed record DailyCounts
@@ -72,7 +74,8 @@ public sealed class AttemptStore(DbConnectionFactory db)
     /// <summary>
     /// Writes the outcome, moves the contact on (if this worker still holds it) and adds to the day's counts.
     /// A callback the agent gave while the call was up replaces <paramref name="next"/> (the call's outcome is
-    /// kept as the contact's last outcome). True when the agent had already recorded a disposition.
+    /// kept as the contact's last outcome). The IVR's survey answers and note fill survey_json and notes unless
+    /// the agent already wrote them. True when the agent had already recorded a disposition.
     /// </summary>
     public async Task<bool> FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
     {
@@ -95,6 +98,8 @@ public sealed class AttemptStore(DbConnectionFactory db)
             result.TalkSeconds,
             result.Dtmf,
             result.RecordingPath,
+            result.SurveyJson,
+            result.Notes,
         }, tx, cancellationToken: ct));
         // Read after the attempt row is written (and locked): a disposition the Api commits later finds the
         // contact released and moves it itself.
@@ -144,8 +149,9 @@ public sealed class AttemptStore(DbConnectionFactory db)
     /// <summary>
     /// The agent's disposition for its attempt (also wrap seconds); with a callback the contact moves to the
     /// callback state — at once if the call has ended, else when it ends (the callback is kept in
-    /// attempt_callbacks for <see cref="FinishAsync"/>). A later disposition replaces an earlier one. False when
-    /// the attempt is not this agent's.
+    /// attempt_callbacks for <see cref="FinishAsync"/>). A later disposition replaces an earlier one, except that
+    /// notes and survey answers left out keep what is there (what the IVR wrote before a transfer to the agent).
+    /// False when the attempt is not this agent's.
     /// </summary>
     public async Task<bool> DisposeAsync(long attemptId, long agentId, string code, string? notes, string? surveyJson, double? wrapSeconds,
         ContactNext? callback, long now, CancellationToken ct)
@@ -234,7 +240,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
             UPDATE call_attempts SET agent_id = @AgentId, call_id = @CallId, dialed_at = @DialedAt, ringing_at = @RingingAt,
                 answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
                 sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
-                recording_path = @RecordingPath
+                recording_path = @RecordingPath, survey_json = COALESCE(survey_json, @SurveyJson), notes = COALESCE(notes, @Notes)
             WHERE id = @Id
             """;
 
@@ -245,7 +251,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
             """;
 
         public const string Dispose = """
-            UPDATE call_attempts SET disposition = @code, notes = @notes, survey_json = @surveyJson,
+            UPDATE call_attempts SET disposition = @code, notes = COALESCE(@notes, notes), survey_json = COALESCE(@surveyJson, survey_json),
                 wrap_seconds = COALESCE(@wrapSeconds, wrap_seconds)
             WHERE id = @attemptId AND agent_id = @agentId
             """;

@@ -20,23 +20,14 @@ public sealed class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoAp
     public async Task FirstStartSeedsARunningCampaignWhoseListImportsOnce()
     {
         var admin = factory.Admin();
-        var campaigns = await admin.GetFromJsonAsync<JsonElement>("/api/campaigns");
-        var campaign = Assert.Single(campaigns.EnumerateArray());
-        Assert.Equal("running", campaign.GetProperty("status").GetString());
+        var campaigns = (await admin.GetFromJsonAsync<JsonElement>("/api/campaigns")).EnumerateArray().ToList();
+        Assert.Equal(2, campaigns.Count);
+        Assert.All(campaigns, c => Assert.Equal("running", c.GetProperty("status").GetString()));
+        var campaign = Assert.Single(campaigns, c => c.GetProperty("mode").GetString() == "predictive");
         var id = campaign.GetProperty("id").GetInt64();
+        var survey = Assert.Single(campaigns, c => c.GetProperty("mode").GetString() == "agentless");
 
-        JsonElement import = default;
-        for (var i = 0; i < 200; i++)
-        {
-            import = await admin.GetFromJsonAsync<JsonElement>("/api/imports/1");
-            if (import.GetProperty("status").GetString() is "completed" or "failed")
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
-
+        var import = await ImportedAsync(admin, 1);
         Assert.Equal("completed", import.GetProperty("status").GetString());
         Assert.Equal(2000, import.GetProperty("imported").GetInt32());
         Assert.Equal(3, import.GetProperty("invalid").GetInt32());
@@ -48,7 +39,30 @@ public sealed class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoAp
         var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}");
         Assert.Equal(2000, detail.GetProperty("contacts").GetProperty("total").GetInt32());
 
+        var surveyImport = await ImportedAsync(admin, 2);
+        Assert.Equal("completed", surveyImport.GetProperty("status").GetString());
+        Assert.Equal(Dialer.Api.Demo.DemoSeed.SurveyContacts, surveyImport.GetProperty("imported").GetInt32());
+        var surveyDetail = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{survey.GetProperty("id").GetInt64()}");
+        Assert.Equal(Dialer.Api.Demo.DemoSeed.SurveyContacts, surveyDetail.GetProperty("contacts").GetProperty("total").GetInt32());
+
         var login = await factory.ClientWith(null).PostAsJsonAsync("/api/auth/login", new { username = "agent1", password = Dialer.Api.Demo.DemoSeed.AgentPassword });
         Assert.True(login.IsSuccessStatusCode);
+    }
+
+    private static async Task<JsonElement> ImportedAsync(HttpClient admin, long id)
+    {
+        JsonElement import = default;
+        for (var i = 0; i < 200; i++)
+        {
+            import = await admin.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
+            if (import.GetProperty("status").GetString() is "completed" or "failed")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return import;
     }
 }

@@ -11,12 +11,13 @@ using Dialer.Worker.Engine;
 using Dialer.Worker.Hosting;
 using Dialer.Worker.Pacing;
 using Dialer.Worker.Simulation;
+using Dialer.Worker.Telephony;
 
 namespace Dialer.Tests.Engine;
 
 /// <summary>
 /// The real engine on a virtual clock, writing through the real Dapper stores into a real SQLite file made
-/// by the real migrations, dialing the simulated carrier.
+/// by the real migrations, dialing the simulated carrier (or a real one given to it, e.g. SIP to sipp).
 /// </summary>
 public sealed class EngineHarness : IAsyncDisposable
 {
@@ -63,7 +64,8 @@ public sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>An engine for the campaign in <paramref name="db"/> (several may share one database: several workers).</summary>
     public static async Task<EngineHarness> StartAsync(TestDatabase db, long campaignId, CampaignDefinition definition, DateTimeOffset start,
-        SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null)
+        SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null,
+        ITelephony? telephony = null)
     {
         var clock = new VirtualTimeProvider(start);
         var loop = new VirtualScheduler(clock);
@@ -71,7 +73,7 @@ public sealed class EngineHarness : IAsyncDisposable
         var runtime = new CampaignRuntime(campaignId, definition) { RecordingsDir = recordingsDir };
         var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
             new ReminderStore(db.Factory, clock), workerId, carrier.Name, clock, CancellationToken.None);
-        var engine = new CampaignEngine(runtime, loop, carrier, pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());
+        var engine = new CampaignEngine(runtime, loop, telephony ?? carrier, pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());
         _ = new SimulatedAgents(engine, () => carrier.Profile, seed);
         engine.Start();
         return await Task.FromResult(new EngineHarness(db, clock, campaignId, runtime, carrier, engine, workerId));

@@ -53,6 +53,12 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
 
     public string? Dtmf { get; internal set; }
 
+    /// <summary>Agentless survey answers as a JSON object by question id (option text, or digits for a number).</summary>
+    public string? SurveyJson { get; internal set; }
+
+    /// <summary>What the IVR did that the attempt should show (ivr_transfer, ivr_transfer_no_agent, ivr_callback).</summary>
+    public string? Note { get; internal set; }
+
     /// <summary>The WAV file the carrier records this call to, when the campaign records calls.</summary>
     public string? RecordingPath { get; internal set; }
 
@@ -60,13 +66,20 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
 
     internal bool Resolved { get; set; }
 
+    /// <summary>Agentless: the message and survey in progress.</summary>
+    internal IvrSession? Ivr { get; set; }
+
     public void OnRinging(ICallLeg leg) => loop.Post(() => engine.OnRinging(this));
 
     public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => engine.OnAnswered(this, answer));
 
     public void OnMachineDetected(ICallLeg leg, bool isMachine) => loop.Post(() => engine.OnMachineDetected(this, isMachine));
 
-    public void OnDtmf(ICallLeg leg, char digit) => loop.Post(() => Dtmf += digit);
+    public void OnDtmf(ICallLeg leg, char digit) => loop.Post(() =>
+    {
+        Dtmf += digit;
+        engine.OnDtmf(this, digit);
+    });
 
     public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => engine.OnEnded(this, end));
 }

@@ -325,7 +325,8 @@ public sealed partial class CampaignEngine
 
     private void OpenLeg(AgentSlot agent)
     {
-        if (campaign.Mode == "agentless")
+        // Agentless campaigns need agents' phones only to take the transfer digit's calls.
+        if (campaign.Mode == "agentless" && campaign.Definition.TransferDigit is null)
         {
             return;
         }

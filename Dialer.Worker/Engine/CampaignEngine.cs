@@ -313,7 +313,7 @@ public sealed partial class CampaignEngine(
 
         if (campaign.Mode == "agentless")
         {
-            PlayMessageThenHangup(call, CallOutcome.Connected, MessagePrompt());
+            AnswerAgentless(call);
             return;
         }
 
@@ -338,6 +338,17 @@ public sealed partial class CampaignEngine(
 
     internal void OnMachineDetected(ActiveCall call, bool isMachine)
     {
+        if (call.Ivr is not null && call.Phase == CallPhase.Message)
+        {
+            // A machine does not press keys: after a keypress a late verdict is wrong.
+            if (isMachine && call.Machine != true && call.Dtmf is null)
+            {
+                IvrMachine(call);
+            }
+
+            return;
+        }
+
         if (!isMachine || call.Machine == true || call.Phase is CallPhase.Ended or CallPhase.Message)
         {
             return;
@@ -441,6 +452,13 @@ public sealed partial class CampaignEngine(
         }
 
         waiting.Remove(call);
+        if (call.Ivr is not null)
+        {
+            // An agentless caller who pressed the transfer digit: not an abandoned predictive call.
+            TransferFailed(call);
+            return;
+        }
+
         Abandons.RecordAbandon(campaign.LocalDay(Now));
         var definition = campaign.Definition;
         PlayMessageThenHangup(call, CallOutcome.Abandoned,
@@ -481,8 +499,14 @@ public sealed partial class CampaignEngine(
         call.EndedAt = now;
         call.End = end;
         call.AbandonTimer?.Dispose();
+        call.Ivr?.Timer?.Dispose();
         calls.Remove(call);
-        if (wasWaiting)
+        if (wasWaiting && call.Ivr is not null)
+        {
+            // Hung up while a transfer was waiting for an agent: the IVR's outcome stands.
+            waiting.Remove(call);
+        }
+        else if (wasWaiting)
         {
             // The customer hung up before an agent came: abandoned all the same.
             waiting.Remove(call);
@@ -503,7 +527,7 @@ public sealed partial class CampaignEngine(
         call.Outcome = outcome;
 
         // Written before the agent moves on: it says whether the agent recorded the disposition during the call.
-        var disposed = attempts.Finish(campaign, call, RetryRules.After(campaign, call.Contact, outcome, now));
+        var disposed = attempts.Finish(campaign, call, ContactAfter(call, outcome, now));
         if (call.Agent is { } agent && agent.Call == call)
         {
             if (call.ConnectedAt is { } connected)

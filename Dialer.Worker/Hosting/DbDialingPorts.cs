@@ -63,7 +63,9 @@ public sealed class DbDialingPorts(
             call.Machine,
             call.ConnectedAt is { } c ? Math.Round((ended - c).TotalSeconds, 3) : null,
             call.Dtmf,
-            call.RecordingPath);
+            call.RecordingPath,
+            call.SurveyJson,
+            call.Note);
         var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var disposed = Wait(attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct));
         if (update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)

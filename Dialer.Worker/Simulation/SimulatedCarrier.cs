@@ -6,11 +6,15 @@ namespace Dialer.Worker.Simulation;
 /// A carrier made of distributions: every dial draws busy, invalid, live, machine or no answer, a time to
 /// answer and a talk time, from one seeded random sequence, so runs repeat exactly. Events come from
 /// timers of the given TimeProvider (the virtual clock in the benchmark, the system clock in the demo).
+/// Live customers answer agentless survey questions with keypresses (RFC 4733 digits on a real carrier).
 /// </summary>
 public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profile, int seed) : ITelephony
 {
     private readonly object gate = new();
     private readonly Random random = new(seed);
+
+    // Keypresses draw from their own sequence, so that dial outcomes stay the same whatever the IVR asks.
+    private readonly Random keys = new(unchecked((seed * 31) + 7));
     private long nextId;
 
     private TimeProvider Time => time;
@@ -94,6 +98,7 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
     {
         private readonly List<ITimer> timers = [];
         private bool answered;
+        private bool machine;
         private bool ended;
 
         public string Id => id;
@@ -125,6 +130,7 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
         public void Answer(bool machine)
         {
             answered = true;
+            this.machine = machine;
             observer.OnAnswered(this, new CallAnswer(IsAgent ? null : machine, "PCMU"));
         }
 
@@ -177,7 +183,42 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
         {
         }
 
-        public void Play(Prompt prompt, Action? then = null) => At(message, _ => then?.Invoke());
+        public void Play(Prompt prompt, Action? then = null)
+        {
+            At(message, _ => then?.Invoke());
+            if (prompt.AnswerKeys is { Length: > 0 } answers && answered && !machine && !IsAgent)
+            {
+                Press(answers);
+            }
+        }
+
+        /// <summary>The customer answers a question: one of its keys, or a number of one or two digits then #.</summary>
+        private void Press(string answers)
+        {
+            string digits;
+            double after;
+            lock (carrier.gate)
+            {
+                var keys = carrier.keys;
+                var profile = carrier.Profile;
+                if (keys.NextDouble() >= profile.KeypressRate)
+                {
+                    return;
+                }
+
+                after = profile.KeypressSeconds.Sample(keys);
+                // A number (digits then #) does not start with 0, which may be the campaign's transfer digit.
+                digits = answers == "0123456789#"
+                    ? string.Concat(Enumerable.Range(0, 1 + keys.Next(2)).Select(i => answers[i == 0 ? 1 + keys.Next(9) : keys.Next(10)])) + "#"
+                    : answers[keys.Next(answers.Length)].ToString();
+            }
+
+            for (var i = 0; i < digits.Length; i++)
+            {
+                var digit = digits[i];
+                At(after + (0.3 * i), l => observer.OnDtmf(l, digit));
+            }
+        }
 
         public void SendDtmf(string digits)
         {

@@ -23,6 +23,12 @@ public sealed record SimulationProfile
     /// <summary>How long a played message lasts.</summary>
     public double MessageSeconds { get; init; } = 6;
 
+    /// <summary>Agentless surveys: the chance that a customer answers a question with a keypress (else stays silent).</summary>
+    public double KeypressRate { get; init; } = 0.85;
+
+    /// <summary>Agentless surveys: time from the start of a question to the customer's keypress (may barge in).</summary>
+    public Distribution KeypressSeconds { get; init; } = Distribution.Uniform(2, 9);
+
     /// <summary>How long until a busy or invalid number reports it.</summary>
     public double RejectSeconds { get; init; } = 2;
 }

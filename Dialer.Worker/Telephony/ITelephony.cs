@@ -52,12 +52,24 @@ public interface ICallLeg
     /// <summary>Plays a prompt into the call. <paramref name="then"/> runs when it has finished.</summary>
     void Play(Prompt prompt, Action? then = null);
 
+    /// <summary>Stops the prompt playing (its <c>then</c> is not called); the IVR's barge-in and transfer. Nothing by default.</summary>
+    void StopPlayback()
+    {
+    }
+
     /// <summary>Sends DTMF digits (RFC 4733).</summary>
     void SendDtmf(string digits);
 }
 
 /// <summary>A prompt: a WAV file (8 kHz mono 16-bit preferred, others converted), or text that the carrier speaks if it can.</summary>
-public sealed record Prompt(string? WavPath, string? Text);
+public sealed record Prompt(string? WavPath, string? Text)
+{
+    /// <summary>
+    /// The keypresses that answer this prompt (an IVR question: "12", or "0123456789#" for a number ended
+    /// by #); null when it asks nothing. Real carriers ignore it; the simulated customer presses one.
+    /// </summary>
+    public string? AnswerKeys { get; init; }
+}
 
 public enum CallOutcome
 {

@@ -108,15 +108,37 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
     public void Play(Prompt prompt, Action? then = null)
     {
-        if (prompt.WavPath is null)
+        if (prompt.WavPath is not null)
         {
-            // This carrier cannot speak text; the prompt counts as played.
+            rtp.Play(WavPrompt.Load(prompt.WavPath), then);
+            return;
+        }
+
+        // Text (IVR questions, abandon message) is spoken by espeak-ng when it is installed; without it the
+        // prompt counts as played.
+        WavPrompt? spoken = null;
+        if (!string.IsNullOrWhiteSpace(prompt.Text) && SpeechPrompt.IsAvailable)
+        {
+            try
+            {
+                spoken = SpeechPrompt.Speak(prompt.Text);
+            }
+            catch (InvalidOperationException ex)
+            {
+                logger.LogWarning(ex, "Text prompt not spoken on {CallId}", Id);
+            }
+        }
+
+        if (spoken is null)
+        {
             then?.Invoke();
             return;
         }
 
-        rtp.Play(WavPrompt.Load(prompt.WavPath), then);
+        rtp.Play(spoken, then);
     }
+
+    public void StopPlayback() => rtp.StopPlayback();
 
     public void SendDtmf(string digits) => rtp.SendDtmf(digits);
 

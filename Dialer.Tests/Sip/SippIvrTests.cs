@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Dialer.Db.Model;
+using Dialer.Tests.Engine;
+using Dialer.Tests.Sip.Support;
+using Dialer.Worker.Media;
+using Dialer.Worker.Pacing;
+using Dialer.Worker.Telephony;
+
+namespace Dialer.Tests.Sip;
+
+/// <summary>
+/// The agentless IVR over real SIP: sipp plays the trunk and answers the survey with RFC 4733 DTMF 0.8 s after
+/// the answer, while the question is being asked (barge-in). sipp echoes our audio, so the key has to come
+/// before machine detection would take the spoken question for a machine's long greeting (1.5 s).
+/// </summary>
+public class SippIvrTests
+{
+    [Fact]
+    public async Task ASurveyAnsweredWithRfc4733DtmfIsStoredAndTheCallEndsWithOurBye()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_answer_pause_dtmf.xml",
+            fill: new Dictionary<string, string> { ["PCAP"] = "/usr/share/sip-tester/dtmf_2833_1.pcap", ["PAUSE"] = "800" });
+        await using var ours = new SipTestStack(sipp.Port);
+        var message = Path.Combine(Directory.CreateTempSubdirectory("ivr-").FullName, "message.wav");
+        using (var wav = new WavWriter(message))
+        {
+            wav.Write(WavPrompt.Silence(TimeSpan.FromMilliseconds(300)).Samples.Span);
+        }
+
+        var events = new ConcurrentQueue<Action>();
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign(d => d with
+        {
+            Type = "survey",
+            Mode = "agentless",
+            // A short recorded message (silence, echoed back harmlessly); the question and the thanks are text (spoken by espeak-ng when installed).
+            MessageWav = message,
+            SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您对我们的服务满意吗？", Kind = "choice", Options = ["满意", "不满意"] }],
+        });
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+8613800000001");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, DateTimeOffset.UtcNow, EngineHarness.Everyone("live"),
+            new AgentlessPacer(), telephony: new OnTestThread(ours.Telephony, events));
+
+        // The engine's virtual clock follows the wall clock while the SIP stack runs on its own; what the stack
+        // reports on its threads is handed to the engine here, on the test's thread, as the clock is not shared.
+        var watch = Stopwatch.StartNew();
+        var ended = false;
+        while (!ended && watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+            while (events.TryDequeue(out var report))
+            {
+                report();
+            }
+
+            h.Run(TimeSpan.FromMilliseconds(20));
+            ended = await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NOT NULL") > 0;
+        }
+
+        var (outcome, survey, dtmf) = Assert.Single(await h.QueryAsync<(string, string?, string?)>("SELECT outcome, survey_json, dtmf FROM call_attempts"));
+        Assert.Equal("connected", outcome);
+        Assert.Equal("1", dtmf);
+        Assert.Equal("""{"q1":"满意"}""", survey);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    /// <summary>A carrier whose reports (call events, prompt ends) are queued for the thread that runs the engine's virtual clock.</summary>
+    private sealed class OnTestThread(ITelephony inner, ConcurrentQueue<Action> events) : ITelephony
+    {
+        public string Name => inner.Name;
+
+        public ICallLeg Dial(DialRequest request, ICallObserver observer) => new Leg(inner.Dial(request, new Observer(observer, events)), events);
+
+        public ICallLeg OpenAgentLeg(AgentLegRequest request, ICallObserver observer) =>
+            new Leg(inner.OpenAgentLeg(request, new Observer(observer, events)), events);
+
+        private sealed class Observer(ICallObserver inner, ConcurrentQueue<Action> events) : ICallObserver
+        {
+            public void OnRinging(ICallLeg leg) => events.Enqueue(() => inner.OnRinging(leg));
+
+            public void OnAnswered(ICallLeg leg, CallAnswer answer) => events.Enqueue(() => inner.OnAnswered(leg, answer));
+
+            public void OnMachineDetected(ICallLeg leg, bool isMachine) => events.Enqueue(() => inner.OnMachineDetected(leg, isMachine));
+
+            public void OnDtmf(ICallLeg leg, char digit) => events.Enqueue(() => inner.OnDtmf(leg, digit));
+
+            public void OnEnded(ICallLeg leg, CallEnd end) => events.Enqueue(() => inner.OnEnded(leg, end));
+        }
+
+        private sealed class Leg(ICallLeg inner, ConcurrentQueue<Action> events) : ICallLeg
+        {
+            public ICallLeg Inner => inner;
+
+            public string Id => inner.Id;
+
+            public void Hangup() => inner.Hangup();
+
+            public void Bridge(ICallLeg other) => inner.Bridge(other is Leg leg ? leg.Inner : other);
+
+            public void Unbridge() => inner.Unbridge();
+
+            public void Play(Prompt prompt, Action? then = null) => inner.Play(prompt, then is null ? null : () => events.Enqueue(then));
+
+            public void StopPlayback() => inner.StopPlayback();
+
+            public void SendDtmf(string digits) => inner.SendDtmf(digits);
+        }
+    }
+}
