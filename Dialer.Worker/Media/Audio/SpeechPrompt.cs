@@ -20,6 +20,10 @@ public static class SpeechPrompt
     public static string VoiceFor(string text) =>
         text.Any(c => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF') ? "cmn" : "en";
 
+    /// <summary>The prompt for <paramref name="text"/> when it was spoken before (no process started).</summary>
+    public static bool TryGetCached(string text, out WavPrompt prompt, string? voice = null) =>
+        Cache.TryGetValue((voice ?? VoiceFor(text), text), out prompt!);
+
     /// <summary>
     /// Speaks <paramref name="text"/> into an 8 kHz prompt. Throws <see cref="InvalidOperationException"/> with
     /// the reason when espeak-ng is missing or fails.

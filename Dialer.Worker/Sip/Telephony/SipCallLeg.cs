@@ -17,6 +17,8 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
     public static readonly TimeSpan MinimumRinging = TimeSpan.FromSeconds(15);
 
     private readonly object gate = new();
+    private readonly object playGate = new();
+    private int playGeneration;
     private readonly SipStack stack;
     private readonly ICallObserver observer;
     private readonly ILogger logger;
@@ -108,6 +110,12 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
     public void Play(Prompt prompt, Action? then = null)
     {
+        int generation;
+        lock (playGate)
+        {
+            generation = ++playGeneration;
+        }
+
         if (prompt.WavPath is not null)
         {
             rtp.Play(WavPrompt.Load(prompt.WavPath), then);
@@ -116,29 +124,59 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
         // Text (IVR questions, abandon message) is spoken by espeak-ng when it is installed; without it the
         // prompt counts as played.
-        WavPrompt? spoken = null;
-        if (!string.IsNullOrWhiteSpace(prompt.Text) && SpeechPrompt.IsAvailable)
-        {
-            try
-            {
-                spoken = SpeechPrompt.Speak(prompt.Text);
-            }
-            catch (InvalidOperationException ex)
-            {
-                logger.LogWarning(ex, "Text prompt not spoken on {CallId}", Id);
-            }
-        }
-
-        if (spoken is null)
+        var text = prompt.Text;
+        if (string.IsNullOrWhiteSpace(text) || !SpeechPrompt.IsAvailable)
         {
             then?.Invoke();
             return;
         }
 
-        rtp.Play(spoken, then);
+        if (SpeechPrompt.TryGetCached(text, out var cached))
+        {
+            rtp.Play(cached, then);
+            return;
+        }
+
+        // The first time a text is spoken takes espeak-ng a moment: not on the caller's thread (the engine's
+        // loop). A prompt played or stopped meanwhile replaces this one, as it would a playing prompt.
+        _ = Task.Run(() =>
+        {
+            WavPrompt? spoken = null;
+            try
+            {
+                spoken = SpeechPrompt.Speak(text);
+            }
+            catch (InvalidOperationException ex)
+            {
+                logger.LogWarning(ex, "Text prompt not spoken on {CallId}", Id);
+            }
+
+            lock (playGate)
+            {
+                if (generation != playGeneration)
+                {
+                    return;
+                }
+
+                if (spoken is not null)
+                {
+                    rtp.Play(spoken, then);
+                    return;
+                }
+            }
+
+            then?.Invoke();
+        });
     }
 
-    public void StopPlayback() => rtp.StopPlayback();
+    public void StopPlayback()
+    {
+        lock (playGate)
+        {
+            playGeneration++;
+            rtp.StopPlayback();
+        }
+    }
 
     public void SendDtmf(string digits) => rtp.SendDtmf(digits);
 
