@@ -73,6 +73,24 @@ public record CampaignDefinition
     /// <summary>Agentless: keypress that transfers to an agent ("press 0 for an agent"), or null.</summary>
     public string? TransferDigit { get; init; }
 
+    /// <summary>Agentless survey: seconds an answer is awaited after a question has been asked (3-30).</summary>
+    public int IvrAnswerSeconds { get; init; } = 8;
+
+    /// <summary>Agentless survey: a number ends this many seconds after its last digit when # is not pressed (1-10).</summary>
+    public int IvrDigitSeconds { get; init; } = 3;
+
+    /// <summary>Agentless survey: a recording (WAV path on the Worker) played instead of the spoken thanks at the end.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IvrThankYouWav { get; init; }
+
+    /// <summary>Agentless survey: a recording played instead of the spoken "that key is not valid" before a question is asked again.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IvrInvalidKeyWav { get; init; }
+
+    /// <summary>Agentless: a recording played instead of the spoken "no agent is free, we will call you back" after a failed transfer.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IvrNoAgentWav { get; init; }
+
     /// <summary>Predictive: most lines per ready agent.</summary>
     public double MaxDialRatio { get; init; } = 3.0;
 
@@ -131,4 +149,11 @@ public sealed record SurveyQuestion
     /// <summary>Agentless surveys: the keypress for each option, in order.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Keys { get; init; }
+
+    /// <summary>
+    /// Agentless surveys: a recording of the question (WAV path on the Worker) played instead of speaking
+    /// <see cref="Text"/>; the text stays the export's column heading and is spoken if the file cannot be played.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Wav { get; init; }
 }

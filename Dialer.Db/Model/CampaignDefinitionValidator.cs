@@ -13,6 +13,10 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
 {
     public const int MaxNameLength = 200;
     public const int MaxTextLength = 20_000;
+    public const int MinIvrAnswerSeconds = 3;
+    public const int MaxIvrAnswerSeconds = 30;
+    public const int MinIvrDigitSeconds = 1;
+    public const int MaxIvrDigitSeconds = 10;
     private const int MinutesPerYear = 525_600;
     private static readonly string[] Days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -105,8 +109,18 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
             .Must((c, m) => !string.IsNullOrWhiteSpace(m) || !string.IsNullOrWhiteSpace(c.MessageWav))
             .When(c => c.Mode == CampaignModes.Agentless)
             .WithMessage(_ => Texts.Pick("An agentless campaign needs a message (text) or messageWav (a WAV file) to play.", "自动语音（无坐席）活动需要播放的消息：文本 (message) 或 WAV 文件 (messageWav)。"));
-        RuleFor(c => c.MessageWav).Must(w => w is null || (w.Trim().Length > 0 && w.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)))
+        RuleFor(c => c.MessageWav).Must(IsWavPath)
             .WithMessage(_ => Texts.Pick("messageWav must be the path of a .wav file.", "messageWav 必须是 .wav 文件的路径。"));
+        RuleFor(c => c.IvrThankYouWav).Must(IsWavPath)
+            .WithMessage(_ => Texts.Pick("ivrThankYouWav must be the path of a .wav file.", "ivrThankYouWav 必须是 .wav 文件的路径。"));
+        RuleFor(c => c.IvrInvalidKeyWav).Must(IsWavPath)
+            .WithMessage(_ => Texts.Pick("ivrInvalidKeyWav must be the path of a .wav file.", "ivrInvalidKeyWav 必须是 .wav 文件的路径。"));
+        RuleFor(c => c.IvrNoAgentWav).Must(IsWavPath)
+            .WithMessage(_ => Texts.Pick("ivrNoAgentWav must be the path of a .wav file.", "ivrNoAgentWav 必须是 .wav 文件的路径。"));
+        RuleFor(c => c.IvrAnswerSeconds).InclusiveBetween(MinIvrAnswerSeconds, MaxIvrAnswerSeconds)
+            .WithMessage(_ => Texts.Pick($"ivrAnswerSeconds (how long an answer to a survey question is awaited) must be from {MinIvrAnswerSeconds} to {MaxIvrAnswerSeconds}.", $"ivrAnswerSeconds（等待调查问题回答的秒数）必须在 {MinIvrAnswerSeconds} 到 {MaxIvrAnswerSeconds} 之间。"));
+        RuleFor(c => c.IvrDigitSeconds).InclusiveBetween(MinIvrDigitSeconds, MaxIvrDigitSeconds)
+            .WithMessage(_ => Texts.Pick($"ivrDigitSeconds (the pause after the last digit that ends a number) must be from {MinIvrDigitSeconds} to {MaxIvrDigitSeconds}.", $"ivrDigitSeconds（最后一位数字后结束输入的等待秒数）必须在 {MinIvrDigitSeconds} 到 {MaxIvrDigitSeconds} 之间。"));
 
         RuleFor(c => c.SurveyQuestions).NotNull().WithMessage(_ => Texts.Pick("surveyQuestions may be left out but not null.", "调查问题可以省略，但不能为 null。"))
             .Must(q => q is null || q.Count <= 200).WithMessage(_ => Texts.Pick("At most 200 survey questions.", "调查问题最多 200 个。"))
@@ -128,6 +142,8 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
                 .Must((x, k) => k is null || k.Count == x.Options?.Count).WithMessage(_ => Texts.Pick("keys must give one keypress per option.", "按键 (keys) 必须为每个选项给出一个按键。"))
                 .Must(k => k is null || k.All(x => x is { Length: 1 } && IsDtmf(x[0]))).WithMessage(_ => Texts.Pick("Each key is one keypress: 0-9, * or #.", "每个按键必须是 0-9、* 或 #。"))
                 .Must(k => k is null || k.Distinct(StringComparer.Ordinal).Count() == k.Count).WithMessage(_ => Texts.Pick("keys must be unique.", "按键不能重复。"));
+            q.RuleFor(x => x.Wav).Must(IsWavPath)
+                .WithMessage(_ => Texts.Pick("wav (the question's recording) must be the path of a .wav file.", "wav（问题的录音）必须是 .wav 文件的路径。"));
         });
     }
 
@@ -149,6 +165,10 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
 
     private static bool IsDate(string? s) =>
         DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    /// <summary>Null (none), or the path of a WAV file on the Worker; whether it exists is only known there.</summary>
+    private static bool IsWavPath(string? path) =>
+        path is null || (path.Trim().Length > 0 && path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsDtmf(char c) => c is (>= '0' and <= '9') or '*' or '#';
 

@@ -12,12 +12,6 @@ namespace Dialer.Worker.Engine;
 /// </summary>
 public sealed partial class CampaignEngine
 {
-    /// <summary>How long after a question has been asked an answer is awaited before asking again or moving on.</summary>
-    public static readonly TimeSpan IvrAnswerTimeout = TimeSpan.FromSeconds(8);
-
-    /// <summary>A number ends with # or this long after its last digit.</summary>
-    public static readonly TimeSpan IvrDigitTimeout = TimeSpan.FromSeconds(3);
-
     /// <summary>After a message with no survey, how long the transfer digit may still be pressed.</summary>
     public static readonly TimeSpan IvrTransferGrace = TimeSpan.FromSeconds(3);
 
@@ -30,6 +24,12 @@ public sealed partial class CampaignEngine
     private IReadOnlyList<IvrQuestion> IvrQuestions => ivrQuestions ??= IvrScript.Questions(campaign.Definition);
 
     private char? TransferDigit => campaign.Definition.TransferDigit is { Length: 1 } d ? d[0] : null;
+
+    /// <summary>How long after a question has been asked an answer is awaited before asking again or moving on (ivrAnswerSeconds).</summary>
+    private TimeSpan IvrAnswerTimeout => TimeSpan.FromSeconds(campaign.Definition.IvrAnswerSeconds);
+
+    /// <summary>A number ends with # or this long after its last digit (ivrDigitSeconds).</summary>
+    private TimeSpan IvrDigitTimeout => TimeSpan.FromSeconds(campaign.Definition.IvrDigitSeconds);
 
     /// <summary>A live agentless answer: a callback the customer asked for goes to a ready agent, else the IVR runs.</summary>
     private void AnswerAgentless(ActiveCall call)
@@ -79,22 +79,34 @@ public sealed partial class CampaignEngine
         if (ivr.Index >= ivr.Questions.Count)
         {
             ivr.Stage = IvrStage.Closing;
-            IvrPlay(call, new Prompt(null, IvrScript.ThankYou(campaign.Definition)), () => call.Leg?.Hangup());
+            IvrPlay(call, new Prompt(Recording(campaign.Definition.IvrThankYouWav), IvrScript.ThankYou(campaign.Definition)), () => call.Leg?.Hangup());
             return;
         }
 
-        Ask(call, null);
+        Ask(call, invalidBefore: false);
     }
 
-    private void Ask(ActiveCall call, string? before)
+    /// <summary>
+    /// Asks the current question: its recording or its text, after "that key is not valid" when
+    /// <paramref name="invalidBefore"/>. A repeat the customer asked for (<paramref name="counts"/> false) is not one of the two asks.
+    /// </summary>
+    private void Ask(ActiveCall call, bool invalidBefore, bool counts = true)
     {
         var ivr = call.Ivr!;
         var question = ivr.Current;
-        ivr.Asked++;
+        if (counts)
+        {
+            ivr.Asked++;
+        }
+
         ivr.Stage = IvrStage.Question;
         ivr.Digits = "";
-        var prompt = new Prompt(null, before is null ? question.Text : $"{before} {question.Text}") { AnswerKeys = question.AnswerKeys };
-        IvrPlay(call, prompt, () =>
+        var definition = campaign.Definition;
+        var invalid = IvrScript.Invalid(definition);
+        var invalidWav = Recording(definition.IvrInvalidKeyWav);
+        var questionWav = Recording(question.Wav);
+
+        void AskNow(Prompt prompt) => IvrPlay(call, prompt with { AnswerKeys = question.AnswerKeys }, () =>
         {
             // Keys pressed during the prompt count; a number being entered has its own timer.
             if (ivr.Digits.Length == 0)
@@ -102,7 +114,25 @@ public sealed partial class CampaignEngine
                 IvrTimer(call, IvrAnswerTimeout, () => Unanswered(call, invalid: false));
             }
         });
+
+        if (!invalidBefore)
+        {
+            AskNow(new Prompt(questionWav, question.Text));
+        }
+        else if (questionWav is null && invalidWav is null)
+        {
+            // All text: one prompt, spoken in one go.
+            AskNow(new Prompt(null, $"{invalid} {question.Text}"));
+        }
+        else
+        {
+            // A recording on either side: two prompts; keys pressed during the first already answer.
+            IvrPlay(call, new Prompt(invalidWav, invalid), () => AskNow(new Prompt(questionWav, question.Text)));
+        }
     }
+
+    /// <summary>A recording's path, or null when none is set (the prompt's text is spoken).</summary>
+    private static string? Recording(string? wav) => string.IsNullOrWhiteSpace(wav) ? null : wav;
 
     /// <summary>No answer in time, or a key that answers nothing: ask once more, then skip the question.</summary>
     private void Unanswered(ActiveCall call, bool invalid)
@@ -110,7 +140,7 @@ public sealed partial class CampaignEngine
         var ivr = call.Ivr!;
         if (ivr.Asked < IvrMaxAsks)
         {
-            Ask(call, invalid ? IvrScript.Invalid(campaign.Definition) : null);
+            Ask(call, invalidBefore: invalid);
         }
         else
         {
@@ -142,6 +172,11 @@ public sealed partial class CampaignEngine
                     TransferToAgent(call);
                 }
 
+                break;
+            case IvrStage.Question when digit == IvrQuestion.RepeatKey && digit != transfer && ivr.Current.Repeatable:
+                // * asks the question again: not an invalid key, and not one of the two asks.
+                IvrStopTimer(ivr);
+                Ask(call, invalidBefore: false, counts: false);
                 break;
             case IvrStage.Question when ivr.Current.IsNumber:
                 if (digit == transfer && ivr.Digits.Length == 0)
@@ -209,7 +244,7 @@ public sealed partial class CampaignEngine
         call.Note = "ivr_transfer_no_agent";
         ivr.Stage = IvrStage.Closing;
         ivr.CallbackPromised = true;
-        IvrPlay(call, new Prompt(null, IvrScript.NoAgent(campaign.Definition)), () => call.Leg?.Hangup());
+        IvrPlay(call, new Prompt(Recording(campaign.Definition.IvrNoAgentWav), IvrScript.NoAgent(campaign.Definition)), () => call.Leg?.Hangup());
     }
 
     /// <summary>Detection said machine after the answer: it hears the message (if still playing) and no survey.</summary>

@@ -7,8 +7,15 @@ namespace Dialer.Worker.Engine;
 /// <param name="Text">The spoken question, options and keys included.</param>
 /// <param name="Choices">Keypress to the answer stored (the option text); empty for a number.</param>
 /// <param name="IsNumber">Digits ended by # (or a pause) instead of one keypress.</param>
-public sealed record IvrQuestion(string Id, string Text, IReadOnlyDictionary<char, string> Choices, bool IsNumber)
+/// <param name="Wav">A recording of the question played instead of speaking <paramref name="Text"/> (which stays the fallback).</param>
+public sealed record IvrQuestion(string Id, string Text, IReadOnlyDictionary<char, string> Choices, bool IsNumber, string? Wav = null)
 {
+    /// <summary>The key that asks the current question again, unless it is one of the question's option keys.</summary>
+    public const char RepeatKey = '*';
+
+    /// <summary><see cref="RepeatKey"/> asks this question again (it answers nothing here).</summary>
+    public bool Repeatable => !Choices.ContainsKey(RepeatKey);
+
     /// <summary>The keys that answer it, for <see cref="Telephony.Prompt.AnswerKeys"/>.</summary>
     public string AnswerKeys => IsNumber ? "0123456789#" : string.Concat(Choices.Keys);
 }
@@ -17,7 +24,8 @@ public sealed record IvrQuestion(string Id, string Text, IReadOnlyDictionary<cha
 /// Turns a campaign's survey questions into what the agentless IVR says: the question followed by its options
 /// and keys ("按1 满意，按2 不满意。"), in Chinese when the campaign's text is Chinese, else in English.
 /// Keys default to 1..n; a yes/no question without options offers 是/否 (yes/no), a rating without options 1 to 5.
-/// Text questions cannot be answered with keys and are not asked.
+/// Text questions cannot be answered with keys and are not asked. A question with a recording (<c>wav</c>) plays
+/// it instead of speaking the text: the recording says the options and keys itself.
 /// </summary>
 public static class IvrScript
 {
@@ -33,7 +41,7 @@ public static class IvrScript
             {
                 case "number":
                     questions.Add(new IvrQuestion(q.Id, $"{q.Text} {(chinese ? "请输入数字，以#号键结束。" : "Enter the number, then press hash.")}",
-                        new Dictionary<char, string>(), IsNumber: true));
+                        new Dictionary<char, string>(), IsNumber: true, Blank(q.Wav)));
                     break;
                 case "choice" or "yesno" or "rating":
                     var options = q.Options.Count > 0 ? q.Options
@@ -57,7 +65,7 @@ public static class IvrScript
                         : chinese
                             ? string.Join("，", choices.Select(c => $"按{c.Key} {c.Value}")) + "。"
                             : string.Join(", ", choices.Select((c, i) => $"{(i == 0 ? "Press" : "press")} {c.Key} for {c.Value}")) + ".";
-                    questions.Add(new IvrQuestion(q.Id, $"{q.Text} {spoken}", choices, IsNumber: false));
+                    questions.Add(new IvrQuestion(q.Id, $"{q.Text} {spoken}", choices, IsNumber: false, Blank(q.Wav)));
                     break;
             }
         }
@@ -76,6 +84,8 @@ public static class IvrScript
     /// <summary>Chinese when the message or a question is written in Chinese characters.</summary>
     public static bool IsChinese(CampaignDefinition definition) =>
         HasHan(definition.Message) || definition.SurveyQuestions.Any(q => HasHan(q.Text));
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     private static bool HasHan(string? text) => text is not null && text.Any(c => c is >= '\u4e00' and <= '\u9fff');
 }

@@ -118,8 +118,22 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
         if (prompt.WavPath is not null)
         {
-            rtp.Play(WavPrompt.Load(prompt.WavPath), then);
-            return;
+            // A recording that is missing or unreadable on this Worker: its text (if any) is spoken instead.
+            WavPrompt? recorded = null;
+            try
+            {
+                recorded = WavPrompt.Load(prompt.WavPath);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "Prompt {Path} not played on {CallId}; its text is spoken instead", prompt.WavPath, Id);
+            }
+
+            if (recorded is not null)
+            {
+                rtp.Play(recorded, then);
+                return;
+            }
         }
 
         // Text (IVR questions, abandon message) is spoken by espeak-ng when it is installed; without it the
