@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dialer.Db.Model;
+using Dialer.Worker.Clock;
 using Dialer.Worker.Engine;
 using Dialer.Worker.Pacing;
 using Dialer.Worker.Simulation;
@@ -36,11 +37,15 @@ public sealed class AgentlessIvrTests
     /// <summary>Everyone answers a live person after 3 s and presses nothing by themselves.</summary>
     private static SimulationProfile Silent(double talkSeconds = 60) => EngineHarness.Everyone("live", 3, talkSeconds) with { KeypressRate = 0 };
 
-    private static async Task<(EngineHarness H, long Contact)> StartAsync(Tests.Db.TestDatabase db, CampaignDefinition definition, SimulationProfile profile)
+    private static async Task<(EngineHarness H, long Contact)> StartAsync(Tests.Db.TestDatabase db, CampaignDefinition definition, SimulationProfile profile,
+        List<(double At, Prompt Prompt)>? played = null)
     {
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var contact = await EngineHarness.AddContactAsync(db, campaignId, "+15550000001");
-        var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, profile, new AgentlessPacer());
+        VirtualTimeProvider? clock = null;
+        var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, profile, new AgentlessPacer(),
+            around: played is null ? null : inner => new PromptLog(inner, p => played.Add(((clock!.GetUtcNow() - Start).TotalSeconds, p))));
+        clock = h.Clock;
         return (h, contact);
     }
 
@@ -128,13 +133,13 @@ public sealed class AgentlessIvrTests
         Press(h, "9"); // not an option: "输入有误" and the question again
         Press(h, "1");
         RunTo(h, 12);
-        Press(h, "*"); // not a digit: asked again
-        Press(h, "*"); // again: skipped
+        Press(h, "#"); // # before any digit: asked again
+        Press(h, "#"); // again: skipped
         RunTo(h, 60);
 
         var a = await AttemptAsync(h);
         Assert.Equal(new Dictionary<string, string> { ["q1"] = "满意" }, Answers(a));
-        Assert.Equal("91**", a.Dtmf);
+        Assert.Equal("91##", a.Dtmf);
         Assert.Equal(12_200 + 6_000 - 3_000, a.EndedAt - a.AnsweredAt);
     }
 
@@ -420,6 +425,206 @@ public sealed class AgentlessIvrTests
             SurveyQuestions = [new SurveyQuestion { Id = "q", Text = "Happy?", Kind = "yesno" }],
         });
         Assert.Equal("Happy? Press 1 for yes, press 2 for no.", english[0].Text);
+    }
+
+    [Fact]
+    public async Task AQuestionWithARecordingPlaysItInsteadOfItsTextAndTheFixedPhrasesPlayTheirs()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var played = new List<(double At, Prompt Prompt)>();
+        var definition = Survey(d => d with
+        {
+            IvrThankYouWav = "prompts/thanks.wav",
+            IvrInvalidKeyWav = "prompts/invalid.wav",
+            SurveyQuestions = [d.SurveyQuestions[0] with { Wav = "prompts/q1.wav" }],
+        });
+        var (h, _) = await StartAsync(db, definition, Silent(), played);
+
+        RunTo(h, 10);
+        Press(h, "9"); // not an option: the invalid-key recording, then the question's recording
+        RunTo(h, 17);
+        Press(h, "2");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal(new Dictionary<string, string> { ["q1"] = "不满意" }, Answers(a));
+        Assert.Equal(
+            [(3.0, (string?)null), (9, "prompts/q1.wav"), (10, "prompts/invalid.wav"), (16, "prompts/q1.wav"), (17, "prompts/thanks.wav")],
+            played.Select(p => (Math.Round(p.At, 1), p.Prompt.WavPath)).ToArray());
+        // The text stays with the recording: spoken if the file cannot be played, and the export's heading.
+        Assert.StartsWith("您对我们的服务满意吗？ 按1 满意", played[1].Prompt.Text);
+        Assert.Equal("12", played[1].Prompt.AnswerKeys);
+        Assert.Null(played[2].Prompt.AnswerKeys);
+        Assert.Equal("12", played[3].Prompt.AnswerKeys);
+        Assert.Equal(17_000 + 6_000 - 3_000, a.EndedAt - a.AnsweredAt);
+    }
+
+    [Fact]
+    public async Task WithoutRecordingsTheQuestionsAndPhrasesAreText()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var played = new List<(double At, Prompt Prompt)>();
+        var (h, _) = await StartAsync(db, Survey(d => d with { SurveyQuestions = [d.SurveyQuestions[0]] }), Silent(), played);
+
+        RunTo(h, 10);
+        Press(h, "9");
+        Press(h, "1");
+        RunTo(h, 60);
+
+        Assert.All(played, p => Assert.Null(p.Prompt.WavPath));
+        Assert.Equal(["您好，这里是客服中心的满意度回访。", "您对我们的服务满意吗？ 按1 满意，按2 不满意。", "输入有误。 您对我们的服务满意吗？ 按1 满意，按2 不满意。", "感谢您的参与，再见。"],
+            played.Select(p => p.Prompt.Text ?? "").ToArray());
+    }
+
+    [Fact]
+    public async Task WithNoAgentReadyTheNoAgentRecordingIsPlayed()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var played = new List<(double At, Prompt Prompt)>();
+        var (h, _) = await StartAsync(db, Survey(d => d with { IvrNoAgentWav = "prompts/no-agent.wav" }), Silent(), played);
+
+        RunTo(h, 5);
+        Press(h, "0");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal("ivr_transfer_no_agent", a.Notes);
+        Assert.Equal((7.0, "prompts/no-agent.wav"), (Math.Round(played[^1].At, 1), played[^1].Prompt.WavPath));
+        Assert.Contains("没有空闲的客服", played[^1].Prompt.Text);
+    }
+
+    [Fact]
+    public async Task StarRepeatsTheQuestionWithoutUsingUpItsOneRepeat()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var played = new List<(double At, Prompt Prompt)>();
+        var (h, _) = await StartAsync(db, Survey(d => d with { SurveyQuestions = [d.SurveyQuestions[0]] }), Silent(), played);
+
+        RunTo(h, 10);
+        Press(h, "*"); // asked again at once, not "输入有误"
+        RunTo(h, 120);
+
+        var a = await AttemptAsync(h);
+        Assert.Null(a.SurveyJson);
+        Assert.Equal("*", a.Dtmf);
+        Assert.DoesNotContain(played, p => p.Prompt.Text!.Contains("输入有误", StringComparison.Ordinal));
+        // Asked 9 s, again on * at 10-16 s, 8 s wait, the one repeat 24-30 s, 8 s wait, thanks 38-44 s.
+        Assert.Equal([3.0, 9, 10, 24, 38], played.Select(p => Math.Round(p.At, 1)).ToArray());
+        Assert.Equal(41_000, a.EndedAt - a.AnsweredAt);
+    }
+
+    [Fact]
+    public async Task StarRepeatsANumberQuestionAndForgetsTheDigitsEntered()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var (h, _) = await StartAsync(db, Survey(d => d with { SurveyQuestions = [d.SurveyQuestions[1]] }), Silent());
+
+        RunTo(h, 10);
+        Press(h, "4*"); // 4, then the question again
+        Press(h, "*"); // and again: still no invalid key, no repeat used up
+        Press(h, "7#");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal(new Dictionary<string, string> { ["q2"] = "7" }, Answers(a));
+        Assert.Equal("4**7#", a.Dtmf);
+    }
+
+    [Fact]
+    public async Task StarAnswersAQuestionWhoseOptionKeysIncludeIt()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = Survey(d => d with
+        {
+            SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您满意吗？", Kind = "choice", Options = ["满意", "不满意"], Keys = ["*", "#"] }],
+        });
+        var (h, _) = await StartAsync(db, definition, Silent());
+
+        RunTo(h, 10);
+        Press(h, "*");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal(new Dictionary<string, string> { ["q1"] = "满意" }, Answers(a));
+    }
+
+    [Fact]
+    public async Task StarAsTheTransferDigitTransfersInsteadOfRepeating()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var (h, _) = await StartAsync(db, Survey(d => d with { TransferDigit = "*" }), Silent(talkSeconds: 30));
+        var agent = await h.AddReadyAgentAsync("sven");
+
+        RunTo(h, 10);
+        Press(h, "*");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal(agent, a.AgentId);
+        Assert.Equal("ivr_transfer", a.Notes);
+    }
+
+    [Fact]
+    public async Task TheAnswerTimeoutIsTheCampaignsIvrAnswerSeconds()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = Survey(d => d with { IvrAnswerSeconds = 5, SurveyQuestions = [d.SurveyQuestions[0]] });
+        var (h, _) = await StartAsync(db, definition, Silent());
+
+        RunTo(h, 120);
+
+        var a = await AttemptAsync(h);
+        Assert.Null(a.SurveyJson);
+        // Message 3-9 s, asked 9-15 s, 5 s wait, asked again 20-26 s, 5 s wait, thanks 31-37 s.
+        Assert.Equal(34_000, a.EndedAt - a.AnsweredAt);
+    }
+
+    [Fact]
+    public async Task ANumberEndsAfterTheCampaignsIvrDigitSeconds()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = Survey(d => d with { IvrDigitSeconds = 1, SurveyQuestions = [d.SurveyQuestions[1]] });
+        var (h, _) = await StartAsync(db, definition, Silent());
+
+        RunTo(h, 16);
+        Press(h, "35");
+        RunTo(h, 60);
+
+        var a = await AttemptAsync(h);
+        Assert.Equal(new Dictionary<string, string> { ["q2"] = "35" }, Answers(a));
+        // The 5 at 16.2 s, 1 s later the number is complete, then thanks.
+        Assert.Equal(16_200 + 1_000 + 6_000 - 3_000, a.EndedAt - a.AnsweredAt);
+    }
+
+    /// <summary>A carrier whose legs report every prompt played to <paramref name="played"/>.</summary>
+    private sealed class PromptLog(ITelephony inner, Action<Prompt> played) : ITelephony
+    {
+        public string Name => inner.Name;
+
+        public ICallLeg Dial(DialRequest request, ICallObserver observer) => new Leg(inner.Dial(request, observer), played);
+
+        public ICallLeg OpenAgentLeg(AgentLegRequest request, ICallObserver observer) => inner.OpenAgentLeg(request, observer);
+
+        private sealed class Leg(ICallLeg inner, Action<Prompt> played) : ICallLeg
+        {
+            public string Id => inner.Id;
+
+            public void Hangup() => inner.Hangup();
+
+            public void Bridge(ICallLeg other) => inner.Bridge(other);
+
+            public void Unbridge() => inner.Unbridge();
+
+            public void Play(Prompt prompt, Action? then = null)
+            {
+                played(prompt);
+                inner.Play(prompt, then);
+            }
+
+            public void StopPlayback() => inner.StopPlayback();
+
+            public void SendDtmf(string digits) => inner.SendDtmf(digits);
+        }
     }
 
     private sealed record Attempt(string Outcome, string? SurveyJson, string? Dtmf, string? Notes, long? AgentId, long? AgentConnectedAt,

@@ -65,7 +65,7 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>An engine for the campaign in <paramref name="db"/> (several may share one database: several workers).</summary>
     public static async Task<EngineHarness> StartAsync(TestDatabase db, long campaignId, CampaignDefinition definition, DateTimeOffset start,
         SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null,
-        ITelephony? telephony = null)
+        ITelephony? telephony = null, Func<ITelephony, ITelephony>? around = null)
     {
         var clock = new VirtualTimeProvider(start);
         var loop = new VirtualScheduler(clock);
@@ -73,7 +73,7 @@ public sealed class EngineHarness : IAsyncDisposable
         var runtime = new CampaignRuntime(campaignId, definition) { RecordingsDir = recordingsDir };
         var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
             new ReminderStore(db.Factory, clock), workerId, carrier.Name, clock, CancellationToken.None);
-        var engine = new CampaignEngine(runtime, loop, telephony ?? carrier, pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());
+        var engine = new CampaignEngine(runtime, loop, around is null ? telephony ?? carrier : around(telephony ?? carrier), pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());
         _ = new SimulatedAgents(engine, () => carrier.Profile, seed);
         engine.Start();
         return await Task.FromResult(new EngineHarness(db, clock, campaignId, runtime, carrier, engine, workerId));
