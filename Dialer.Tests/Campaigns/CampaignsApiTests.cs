@@ -75,6 +75,14 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
     [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\"},{\"id\":\"q1\",\"text\":\"再来吗？\",\"kind\":\"yesno\"}]", "surveyQuestions")]
     [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"哪个套餐？\",\"kind\":\"choice\"}]", "surveyQuestions[0].options")]
     [InlineData("previewSeconds=4", "previewSeconds")]
+    [InlineData("ivrAnswerSeconds=2", "ivrAnswerSeconds")]
+    [InlineData("ivrAnswerSeconds=31", "ivrAnswerSeconds")]
+    [InlineData("ivrDigitSeconds=0", "ivrDigitSeconds")]
+    [InlineData("ivrDigitSeconds=11", "ivrDigitSeconds")]
+    [InlineData("ivrThankYouWav=\"prompts/thanks.mp3\"", "ivrThankYouWav")]
+    [InlineData("ivrInvalidKeyWav=\" \"", "ivrInvalidKeyWav")]
+    [InlineData("ivrNoAgentWav=\"prompts/no-agent\"", "ivrNoAgentWav")]
+    [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\",\"wav\":\"prompts/q1.mp3\"}]", "surveyQuestions[0].wav")]
     [InlineData("maxDialRatio=5.5", "maxDialRatio")]
     [InlineData("colour=\"red\"", "colour")]
     [InlineData("callingWindow.colour=\"red\"", "callingWindow.colour")]
@@ -103,6 +111,8 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         [
             With("mode=\"agentless\";message=\"您好，您本月账单 {amount_due} 元，请按时缴费。\";transferDigit=\"0\""),
             With("mode=\"agentless\";messageWav=\"prompts/arrears.wav\""),
+            With("mode=\"agentless\";messageWav=\"prompts/arrears.wav\";ivrAnswerSeconds=30;ivrDigitSeconds=1;ivrThankYouWav=\"prompts/thanks.wav\";ivrInvalidKeyWav=\"prompts/invalid.WAV\";ivrNoAgentWav=\"/srv/prompts/no-agent.wav\""),
+            With("mode=\"agentless\";type=\"survey\";message=\"您好\";ivrAnswerSeconds=3;ivrDigitSeconds=10;surveyQuestions=[{\"id\":\"q1\",\"text\":\"您满意吗？\",\"kind\":\"yesno\",\"wav\":\"prompts/q1.wav\"}]"),
             With("complianceProfile=\"UK\";defaultCountry=\"GB\";timeZone=\"Europe/London\";callerId=\"+442071234567\""),
             With("type=\"survey\";surveyQuestions=[{\"id\":\"q1\",\"text\":\"您满意吗？\",\"kind\":\"choice\",\"options\":[\"满意\",\"不满意\"],\"keys\":[\"1\",\"2\"]}]"),
             With("callingWindow="),
