@@ -16,17 +16,28 @@ namespace Dialer.Tests.Sip;
 /// </summary>
 public class SippIvrTests
 {
-    [Fact]
-    public async Task ASurveyAnsweredWithRfc4733DtmfIsStoredAndTheCallEndsWithOurBye()
+    /// <param name="recordings">
+    /// none: the question and the thanks are text; recorded: both are WAV files; missing: both name WAV files
+    /// that do not exist, so their text is spoken instead.
+    /// </param>
+    [Theory]
+    [InlineData("none")]
+    [InlineData("recorded")]
+    [InlineData("missing")]
+    public async Task ASurveyAnsweredWithRfc4733DtmfIsStoredAndTheCallEndsWithOurBye(string recordings)
     {
         await using var sipp = await SippPeer.StartAsync("uas_answer_pause_dtmf.xml",
             fill: new Dictionary<string, string> { ["PCAP"] = "/usr/share/sip-tester/dtmf_2833_1.pcap", ["PAUSE"] = "800" });
         await using var ours = new SipTestStack(sipp.Port);
-        var message = Path.Combine(Directory.CreateTempSubdirectory("ivr-").FullName, "message.wav");
-        using (var wav = new WavWriter(message))
+        var folder = Directory.CreateTempSubdirectory("ivr-").FullName;
+        var message = Path.Combine(folder, "message.wav");
+        foreach (var file in recordings == "recorded" ? [message, Path.Combine(folder, "q1.wav"), Path.Combine(folder, "thanks.wav")] : new[] { message })
         {
+            using var wav = new WavWriter(file);
             wav.Write(WavPrompt.Silence(TimeSpan.FromMilliseconds(300)).Samples.Span);
         }
+
+        string? Recording(string name) => recordings == "none" ? null : Path.Combine(folder, name);
 
         var events = new ConcurrentQueue<Action>();
         await using var db = await EngineHarness.DatabaseAsync();
@@ -34,9 +45,11 @@ public class SippIvrTests
         {
             Type = "survey",
             Mode = "agentless",
-            // A short recorded message (silence, echoed back harmlessly); the question and the thanks are text (spoken by espeak-ng when installed).
+            // A short recorded message (silence, echoed back harmlessly); the question and the thanks are text (spoken by
+            // espeak-ng when installed) or recordings of silence too.
             MessageWav = message,
-            SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您对我们的服务满意吗？", Kind = "choice", Options = ["满意", "不满意"] }],
+            IvrThankYouWav = Recording("thanks.wav"),
+            SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您对我们的服务满意吗？", Kind = "choice", Options = ["满意", "不满意"], Wav = Recording("q1.wav") }],
         });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         await EngineHarness.AddContactAsync(db, campaignId, "+8613800000001");
