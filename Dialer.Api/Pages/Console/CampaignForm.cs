@@ -190,7 +190,7 @@ public sealed class CampaignForm
             CallbackOpenAfterMinutes = Int("callbackOpenAfterMinutes", CallbackOpenAfterMinutes),
             Dispositions = Lines(Dispositions.Replace(',', '\n')),
             Script = Blank(Script),
-            SurveyQuestions = Questions(errors),
+            SurveyQuestions = Questions(errors, keep?.SurveyQuestions ?? []),
             Message = Blank(Message),
             AbandonMessage = Blank(AbandonMessage),
             TransferDigit = Blank(TransferDigit),
@@ -200,7 +200,11 @@ public sealed class CampaignForm
         return errors.Count == 0 ? definition : null;
     }
 
-    private List<SurveyQuestion> Questions(IDictionary<string, List<string>> errors)
+    /// <summary>
+    /// The question lines; what the form does not show (a question's recording, its keys while its options are
+    /// unchanged) is kept from the question of the same id.
+    /// </summary>
+    private List<SurveyQuestion> Questions(IDictionary<string, List<string>> errors, IReadOnlyList<SurveyQuestion> kept)
     {
         var list = new List<SurveyQuestion>();
         foreach (var line in Lines(SurveyQuestions))
@@ -212,12 +216,16 @@ public sealed class CampaignForm
                 continue;
             }
 
+            IReadOnlyList<string> options = parts.Length > 3 ? [.. parts[3].Split([',', '，'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : [];
+            var before = kept.FirstOrDefault(q => q?.Id == parts[0]);
             list.Add(new SurveyQuestion
             {
                 Id = parts[0],
                 Kind = parts[1],
                 Text = parts[2],
-                Options = parts.Length > 3 ? [.. parts[3].Split([',', '，'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : [],
+                Options = options,
+                Keys = before?.Options is { } o && o.SequenceEqual(options) ? before.Keys : null,
+                Wav = before?.Wav,
             });
         }
 
