@@ -47,4 +47,20 @@ public sealed class CampaignFormTests
         Assert.Null(q1.Keys);
         Assert.Equal("prompts/q1.wav", q1.Wav);
     }
+
+    [Fact]
+    public void TheIvrTimeoutsAreShownAndSavedAndANonNumberIsReportedByField()
+    {
+        var form = CampaignForm.From(Survey, 1);
+        Assert.Equal(("12", "5"), (form.IvrAnswerSeconds, form.IvrDigitSeconds));
+
+        form.IvrAnswerSeconds = "20";
+        var saved = form.ToDefinition(new Dictionary<string, List<string>>(), Survey)!;
+        Assert.Equal((20, 5), (saved.IvrAnswerSeconds, saved.IvrDigitSeconds));
+
+        form.IvrDigitSeconds = "soon";
+        var errors = new Dictionary<string, List<string>>();
+        Assert.Null(form.ToDefinition(errors, Survey));
+        Assert.Contains("ivrDigitSeconds", errors.Keys);
+    }
 }

@@ -93,6 +93,10 @@ public sealed class CampaignForm
 
     public string TransferDigit { get; set; } = "";
 
+    public string IvrAnswerSeconds { get; set; } = "8";
+
+    public string IvrDigitSeconds { get; set; } = "3";
+
     public bool DetectMachines { get; set; } = true;
 
     public bool RecordCalls { get; set; }
@@ -145,6 +149,8 @@ public sealed class CampaignForm
             Message = d.Message ?? "",
             AbandonMessage = d.AbandonMessage ?? "",
             TransferDigit = d.TransferDigit ?? "",
+            IvrAnswerSeconds = Text(d.IvrAnswerSeconds),
+            IvrDigitSeconds = Text(d.IvrDigitSeconds),
             DetectMachines = d.DetectMachines,
             RecordCalls = d.RecordCalls,
         };
@@ -194,6 +200,8 @@ public sealed class CampaignForm
             Message = Blank(Message),
             AbandonMessage = Blank(AbandonMessage),
             TransferDigit = Blank(TransferDigit),
+            IvrAnswerSeconds = Int("ivrAnswerSeconds", IvrAnswerSeconds),
+            IvrDigitSeconds = Int("ivrDigitSeconds", IvrDigitSeconds),
             DetectMachines = DetectMachines,
             RecordCalls = RecordCalls,
         };

@@ -30,6 +30,8 @@ public static partial class Strings
         ["form.maxLines"] = ("Agentless: most lines", "自动语音：最多线路"),
         ["form.callsPerSecond"] = ("Agentless: calls per second", "自动语音：每秒呼叫数"),
         ["form.transferDigit"] = ("Key for an agent", "转人工按键"),
+        ["form.ivrAnswerSeconds"] = ("Agentless: seconds to answer a question", "自动语音：每题等待按键秒数"),
+        ["form.ivrDigitSeconds"] = ("Agentless: seconds between digits of a number", "自动语音：数字输入间隔秒数"),
         ["form.detectMachines"] = ("Detect answering machines", "识别答录机"),
         ["form.recordCalls"] = ("Record calls", "通话录音"),
         ["form.agentsAndCustomers"] = ("Script and outcomes", "话术与结果"),
