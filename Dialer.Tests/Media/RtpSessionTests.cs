@@ -76,19 +76,28 @@ public class RtpSessionTests
         Connect(a, b, MediaFormat.Pcma);
         var capture = new AudioCapture(b);
         var done = new TaskCompletionSource();
+        var clock = MediaClock.For(TimeProvider.System);
+        var skippedBefore = clock.SkippedFrames;
         var started = TimeProvider.System.GetTimestamp();
 
         a.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(600)), done.SetResult);
         await done.Task.WaitAsync(Bound);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
+        // The receiver may lag behind on a busy machine: what matters is what arrives, not how soon it is read.
+        var sent = a.Statistics.PacketsSent;
+        await WaitUntil(() => b.Statistics.PacketsReceived >= sent - 1, "the receiver to read what was sent");
         await Task.Delay(100);
 
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(500), $"600 ms prompt took {elapsed}");
-        Assert.True(capture.ToneDuration(1000) >= TimeSpan.FromMilliseconds(500));
         var stats = b.Statistics;
         Assert.Equal(0, stats.PacketsLost);
-        Assert.True(stats.PacketsReceived >= 30);
-        Assert.True(a.Statistics.PacketsSent >= 30);
+        // A machine starved of CPU for over 200 ms makes the clock skip frames (real time is kept, not caught up
+        // in a burst); the prompt is then shorter on the wire by those frames. Without a stall it is all there.
+        var skipped = clock.SkippedFrames - skippedBefore;
+        var tone = capture.ToneDuration(1000) + (TimeSpan.FromMilliseconds(20) * skipped);
+        Assert.True(tone >= TimeSpan.FromMilliseconds(500), $"tone {capture.ToneDuration(1000)} with {skipped} frames skipped");
+        Assert.True(a.Statistics.PacketsSent + skipped >= 30, $"{a.Statistics.PacketsSent} sent with {skipped} frames skipped");
+        Assert.True(stats.PacketsReceived + skipped >= 30);
     }
 
     [Theory]
