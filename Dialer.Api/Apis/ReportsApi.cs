@@ -94,22 +94,10 @@ public static class ReportsApi
     public static async Task<IResult> CampaignCallsCsv(
         long id, string? from, string? to, string? lang, ReportService reports, ReportStore store, HttpContext http, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var fromDay = ReportService.ParseDay(from);
-        var toDay = ReportService.ParseDay(to);
-        if (from is not null && fromDay is null)
+        var (fromDay, toDay) = (ReportService.ParseDay(from), ReportService.ParseDay(to));
+        if (DaysProblem(from, fromDay, to, toDay) is { } bad)
         {
-            errors["from"] = ["from must be a date yyyy-MM-dd."];
-        }
-
-        if (to is not null && toDay is null)
-        {
-            errors["to"] = ["to must be a date yyyy-MM-dd."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return bad;
         }
 
         var window = await reports.CallsWindowAsync(id, fromDay, toDay, ct);
@@ -119,12 +107,9 @@ public static class ReportsApi
         }
 
         var (definition, zone, first, last, start, end) = window.Value;
-        if (last < first || last.DayNumber - first.DayNumber >= 366)
+        if (RangeProblem(first, last) is { } range)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["to"] = [$"to must be on or after from ({first:yyyy-MM-dd}) and at most 366 days later."],
-            });
+            return range;
         }
 
         using var _ = Language(lang);
@@ -170,14 +155,10 @@ public static class ReportsApi
     public static async Task<Results<Ok<SurveyReport>, NotFound<ProblemDetails>, ValidationProblem>> CampaignSurvey(
         long id, string? from, string? to, ReportService reports, CancellationToken ct)
     {
-        var fromDay = ReportService.ParseDay(from);
-        var toDay = ReportService.ParseDay(to);
-        if ((from is not null && fromDay is null) || (to is not null && toDay is null))
+        var (fromDay, toDay) = (ReportService.ParseDay(from), ReportService.ParseDay(to));
+        if (DaysProblem(from, fromDay, to, toDay) is { } bad)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [from is not null && fromDay is null ? "from" : "to"] = ["from and to must be dates yyyy-MM-dd."],
-            });
+            return bad;
         }
 
         var report = await reports.SurveyAsync(id, fromDay, toDay, ct);
@@ -186,21 +167,39 @@ public static class ReportsApi
             return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
         }
 
-        if (report.To < report.From || report.To.DayNumber - report.From.DayNumber >= 366)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["to"] = [$"to must be on or after from ({report.From:yyyy-MM-dd}) and at most 366 days later."],
-            });
-        }
-
-        return TypedResults.Ok(report);
+        return RangeProblem(report.From, report.To) is { } range ? range : TypedResults.Ok(report);
     }
 
     /// <summary>Seconds from the start of ringing (or the dial) to the answer (or the end).</summary>
     private static double? RingSeconds(CallRow call) =>
         (call.RingingAt ?? call.DialedAt) is { } start && (call.AnsweredAt ?? call.EndedAt) is { } stop && stop >= start
             ? Math.Round((stop - start) / 1000.0, 1)
+            : null;
+
+    /// <summary>from and to, when given, must be dates; each bad one is named.</summary>
+    private static ValidationProblem? DaysProblem(string? from, DateOnly? fromDay, string? to, DateOnly? toDay)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (from is not null && fromDay is null)
+        {
+            errors["from"] = ["from must be a date yyyy-MM-dd."];
+        }
+
+        if (to is not null && toDay is null)
+        {
+            errors["to"] = ["to must be a date yyyy-MM-dd."];
+        }
+
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+    }
+
+    /// <summary>A window of days runs forwards and spans at most 366 days.</summary>
+    private static ValidationProblem? RangeProblem(DateOnly first, DateOnly last) =>
+        last < first || last.DayNumber - first.DayNumber >= ReportService.MaxDays
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["to"] = [$"to must be on or after from ({first:yyyy-MM-dd}) and at most {ReportService.MaxDays} days later."],
+            })
             : null;
 
     private static ValidationProblem DayProblem() =>

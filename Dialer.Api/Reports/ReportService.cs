@@ -6,6 +6,9 @@ namespace Dialer.Api.Reports;
 /// <summary>Builds the reports for a local day: per campaign per hour, and per agent.</summary>
 public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, TimeProvider time, IConfiguration configuration)
 {
+    /// <summary>The longest window of days a report or export covers.</summary>
+    public const int MaxDays = 366;
+
     /// <summary>The zone agent reports are cut in (Reports:TimeZone; default Asia/Shanghai).</summary>
     public TimeZoneInfo CentreZone => CampaignConfig.Zone(configuration["Reports:TimeZone"] ?? "Asia/Shanghai");
 
@@ -56,7 +59,7 @@ public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, T
             return null;
         }
 
-        if (w.To < w.From || w.To.DayNumber - w.From.DayNumber >= 366)
+        if (w.To < w.From || w.To.DayNumber - w.From.DayNumber >= MaxDays)
         {
             return new SurveyReport(w.From, w.To, w.Zone.Id, 0, []);
         }
