@@ -13,7 +13,7 @@ public sealed class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFact
     public async Task EveryAttemptIsARowWithItsContactAgentAndSurveyAnswersInChinese()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
-        var campaign = await CreateSurveyCampaignAsync(manager);
+        var campaign = await SurveyCampaigns.CreateAsync(manager);
         var (_, agentId) = await factory.SignedInUserAsync("agent", "wang.fang");
         var contact = (long)(await factory.QueryAsync(
             "INSERT INTO contacts (campaign_id, phone, name, account_id, time_zone, state, created_at, updated_at) VALUES ($c, '+8613800000001', '王芳', 'A100', 'Asia/Shanghai', 'done', 0, 0) RETURNING id",
@@ -59,7 +59,7 @@ public sealed class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFact
     public async Task BadDaysAnUnknownCampaignAndOtherRolesAreRefused()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
-        var campaign = await CreateSurveyCampaignAsync(manager);
+        var campaign = await SurveyCampaigns.CreateAsync(manager);
 
         var badFrom = await manager.GetAsync($"/api/reports/campaigns/{campaign}/calls.csv?from=2026-13-01");
         Assert.Equal(HttpStatusCode.BadRequest, badFrom.StatusCode);
@@ -77,31 +77,5 @@ public sealed class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFact
         var empty = await manager.GetStringAsync($"/api/reports/campaigns/{campaign}/calls.csv?from=2026-01-05&to=2026-01-06");
         Assert.StartsWith("\uFEFFAttempt,Time,Phone,Name,Account,Agent,Outcome,", empty);
         Assert.Single(empty.Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
-    }
-
-    private static async Task<long> CreateSurveyCampaignAsync(HttpClient manager)
-    {
-        var response = await manager.PostAsJsonAsync("/api/campaigns", new
-        {
-            name = "满意度回访 survey",
-            type = "survey",
-            mode = "progressive",
-            defaultCountry = "CN",
-            timeZone = "Asia/Shanghai",
-            callingWindow = new { start = "09:00", end = "20:00", days = new[] { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" } },
-            complianceProfile = "CN",
-            abandonCapPercent = 3.0,
-            maxAttempts = 3,
-            minGapMinutes = 60,
-            callerId = "+8657110000",
-            dispositions = new[] { "done" },
-            surveyQuestions = new object[]
-            {
-                new { id = "q1", text = "您对这次服务满意吗？", kind = "choice", options = new[] { "满意", "不满意" } },
-                new { id = "q2", text = "推荐的可能性（0-10）", kind = "number" },
-            },
-        });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 }

@@ -12,7 +12,7 @@ public sealed class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFac
     public async Task AnswersAreCountedPerOptionWithNumbersAveragedAndOddAnswersKept()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
-        var campaign = await CreateAsync(manager);
+        var campaign = await SurveyCampaigns.CreateAsync(manager, "agentless");
         var contact = (long)(await factory.QueryAsync(
             "INSERT INTO contacts (campaign_id, phone, time_zone, state, created_at, updated_at) VALUES ($c, '+8613800000002', 'Asia/Shanghai', 'done', 0, 0) RETURNING id",
             ("$c", campaign)))[0]["id"]!;
@@ -53,7 +53,7 @@ public sealed class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFac
     public async Task BadDaysUnknownCampaignsAndOtherRolesAreRefused()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
-        var campaign = await CreateAsync(manager);
+        var campaign = await SurveyCampaigns.CreateAsync(manager, "agentless");
 
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync($"/api/reports/campaigns/{campaign}/survey?from=yesterday")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync($"/api/reports/campaigns/{campaign}/survey?from=2026-11-20&to=2026-11-01")).StatusCode);
@@ -63,30 +63,5 @@ public sealed class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFac
         var empty = await manager.GetFromJsonAsync<JsonElement>($"/api/reports/campaigns/{campaign}/survey?from=2026-01-01&to=2026-01-31");
         Assert.Equal(0, empty.GetProperty("responses").GetInt32());
         Assert.All(empty.GetProperty("questions")[0].GetProperty("counts").EnumerateArray(), c => Assert.Equal(0, c.GetProperty("count").GetInt32()));
-    }
-
-    private static async Task<long> CreateAsync(HttpClient manager)
-    {
-        var response = await manager.PostAsJsonAsync("/api/campaigns", new
-        {
-            name = "满意度调查",
-            type = "survey",
-            mode = "agentless",
-            defaultCountry = "CN",
-            timeZone = "Asia/Shanghai",
-            callingWindow = new { start = "09:00", end = "20:00", days = new[] { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" } },
-            complianceProfile = "CN",
-            maxAttempts = 3,
-            minGapMinutes = 60,
-            callerId = "+8657110000",
-            message = "您好，这里是客户回访。",
-            surveyQuestions = new object[]
-            {
-                new { id = "q1", text = "您满意吗？", kind = "choice", options = new[] { "满意", "不满意" }, keys = new[] { "1", "2" } },
-                new { id = "q2", text = "打分 0-10", kind = "number" },
-            },
-        });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 }
