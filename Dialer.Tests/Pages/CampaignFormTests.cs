@@ -63,4 +63,17 @@ public sealed class CampaignFormTests
         Assert.Null(form.ToDefinition(errors, Survey));
         Assert.Contains("ivrDigitSeconds", errors.Keys);
     }
+
+    [Fact]
+    public void TheRecordingsAreShownAndAnEmptyOneMeansSpokenText()
+    {
+        var form = CampaignForm.From(Survey with { MessageWav = "prompts/hello.wav" }, 1);
+        Assert.Equal(("prompts/hello.wav", "prompts/thanks.wav", ""), (form.MessageWav, form.IvrThankYouWav, form.IvrNoAgentWav));
+
+        form.IvrThankYouWav = "  ";
+        form.IvrNoAgentWav = "prompts/busy.wav";
+        var saved = form.ToDefinition(new Dictionary<string, List<string>>(), Survey)!;
+
+        Assert.Equal(("prompts/hello.wav", null, "prompts/busy.wav"), (saved.MessageWav, saved.IvrThankYouWav, saved.IvrNoAgentWav));
+    }
 }

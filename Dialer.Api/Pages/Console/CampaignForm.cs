@@ -95,6 +95,15 @@ public sealed class CampaignForm
 
     public string IvrAnswerSeconds { get; set; } = "8";
 
+    /// <summary>Recordings on the Worker (paths to WAV files) for the message and the IVR's fixed phrases; empty: spoken text.</summary>
+    public string MessageWav { get; set; } = "";
+
+    public string IvrThankYouWav { get; set; } = "";
+
+    public string IvrInvalidKeyWav { get; set; } = "";
+
+    public string IvrNoAgentWav { get; set; } = "";
+
     public string IvrDigitSeconds { get; set; } = "3";
 
     public bool DetectMachines { get; set; } = true;
@@ -150,6 +159,10 @@ public sealed class CampaignForm
             AbandonMessage = d.AbandonMessage ?? "",
             TransferDigit = d.TransferDigit ?? "",
             IvrAnswerSeconds = Text(d.IvrAnswerSeconds),
+            MessageWav = d.MessageWav ?? "",
+            IvrThankYouWav = d.IvrThankYouWav ?? "",
+            IvrInvalidKeyWav = d.IvrInvalidKeyWav ?? "",
+            IvrNoAgentWav = d.IvrNoAgentWav ?? "",
             IvrDigitSeconds = Text(d.IvrDigitSeconds),
             DetectMachines = d.DetectMachines,
             RecordCalls = d.RecordCalls,
@@ -201,6 +214,10 @@ public sealed class CampaignForm
             AbandonMessage = Blank(AbandonMessage),
             TransferDigit = Blank(TransferDigit),
             IvrAnswerSeconds = Int("ivrAnswerSeconds", IvrAnswerSeconds),
+            MessageWav = Blank(MessageWav),
+            IvrThankYouWav = Blank(IvrThankYouWav),
+            IvrInvalidKeyWav = Blank(IvrInvalidKeyWav),
+            IvrNoAgentWav = Blank(IvrNoAgentWav),
             IvrDigitSeconds = Int("ivrDigitSeconds", IvrDigitSeconds),
             DetectMachines = DetectMachines,
             RecordCalls = RecordCalls,

@@ -42,6 +42,10 @@ public static partial class Strings
         ["form.survey"] = ("Survey questions", "调查问题"),
         ["form.surveyHint"] = ("one per line: id | text / choice / number / rating / yesno | question | options", "每行一题：编号 | text / choice / number / rating / yesno | 问题 | 选项"),
         ["form.message"] = ("Message (agentless)", "语音内容（自动语音）"),
+        ["form.messageWav"] = ("Message recording (WAV path on the Worker)", "语音录音（Worker 上的 WAV 路径）"),
+        ["form.ivrThankYouWav"] = ("Recording: thank you", "录音：感谢语"),
+        ["form.ivrInvalidKeyWav"] = ("Recording: wrong key", "录音：按键有误"),
+        ["form.ivrNoAgentWav"] = ("Recording: no agent free", "录音：暂无坐席"),
         ["form.messageHint"] = ("spoken to the customer; placeholders as in the script", "播放给客户，可用与话术相同的占位符"),
         ["form.abandonMessage"] = ("Message when no agent is free", "无空闲坐席时的提示语"),
 
