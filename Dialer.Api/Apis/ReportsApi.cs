@@ -107,10 +107,6 @@ public static class ReportsApi
         }
 
         var (definition, zone, first, last, start, end) = window.Value;
-        if (RangeProblem(first, last) is { } range)
-        {
-            return range;
-        }
 
         using var _ = Language(lang);
         var questions = definition.SurveyQuestions;
@@ -167,7 +163,7 @@ public static class ReportsApi
             return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
         }
 
-        return RangeProblem(report.From, report.To) is { } range ? range : TypedResults.Ok(report);
+        return TypedResults.Ok(report);
     }
 
     /// <summary>Seconds from the start of ringing (or the dial) to the answer (or the end).</summary>
@@ -176,7 +172,10 @@ public static class ReportsApi
             ? Math.Round((stop - start) / 1000.0, 1)
             : null;
 
-    /// <summary>from and to, when given, must be dates; each bad one is named.</summary>
+    /// <summary>
+    /// from and to, when given, must be dates (each bad one is named), and together run forwards over at most
+    /// <see cref="ReportService.MaxDays"/> days; one left out takes the other's day.
+    /// </summary>
     private static ValidationProblem? DaysProblem(string? from, DateOnly? fromDay, string? to, DateOnly? toDay)
     {
         var errors = new Dictionary<string, string[]>();
@@ -190,17 +189,13 @@ public static class ReportsApi
             errors["to"] = ["to must be a date yyyy-MM-dd."];
         }
 
+        if (fromDay is { } first && toDay is { } last && (last < first || last.DayNumber - first.DayNumber >= ReportService.MaxDays))
+        {
+            errors["to"] = [$"to must be on or after from ({first:yyyy-MM-dd}) and at most {ReportService.MaxDays} days later."];
+        }
+
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }
-
-    /// <summary>A window of days runs forwards and spans at most 366 days.</summary>
-    private static ValidationProblem? RangeProblem(DateOnly first, DateOnly last) =>
-        last < first || last.DayNumber - first.DayNumber >= ReportService.MaxDays
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["to"] = [$"to must be on or after from ({first:yyyy-MM-dd}) and at most {ReportService.MaxDays} days later."],
-            })
-            : null;
 
     private static ValidationProblem DayProblem() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["day"] = ["day must be a date yyyy-MM-dd."] });

@@ -6,7 +6,7 @@ namespace Dialer.Api.Reports;
 /// <summary>Builds the reports for a local day: per campaign per hour, and per agent.</summary>
 public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, TimeProvider time, IConfiguration configuration)
 {
-    /// <summary>The longest window of days a report or export covers.</summary>
+    /// <summary>The longest window of days a report or export covers (the API refuses longer ones).</summary>
     public const int MaxDays = 366;
 
     /// <summary>The zone agent reports are cut in (Reports:TimeZone; default Asia/Shanghai).</summary>
@@ -57,11 +57,6 @@ public sealed class ReportService(ReportStore store, ConsoleQueries campaigns, T
         if (window is not { } w)
         {
             return null;
-        }
-
-        if (w.To < w.From || w.To.DayNumber - w.From.DayNumber >= MaxDays)
-        {
-            return new SurveyReport(w.From, w.To, w.Zone.Id, 0, []);
         }
 
         var tally = new SurveyTally(w.Definition.SurveyQuestions);

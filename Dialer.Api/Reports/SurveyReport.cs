@@ -18,18 +18,6 @@ public sealed record SurveyQuestionResult(
 /// <summary>A campaign's survey answers over local days <see cref="From"/> to <see cref="To"/>.</summary>
 public sealed record SurveyReport(DateOnly From, DateOnly To, string TimeZone, int Responses, IReadOnlyList<SurveyQuestionResult> Questions)
 {
-    /// <summary>Tallies the attempts' answer objects (survey_json) against the campaign's questions.</summary>
-    public static SurveyReport Build(IEnumerable<string> answerObjects, IReadOnlyList<SurveyQuestion> questions, DateOnly from, DateOnly to, string timeZone)
-    {
-        var tally = new SurveyTally(questions);
-        foreach (var json in answerObjects)
-        {
-            tally.Add(json);
-        }
-
-        return tally.Report(from, to, timeZone);
-    }
-
     /// <summary>An answer object as text by question id (numbers as written); null when it is not a JSON object.</summary>
     public static Dictionary<string, string>? Answers(string? json)
     {
