@@ -21,7 +21,14 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:DataDir", DataDir);
         builder.UseSetting("DIALER_BOOTSTRAP_ADMIN_KEY", AdminKey);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>Configuration a variant of the Api adds (a fixture class that overrides this and nothing else).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     public HttpClient ClientWith(string? token)
     {

@@ -1,17 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Dialer.Tests.Api;
 
 /// <summary>The Api with DIALER_DEMO=1, as scripts/run starts it when no trunk is configured.</summary>
 public sealed class DemoApiFactory : ApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("DIALER_DEMO", "1");
-    }
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["DIALER_DEMO"] = "1" };
 }
 
 public sealed class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoApiFactory>

@@ -6,7 +6,6 @@ using Dialer.Db.Agents;
 using Dialer.Db.Auth;
 using Dialer.Tests.Db;
 using Dialer.Worker.Sip.Registrar;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,11 +14,7 @@ namespace Dialer.Tests.Api;
 /// <summary>The Api configured for a SIP trunk: agents' phones must be registered before they go ready.</summary>
 public sealed class SipTrunkApiFactory : ApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Telephony:Trunk:Host", "127.0.0.1");
-    }
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Telephony:Trunk:Host"] = "127.0.0.1" };
 }
 
 public sealed class PhoneRegistrationTests(SipTrunkApiFactory factory) : IClassFixture<SipTrunkApiFactory>

@@ -4,7 +4,6 @@ using Dialer.Db;
 using Dialer.Db.Maintenance;
 using Dialer.Tests.Api;
 using Dialer.Tests.Campaigns;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Maintenance;
@@ -86,10 +85,6 @@ public sealed class HousekeepingApiTests(HousekeepingApiTests.ApiWithoutPurgeLoo
     /// <summary>The Api with its purge loop off, so only the test decides when the purge runs.</summary>
     public sealed class ApiWithoutPurgeLoop : ApiFactory
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Housekeeping:Enabled", "false");
-        }
+        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Housekeeping:Enabled"] = "false" };
     }
 }
