@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using Dialer.Api.Pages.Shared;
 using Dialer.Db.Model;
 
 namespace Dialer.Api.Reports;
@@ -18,30 +18,16 @@ public sealed record SurveyQuestionResult(
 /// <summary>A campaign's survey answers over local days <see cref="From"/> to <see cref="To"/>.</summary>
 public sealed record SurveyReport(DateOnly From, DateOnly To, string TimeZone, int Responses, IReadOnlyList<SurveyQuestionResult> Questions)
 {
-    /// <summary>An answer object as text by question id (numbers as written); null when it is not a JSON object.</summary>
+    /// <summary>An answer object as text by question id (numbers as written); null when it is not a JSON object with answers.</summary>
     public static Dictionary<string, string>? Answers(string? json)
     {
-        if (string.IsNullOrWhiteSpace(json))
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, answer) in CustomFields.Parse(json, skipNulls: true))
         {
-            return null;
+            answers[id] = answer;
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            return doc.RootElement.EnumerateObject()
-                .Where(p => p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
-                .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText());
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return answers.Count > 0 ? answers : null;
     }
 }
 

@@ -2,10 +2,14 @@ using System.Text.Json;
 
 namespace Dialer.Api.Pages.Shared;
 
-/// <summary>contacts.custom_json: the other columns of the imported file, as a JSON object.</summary>
+/// <summary>
+/// A flat JSON object as text pairs: contacts.custom_json (the other columns of the imported file), and
+/// call_attempts.survey_json (answers by question id). Strings as they are, other values as written.
+/// </summary>
 public static class CustomFields
 {
-    public static IReadOnlyList<KeyValuePair<string, string>> Parse(string? json)
+    /// <summary>The object's members in order; none when it is not a JSON object. <paramref name="skipNulls"/> leaves out members that are null.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Parse(string? json, bool skipNulls = false)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -17,7 +21,7 @@ public static class CustomFields
             using var doc = JsonDocument.Parse(json);
             return doc.RootElement.ValueKind != JsonValueKind.Object
                 ? []
-                : [.. doc.RootElement.EnumerateObject().Select(p => new KeyValuePair<string, string>(
+                : [.. doc.RootElement.EnumerateObject().Where(p => !skipNulls || p.Value.ValueKind != JsonValueKind.Null).Select(p => new KeyValuePair<string, string>(
                     p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText()))];
         }
         catch (JsonException)
