@@ -1,5 +1,6 @@
 using Dialer.Api.Apis;
 using Dialer.Api.Auth;
+using Dialer.Api.Jobs;
 using Dialer.Api.Pages;
 using Dialer.Api.Validation;
 using Dialer.Db;
@@ -31,6 +32,7 @@ public static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
             System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.AddDialerPages();
+        services.AddJobsDashboard(builder.Configuration);
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class ApiServiceCollectionExtensions
         // The API authenticates by Bearer token or the SameSite=Strict session cookie: no antiforgery tokens.
         app.MapGroup("").DisableAntiforgery().MapDialerApis();
         app.MapDialerPages();
+        app.MapJobsDashboard();
         return app;
     }
 }
