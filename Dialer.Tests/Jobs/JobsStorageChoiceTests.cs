@@ -1,6 +1,10 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using Dialer.Api.Auth;
 using Dialer.Api.Jobs;
+using Dialer.Api.Pages.Account;
 using Dialer.Api.Pages.Localization;
 using Dialer.Db;
 using Dialer.Tests.Db;
@@ -9,7 +13,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace Dialer.Tests.Jobs;
@@ -28,17 +35,55 @@ public sealed partial class JobsStorageChoiceTests
     public void TheJobStoreFollowsTheDatabaseProvider(string provider, JobStore expected) =>
         Assert.Equal(expected, JobsDashboard.StoreFor(new DbOptions { Provider = provider }));
 
+    // Nothing listens on port 1: Hangfire's schema detection at start fails at once, and is only logged.
+    private const string NoSqlServer = "Server=127.0.0.1,1;Database=dialer;User Id=x;Password=y;Connect Timeout=1;Encrypt=false";
+
     [Fact]
     public void OnSqlServerHangfiresDashboardAnswersJobsForAdminsAheadOfThePage()
     {
-        // Nothing listens on port 1: Hangfire's schema detection at start fails at once, and is only logged.
-        using var app = BuildApp("sqlserver", "Server=127.0.0.1,1;Database=dialer;User Id=x;Password=y;Connect Timeout=1;Encrypt=false");
+        using var app = BuildApp("sqlserver", NoSqlServer);
 
         app.MapJobsDashboard();
 
         var dashboard = Assert.Single(Endpoints(app), e => e.RoutePattern.RawText == "/jobs/{**path}");
         Assert.Equal(-1, dashboard.Order);
         Assert.Contains(dashboard.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == JobsDashboard.Policy);
+    }
+
+    [Fact]
+    public async Task OnSqlServerTheDashboardsScriptsAndStylesAreServedUnderJobsToAdminsOnly()
+    {
+        // Hangfire's own pipeline and our policy, with a stand-in for the Dialer scheme (its key store would need the server).
+        await using var app = BuildApp("sqlserver", NoSqlServer, roleFromHeader: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapJobsDashboard();
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/jobs/css18250")).StatusCode);
+        using var browser = new HttpRequestMessage(HttpMethod.Get, "/jobs");
+        browser.Headers.Accept.ParseAdd("text/html");
+        var toLogin = await client.SendAsync(browser);
+        Assert.Equal(HttpStatusCode.Redirect, toLogin.StatusCode);
+        Assert.Equal("/login?returnUrl=%2Fjobs", toLogin.Headers.Location?.OriginalString);
+        foreach (var role in new[] { "manager", "agent", "billing" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(As(role, "/jobs/js18250"))).StatusCode);
+        }
+
+        var css = await client.SendAsync(As("admin", "/jobs/css18250"));
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        var js = await client.SendAsync(As("admin", "/jobs/js18250"));
+        Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+
+        static HttpRequestMessage As(string role, string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add(RoleFromHeader.Header, role);
+            return request;
+        }
     }
 
     [Fact]
@@ -117,9 +162,11 @@ public sealed partial class JobsStorageChoiceTests
         Assert.All(new[] { "inmemory", "sqlserver", "postgres" }, s => Assert.True(Strings.All.ContainsKey("jobStorage." + s)));
     }
 
-    private static WebApplication BuildApp(string provider, string? connectionString)
+    private static WebApplication BuildApp(string provider, string? connectionString, bool roleFromHeader = false)
     {
         var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
         builder.Configuration["Database:Provider"] = provider;
         builder.Configuration["Database:DataDir"] = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
         if (connectionString is not null)
@@ -128,8 +175,17 @@ public sealed partial class JobsStorageChoiceTests
         }
 
         builder.Services.AddDialerDb(builder.Configuration);
-        builder.Services.AddAuthentication(DialerAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
+        var authentication = builder.Services.AddAuthentication(DialerAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, PageAuthentication>(PageAuthentication.SchemeName, null);
+        if (roleFromHeader)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, RoleFromHeader>(DialerAuthentication.SchemeName, null);
+        }
+        else
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
+        }
+
         builder.Services.AddJobsDashboard(builder.Configuration);
         return builder.Build();
     }
@@ -149,6 +205,19 @@ public sealed partial class JobsStorageChoiceTests
         }
 
         throw new DirectoryNotFoundException("Dialer.Api/Jobs not found above the test binaries.");
+    }
+
+    /// <summary>Signs the caller in with the role named in a header: the Dialer scheme's place, without a database.</summary>
+    private sealed class RoleFromHeader(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string Header = "X-Test-Role";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(Request.Headers.TryGetValue(Header, out var role)
+                ? AuthenticateResult.Success(new AuthenticationTicket(
+                    new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, role.ToString())], Scheme.Name)), Scheme.Name))
+                : AuthenticateResult.NoResult());
     }
 
     [GeneratedRegex(@"\bT\(""([a-z][A-Za-z0-9]*\.[A-Za-z0-9.]+)""")]
