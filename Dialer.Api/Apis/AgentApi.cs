@@ -1,25 +1,15 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Dialer.Api.Auth;
+using Dialer.Api.Validation;
 using Dialer.Db.Agents;
-using Dialer.Db.Compliance;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Apis;
-
-public sealed record AgentLoginRequest(IReadOnlyList<long>? CampaignIds, bool Paused = false);
-
-public sealed record AgentPauseRequest(string? Reason);
-
-/// <param name="At">Local date and time in the contact's time zone, yyyy-MM-ddTHH:mm.</param>
-/// <param name="Mine">True: the callback is this agent's (open to anyone after the campaign's delay).</param>
-public sealed record CallbackRequest(string? At, bool Mine = false);
-
-public sealed record DispositionRequest(string? Code, string? Notes, JsonElement? Survey, CallbackRequest? Callback);
 
 public sealed record AgentStateView(string State, string? Reason, IReadOnlyList<long> Campaigns, DateTimeOffset Since, long? AttemptId, long? ContactId,
     bool RequestPending);
@@ -33,7 +23,9 @@ public sealed record AgentContactView(long Id, string Phone, string? Name, strin
 /// The agent's own API (role agent, session token or cookie): log in to campaigns, ready, pause, logout, the
 /// current call, disposition (with an optional callback checked against the calling window) and preview
 /// dial/skip. The Api only writes the agent's state and requests to the database; the worker's engine
-/// reads them (every ~200 ms) and writes back reservations, calls and wrap-up.
+/// reads them (every ~200 ms) and writes back reservations, calls and wrap-up. Bodies are checked by their
+/// validators (AgentRequests.cs) inside the handlers, so the desktop's form posts, which call these handlers, get
+/// the same checks and messages.
 /// </summary>
 public static class AgentApi
 {
@@ -74,29 +66,13 @@ public static class AgentApi
         TypedResults.Ok(View(await store.EnsureAsync(AgentId(user), Now(time), ct)));
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Login(
-        AgentLoginRequest request, ClaimsPrincipal user, AgentStateStore store, DialingCampaignStore campaigns, PhoneRegistrationStore phones,
+        AgentLoginRequest request, IValidator<AgentLoginRequest> validator, ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones,
         IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
-        var ids = request.CampaignIds?.Distinct().ToList() ?? [];
-        if (ids.Count == 0)
+        if (await validator.ProblemAsync(AgentValidation.Login(request, agentId), ct) is { } invalid)
         {
-            return Invalid("campaignIds", "Name at least one campaign to log in to.");
-        }
-
-        var assigned = await store.AssignmentsAsync(agentId, ct);
-        foreach (var id in ids)
-        {
-            var status = (await campaigns.PulseAsync(id, ct))?.Status;
-            if (status is null || status == CampaignStatus.Stopped)
-            {
-                return Invalid("campaignIds", $"Campaign {id} does not exist or is stopped.");
-            }
-
-            if (assigned.Count > 0 && !assigned.Contains(id))
-            {
-                return Invalid("campaignIds", $"You are not assigned to campaign {id}.");
-            }
+            return invalid;
         }
 
         if (!request.Paused && await PhoneProblemAsync(agentId, phones, configuration, ct) is { } problem)
@@ -104,7 +80,7 @@ public static class AgentApi
             return TypedResults.Conflict(problem);
         }
 
-        var json = JsonSerializer.Serialize(ids);
+        var json = JsonSerializer.Serialize(request.CampaignIds!.Distinct().ToList());
         return await ChangeAsync(agentId, store, time, ct, row => row.State == "logged_out"
             ? (request.Paused ? "paused" : "ready", request.Paused ? "login" : null, json)
             : (row.State, row.Reason, json));
@@ -124,13 +100,14 @@ public static class AgentApi
         });
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Pause(
-        AgentPauseRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
+        AgentPauseRequest request, IValidator<AgentPauseRequest> validator, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
     {
-        var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 60 || reason.Contains(':'))
+        if (await validator.ProblemAsync(request, ct) is { } invalid)
         {
-            return Invalid("reason", "A pause reason code (1–60 characters, no ':') is required.");
+            return invalid;
         }
+
+        var reason = request.Reason!.Trim();
 
         return await ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
         {
@@ -173,7 +150,8 @@ public static class AgentApi
     }
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Dispose(
-        DispositionRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
+        DispositionRequest request, IValidator<DispositionRequest> validator, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts,
+        TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
         var row = await store.EnsureAsync(agentId, Now(time), ct);
@@ -182,32 +160,19 @@ public static class AgentApi
             return TypedResults.Conflict(Problems.Conflict($"No call to record: the agent is {row.State}."));
         }
 
-        var (_, zone, definition) = await attempts.DispositionTargetAsync(attemptId, ct);
-        var code = request.Code?.Trim();
-        if (string.IsNullOrEmpty(code))
+        // The code and the callback are checked against the call's campaign and contact.
+        var target = await attempts.DispositionTargetAsync(attemptId, ct);
+        if (await validator.ProblemAsync(AgentValidation.Disposition(request, target), ct) is { } invalid)
         {
-            return Invalid("code", "A disposition code is required.");
+            return invalid;
         }
 
-        if (definition.Dispositions.Count > 0 && !definition.Dispositions.Contains(code))
-        {
-            return Invalid("code", $"Unknown disposition '{code}'; the campaign's codes are: {string.Join(", ", definition.Dispositions)}.");
-        }
-
-        if (request.Notes is { Length: > 4000 })
-        {
-            return Invalid("notes", "Notes are at most 4000 characters.");
-        }
-
+        var code = request.Code!.Trim();
+        var definition = target.Definition;
         ContactNext? callback = null;
         if (request.Callback is { } cb)
         {
-            var problem = CallbackTime(cb, zone, definition, time.GetUtcNow(), out var at);
-            if (problem is not null)
-            {
-                return Invalid("callback.at", problem);
-            }
-
+            var at = DispositionRequestValidator.CallbackInstant(cb, target);
             var atMs = at.ToUnixTimeMilliseconds();
             callback = new ContactNext(ContactState.Callback, atMs, "callback", CallbackAt: atMs, CallbackAgentId: cb.Mine ? agentId : null,
                 CallbackOpenAt: cb.Mine ? at.AddMinutes(definition.CallbackOpenAfterMinutes).ToUnixTimeMilliseconds() : null);
@@ -240,41 +205,6 @@ public static class AgentApi
         await ChangeAsync(AgentId(user), store, time, ct, row => row.State == "reserved" && row.Reason == "preview" && row.ContactId is not null
             ? (row.State, request, null)
             : Refuse("No contact is offered for preview."));
-
-    /// <summary>Null when <paramref name="request"/> names a future local time inside the calling window; else why not.</summary>
-    internal static string? CallbackTime(CallbackRequest request, string contactZone, CampaignDefinition definition, DateTimeOffset now, out DateTimeOffset at)
-    {
-        at = default;
-        if (!DateTime.TryParseExact(request.At, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            return "Give the callback as a local date and time, yyyy-MM-ddTHH:mm.";
-        }
-
-        var zone = TimeZones.Find(contactZone) ?? TimeZones.Find(definition.TimeZone) ?? TimeZoneInfo.Utc;
-        if (zone.IsInvalidTime(local))
-        {
-            return $"{request.At} does not exist in {zone.Id} (daylight-saving change).";
-        }
-
-        at = new DateTimeOffset(local, zone.GetUtcOffset(local));
-        if (at <= now)
-        {
-            return "The callback time is in the past.";
-        }
-
-        var profile = ComplianceProfile.Find(definition.ComplianceProfile) ?? ComplianceProfile.Cn;
-        var window = profile.WindowFor(definition);
-        var rules = new CallingWindowRules(window);
-        var why = rules.Why(at, zone);
-        if (why is null)
-        {
-            return null;
-        }
-
-        var next = rules.NextOpen(at, zone);
-        var suggestion = next is { } n ? $" The next allowed time is {TimeZoneInfo.ConvertTime(n, zone):yyyy-MM-ddTHH:mm} local." : "";
-        return $"{request.At} ({zone.Id}) is outside the calling window {window.Start}–{window.End} ({why}).{suggestion}";
-    }
 
     private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> ChangeAsync(
         long agentId, AgentStateStore store, TimeProvider time, CancellationToken ct,
@@ -312,9 +242,6 @@ public static class AgentApi
     }
 
     private static (string, string?, string?) Refuse(string why) => throw new RefusedException(why);
-
-    private static ValidationProblem Invalid(string field, string reason) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
 
     private static AgentStateView View(AgentStateRow row) => new(
         row.State,

@@ -1,10 +1,22 @@
 using Dialer.Api.Auth;
+using Dialer.Api.Validation;
 using Dialer.Db.Auth;
+using Dialer.Db.Model;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Apis;
 
 public sealed record LoginRequest(string Username, string Password);
+
+public sealed class LoginRequestValidator : JsonPathValidator<LoginRequest>
+{
+    public LoginRequestValidator()
+    {
+        RuleFor(r => r.Username).Must(u => !string.IsNullOrWhiteSpace(u)).WithMessage(_ => Texts.Pick("A username is required.", "用户名不能为空。"));
+        RuleFor(r => r.Password).NotEmpty().WithMessage(_ => Texts.Pick("A password is required.", "密码不能为空。"));
+    }
+}
 
 public sealed record LoginResponse(string Token, long UserId, string Username, string DisplayName, string Role, string Language, DateTimeOffset ExpiresAt);
 
@@ -18,23 +30,15 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Sign-in");
-        group.MapPost("/login", Login).AllowAnonymous();
+        group.MapPost("/login", Login).AllowAnonymous().Validate<LoginRequest>();
         group.MapPost("/logout", Logout);
         group.MapGet("/me", Me);
         return app;
     }
 
-    public static async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult, ValidationProblem>> Login(
+    public static async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult>> Login(
         LoginRequest request, UserStore users, HttpContext http, TimeProvider time, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["username"] = ["Username and password are required."],
-            });
-        }
-
         var user = await users.CheckPasswordAsync(request.Username.Trim(), request.Password, ct);
         if (user is null)
         {

@@ -1,12 +1,32 @@
 using Dialer.Api.Auth;
+using Dialer.Api.Validation;
 using Dialer.Db.Agents;
 using Dialer.Db.Campaigns;
+using Dialer.Db.Model;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Apis;
 
 public sealed record CampaignAgentsRequest(IReadOnlyList<long>? AgentIds);
+
+/// <summary>The whole list of agents (possibly empty), each an enabled user with role agent.</summary>
+public sealed class CampaignAgentsRequestValidator : JsonPathValidator<CampaignAgentsRequest>
+{
+    public CampaignAgentsRequestValidator(CampaignAgentStore agents)
+    {
+        RuleFor(r => r.AgentIds).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage(_ => Texts.Pick("A list of agent user ids is required.", "需要坐席用户编号列表 (agentIds)。"))
+            .CustomAsync(async (ids, context, ct) =>
+            {
+                if (await agents.UnknownAgentsAsync(ids!.ToList(), ct) is { Count: > 0 } unknown)
+                {
+                    context.AddFailure(Texts.Pick($"Not enabled agents: {string.Join(", ", unknown)}.", $"不是已启用的坐席：{string.Join(", ", unknown)}。"));
+                }
+            });
+    }
+}
 
 /// <summary>Which agents work a campaign. An agent may log in only to campaigns it is assigned to (or any, when it has none).</summary>
 public static class CampaignAgentsApi
@@ -31,28 +51,20 @@ public static class CampaignAgentsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<AssignedAgent>>, NotFound<ProblemDetails>, ValidationProblem>> ReplaceAgents(
-        long id, CampaignAgentsRequest request, CampaignStore campaigns, CampaignAgentStore agents, CancellationToken ct)
+        long id, CampaignAgentsRequest request, IValidator<CampaignAgentsRequest> validator, CampaignStore campaigns, CampaignAgentStore agents,
+        CancellationToken ct)
     {
         if (await campaigns.GetAsync(id, ct) is null)
         {
             return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
         }
 
-        if (request.AgentIds is null)
+        if (await validator.ProblemAsync(request, ct) is { } invalid)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agentIds"] = ["A list of agent user ids is required."] });
+            return invalid;
         }
 
-        var unknown = await agents.UnknownAgentsAsync(request.AgentIds.ToList(), ct);
-        if (unknown.Count > 0)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["agentIds"] = [$"Not enabled agents: {string.Join(", ", unknown)}."],
-            });
-        }
-
-        await agents.ReplaceAsync(id, request.AgentIds.ToList(), ct);
+        await agents.ReplaceAsync(id, request.AgentIds!.ToList(), ct);
         return TypedResults.Ok(await agents.ListAsync(id, ct));
     }
 }

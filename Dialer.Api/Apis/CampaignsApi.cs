@@ -110,7 +110,7 @@ public static class CampaignsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["id"] = [$"The body is campaign {view.Id}, the URL campaign {id}."],
+                ["id"] = [Texts.Pick($"The body is campaign {view.Id}, the URL campaign {id}.", $"请求体是活动 {view.Id}，而 URL 是活动 {id}。")],
             });
         }
 

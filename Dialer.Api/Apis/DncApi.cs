@@ -4,6 +4,7 @@ using Dialer.Api.Auth;
 using Dialer.Api.Validation;
 using Dialer.Db.Dnc;
 using Dialer.Db.Imports;
+using Dialer.Db.Model;
 using Dialer.Db.Phones;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,24 +26,31 @@ public sealed record DncAdded(DncView Entry, int ContactsMarked);
 
 public sealed record DncPage(int Page, int PageSize, long Total, IReadOnlyList<DncView> Entries);
 
-public sealed class AddDncRequestValidator : AbstractValidator<AddDncRequest>
+public sealed class AddDncRequestValidator : JsonPathValidator<AddDncRequest>
 {
+    public const int MaxSourceLength = 200;
+
     public AddDncRequestValidator(TimeProvider time)
     {
-        RuleFor(r => r.Phone).NotEmpty().Custom((phone, context) =>
+        RuleFor(r => r.Phone).Custom((phone, context) =>
         {
-            var result = PhoneNumbers.Normalize(phone, context.InstanceToValidate.DefaultCountry ?? "CN");
-            if (!string.IsNullOrWhiteSpace(phone) && !result.Ok)
+            if (string.IsNullOrWhiteSpace(phone))
             {
-                context.AddFailure(nameof(AddDncRequest.Phone), $"Invalid phone: {result.Reason}.");
+                context.AddFailure(Texts.Pick("phone is required.", "号码 (phone) 不能为空。"));
+            }
+            else if (PhoneNumbers.Normalize(phone, context.InstanceToValidate.DefaultCountry ?? "CN") is { Ok: false } result)
+            {
+                context.AddFailure(Texts.Pick($"Invalid phone: {result.Reason}.", $"号码无效：{result.Reason}。"));
             }
         });
-        RuleFor(r => r.CampaignId).GreaterThan(0).When(r => r.CampaignId is not null);
-        RuleFor(r => r.Source).MaximumLength(200);
+        RuleFor(r => r.CampaignId).GreaterThan(0).When(r => r.CampaignId is not null)
+            .WithMessage(_ => Texts.Pick("campaignId must be a campaign id (null for the global list).", "campaignId 必须是活动编号（全局名单用 null）。"));
+        RuleFor(r => r.Source).MaximumLength(MaxSourceLength)
+            .WithMessage(_ => Texts.Pick($"source may be at most {MaxSourceLength} characters.", $"来源 (source) 最多 {MaxSourceLength} 个字符。"));
         RuleFor(r => r.DefaultCountry).Must(PhoneNumbers.IsKnownCountry).When(r => r.DefaultCountry is not null)
-            .WithMessage("Unknown country: use an ISO 3166 code such as CN, US or GB.");
+            .WithMessage(_ => Texts.Pick("Unknown country: use an ISO 3166 code such as CN, US or GB.", "未知的国家：请使用 ISO 3166 代码，例如 CN、US 或 GB。"));
         RuleFor(r => r.ExpiresAt).Must(at => at > time.GetUtcNow()).When(r => r.ExpiresAt is not null)
-            .WithMessage("expiresAt must be in the future.");
+            .WithMessage(_ => Texts.Pick("expiresAt must be in the future.", "过期时间 (expiresAt) 必须是将来的时间。"));
     }
 }
 

@@ -31,7 +31,7 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problem("body", "Send the body as JSON with Content-Type: application/json."));
+            return (null, Problem("body", Texts.Pick("Send the body as JSON with Content-Type: application/json.", "请以 JSON 发送请求体，并设置 Content-Type: application/json。")));
         }
 
         T? value;
@@ -46,7 +46,7 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
 
         if (value is null)
         {
-            return (null, Problem("body", "A JSON object is required."));
+            return (null, Problem("body", Texts.Pick("A JSON object is required.", "需要一个 JSON 对象。")));
         }
 
         var result = await validator.ValidateAsync(value, ct);
@@ -73,19 +73,19 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
         var message = e.Message;
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
-            return "Unknown field: it is not part of the contract (check the spelling).";
+            return Texts.Pick("Unknown field: it is not part of the contract (check the spelling).", "未知字段：不属于接口约定（请检查拼写）。");
         }
 
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
         {
-            return "null is not allowed here; leave the field out to take its default.";
+            return Texts.Pick("null is not allowed here; leave the field out to take its default.", "此处不允许 null；省略该字段即取默认值。");
         }
 
         if (message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            return "The value has the wrong type for this field.";
+            return Texts.Pick("The value has the wrong type for this field.", "该字段的值类型不正确。");
         }
 
-        return $"The body is not well-formed JSON here (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+        return Texts.Pick($"The body is not well-formed JSON here (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", $"请求体在此处不是格式正确的 JSON（第 {e.LineNumber + 1} 行，第 {e.BytePositionInLine + 1} 个字节）。");
     }
 }

@@ -16,13 +16,16 @@ public sealed record KeyView(long Id, string Name, string Role, string KeyPrefix
     public static KeyView From(ApiKeyRow r) => new(r.Id, r.Name, r.Role, r.KeyPrefix, Ms.ToTime(r.CreatedAt), Ms.ToTimeOrNull(r.RevokedAt), Ms.ToTimeOrNull(r.LastUsedAt));
 }
 
-public sealed class CreateKeyRequestValidator : AbstractValidator<CreateKeyRequest>
+public sealed class CreateKeyRequestValidator : JsonPathValidator<CreateKeyRequest>
 {
+    public const int MaxNameLength = 200;
+
     public CreateKeyRequestValidator()
     {
-        RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => Texts.Pick("A name is required.", "名称不能为空。"))
+            .MaximumLength(MaxNameLength).WithMessage(_ => Texts.Pick($"The name may be at most {MaxNameLength} characters.", $"名称最多 {MaxNameLength} 个字符。"));
         RuleFor(r => r.Role).Must(r => Roles.ApiKeyRoles.Contains(r))
-            .WithMessage($"Role must be one of: {string.Join(", ", Roles.ApiKeyRoles)}.");
+            .WithMessage(_ => Texts.Pick($"role must be one of: {string.Join(", ", Roles.ApiKeyRoles)}.", $"角色 (role) 必须是以下之一：{string.Join(", ", Roles.ApiKeyRoles)}。"));
     }
 }
 

@@ -21,13 +21,15 @@ public sealed record ReminderPage(IReadOnlyList<ReminderView> Reminders, string?
 
 public sealed class CreateWebhookRequestValidator : JsonPathValidator<CreateWebhookRequest>
 {
+    public const int MaxUrlLength = 1000;
+
     public CreateWebhookRequestValidator()
     {
         RuleFor(r => r.Url).Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            .WithMessage("url must be an absolute http or https URL.")
-            .MaximumLength(1000).WithMessage("url may be at most 1000 characters.");
+            .WithMessage(_ => Texts.Pick("url must be an absolute http or https URL.", "url 必须是完整的 http 或 https 地址。"))
+            .MaximumLength(MaxUrlLength).WithMessage(_ => Texts.Pick($"url may be at most {MaxUrlLength} characters.", $"url 最多 {MaxUrlLength} 个字符。"));
         RuleFor(r => r.Secret).Must(s => s is null || (s.Length >= 16 && s.Length <= 200))
-            .WithMessage("secret, when given, must be 16 to 200 characters; leave it out to have one generated.");
+            .WithMessage(_ => Texts.Pick("secret, when given, must be 16 to 200 characters; leave it out to have one generated.", "secret 如果给出，必须为 16 到 200 个字符；省略则自动生成。"));
     }
 }
 
@@ -112,7 +114,9 @@ public static class RemindersApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["campaignId"] = [$"Campaign {campaign.Id} is a {campaign.Definition.Type} campaign; reminders go into a billing_reminder campaign."],
+                ["campaignId"] = [Texts.Pick(
+                    $"Campaign {campaign.Id} is a {campaign.Definition.Type} campaign; reminders go into a billing_reminder campaign.",
+                    $"活动 {campaign.Id} 是 {campaign.Definition.Type} 类型的活动；提醒只能提交到 billing_reminder（账单提醒）活动。")],
             });
         }
 

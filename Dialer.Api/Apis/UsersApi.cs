@@ -23,22 +23,34 @@ public sealed record UserView(long Id, string Username, string DisplayName, stri
     public static UserView From(UserRow u) => new(u.Id, u.Username, u.DisplayName, u.Role, u.SipUsername, u.Language, u.DisabledAt is not null, Ms.ToTime(u.CreatedAt));
 }
 
-public sealed partial class CreateUserRequestValidator : AbstractValidator<CreateUserRequest>
+public sealed partial class CreateUserRequestValidator : JsonPathValidator<CreateUserRequest>
 {
+    public const int MaxUsernameLength = 100;
+    public const int MaxDisplayNameLength = 200;
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 200;
+
     public CreateUserRequestValidator()
     {
-        RuleFor(r => r.Username).NotEmpty().MaximumLength(100).Matches(UserName())
-            .WithMessage("Username may hold letters, digits, '.', '_' and '-' only.");
-        RuleFor(r => r.DisplayName).MaximumLength(200);
+        RuleFor(r => r.Username).Cascade(CascadeMode.Stop)
+            .Must(u => !string.IsNullOrWhiteSpace(u)).WithMessage(_ => Texts.Pick("A username is required.", "用户名不能为空。"))
+            .MaximumLength(MaxUsernameLength).WithMessage(_ => Texts.Pick($"The username may be at most {MaxUsernameLength} characters.", $"用户名最多 {MaxUsernameLength} 个字符。"))
+            .Matches(UserName()).WithMessage(_ => Texts.Pick("Username may hold letters, digits, '.', '_' and '-' only.", "用户名只能包含字母、数字、'.'、'_' 和 '-'。"));
+        RuleFor(r => r.DisplayName).MaximumLength(MaxDisplayNameLength)
+            .WithMessage(_ => Texts.Pick($"displayName may be at most {MaxDisplayNameLength} characters.", $"显示名称最多 {MaxDisplayNameLength} 个字符。"));
         RuleFor(r => r.Role).Must(r => Roles.UserRoles.Contains(r))
-            .WithMessage($"Role must be one of: {string.Join(", ", Roles.UserRoles)}.");
-        RuleFor(r => r.Password).NotEmpty().MinimumLength(8).MaximumLength(200);
+            .WithMessage(_ => Texts.Pick($"role must be one of: {string.Join(", ", Roles.UserRoles)}.", $"角色 (role) 必须是以下之一：{string.Join(", ", Roles.UserRoles)}。"));
+        RuleFor(r => r.Password).Must(p => p is { Length: >= MinPasswordLength and <= MaxPasswordLength })
+            .WithMessage(_ => Texts.Pick($"The password must be {MinPasswordLength} to {MaxPasswordLength} characters.", $"密码必须为 {MinPasswordLength} 到 {MaxPasswordLength} 个字符。"));
         RuleFor(r => r.SipUsername).Matches(UserName()).When(r => r.SipUsername is not null)
-            .WithMessage("SIP username may hold letters, digits, '.', '_' and '-' only.");
-        RuleFor(r => r.SipPassword).MinimumLength(8).When(r => r.SipPassword is not null);
-        RuleFor(r => r.SipPassword).NotEmpty().When(r => r.Role == Roles.Agent)
-            .WithMessage("An agent needs SIP credentials for its phone.");
-        RuleFor(r => r.Language).Must(l => l is null or "en" or "zh").WithMessage("Language must be en or zh.");
+            .WithMessage(_ => Texts.Pick("SIP username may hold letters, digits, '.', '_' and '-' only.", "SIP 用户名只能包含字母、数字、'.'、'_' 和 '-'。"));
+        RuleFor(r => r.SipPassword).Cascade(CascadeMode.Stop)
+            .NotEmpty().When(r => r.Role == Roles.Agent, ApplyConditionTo.CurrentValidator)
+            .WithMessage(_ => Texts.Pick("An agent needs SIP credentials for its phone: give sipPassword.", "坐席需要电话的 SIP 凭据：请提供 sipPassword。"))
+            .MinimumLength(MinPasswordLength).When(r => r.SipPassword is not null, ApplyConditionTo.CurrentValidator)
+            .WithMessage(_ => Texts.Pick($"sipPassword must be at least {MinPasswordLength} characters.", $"SIP 密码至少 {MinPasswordLength} 个字符。"));
+        RuleFor(r => r.Language).Must(l => l is null or "en" or "zh")
+            .WithMessage(_ => Texts.Pick("language must be en or zh.", "语言 (language) 必须是 en 或 zh。"));
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]

@@ -76,25 +76,27 @@ public sealed partial class ReminderBatchValidator : JsonPathValidator<ReminderB
 
     public ReminderBatchValidator()
     {
-        RuleFor(b => b.CampaignId).GreaterThan(0).WithMessage("campaignId is required.");
-        RuleFor(b => b.Reminders).NotNull().WithMessage("reminders is required.")
-            .Must(r => r is null || r.Count > 0).WithMessage("reminders must hold at least one reminder.")
-            .Must(r => r is null || r.Count <= MaxBatch).WithMessage($"A batch holds at most {MaxBatch} reminders; split it.");
-        RuleForEach(b => b.Reminders).NotNull().WithMessage("A reminder may not be null.").ChildRules(r =>
+        RuleFor(b => b.CampaignId).GreaterThan(0).WithMessage(_ => Texts.Pick("campaignId is required.", "campaignId 不能为空。"));
+        RuleFor(b => b.Reminders).NotNull().WithMessage(_ => Texts.Pick("reminders is required.", "reminders 不能为空。"))
+            .Must(r => r is null || r.Count > 0).WithMessage(_ => Texts.Pick("reminders must hold at least one reminder.", "reminders 至少要有一条提醒。"))
+            .Must(r => r is null || r.Count <= MaxBatch)
+            .WithMessage(_ => Texts.Pick($"A batch holds at most {MaxBatch} reminders; split it.", $"一批最多 {MaxBatch} 条提醒；请拆分。"));
+        RuleForEach(b => b.Reminders).NotNull().WithMessage(_ => Texts.Pick("A reminder may not be null.", "提醒不能为 null。")).ChildRules(r =>
         {
-            r.RuleFor(x => x.AccountId).Must(a => !string.IsNullOrWhiteSpace(a)).WithMessage("accountId is required.")
-                .MaximumLength(100).WithMessage("accountId may be at most 100 characters.");
-            r.RuleFor(x => x.Phone).Must(p => !string.IsNullOrWhiteSpace(p)).WithMessage("phone is required.")
-                .MaximumLength(40).WithMessage("phone may be at most 40 characters.");
-            r.RuleFor(x => x.AmountDue).GreaterThanOrEqualTo(0m).WithMessage("amountDue may not be negative.")
-                .LessThan(1_000_000_000_000m).WithMessage("amountDue is too large.");
-            r.RuleFor(x => x.Currency).Matches(Currency()).WithMessage("currency must be an ISO 4217 code in capitals, e.g. CNY.");
+            r.RuleFor(x => x.AccountId).Must(a => !string.IsNullOrWhiteSpace(a)).WithMessage(_ => Texts.Pick("accountId is required.", "账户 (accountId) 不能为空。"))
+                .MaximumLength(100).WithMessage(_ => Texts.Pick("accountId may be at most 100 characters.", "账户 (accountId) 最多 100 个字符。"));
+            r.RuleFor(x => x.Phone).Must(p => !string.IsNullOrWhiteSpace(p)).WithMessage(_ => Texts.Pick("phone is required.", "号码 (phone) 不能为空。"))
+                .MaximumLength(40).WithMessage(_ => Texts.Pick("phone may be at most 40 characters.", "号码 (phone) 最多 40 个字符。"));
+            r.RuleFor(x => x.AmountDue).GreaterThanOrEqualTo(0m).WithMessage(_ => Texts.Pick("amountDue may not be negative.", "欠款金额 (amountDue) 不能为负数。"))
+                .LessThan(1_000_000_000_000m).WithMessage(_ => Texts.Pick("amountDue is too large.", "欠款金额 (amountDue) 过大。"));
+            r.RuleFor(x => x.Currency).Matches(Currency())
+                .WithMessage(_ => Texts.Pick("currency must be an ISO 4217 code in capitals, e.g. CNY.", "币种 (currency) 必须是大写的 ISO 4217 代码，例如 CNY。"));
             r.RuleFor(x => x.DueDate).Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-                .WithMessage("dueDate must be a date yyyy-MM-dd.");
+                .WithMessage(_ => Texts.Pick("dueDate must be a date yyyy-MM-dd.", "到期日 (dueDate) 必须是 yyyy-MM-dd 格式的日期。"));
             r.RuleFor(x => x.Kind).Must(ReminderKinds.All.Contains)
-                .WithMessage($"kind must be one of: {string.Join(", ", ReminderKinds.All)}.");
+                .WithMessage(_ => Texts.Pick($"kind must be one of: {string.Join(", ", ReminderKinds.All)}.", $"提醒类型 (kind) 必须是以下之一：{string.Join(", ", ReminderKinds.All)}。"));
             r.RuleFor(x => x.Language).Matches(Language()).When(x => x.Language is not null)
-                .WithMessage("language must be a language tag such as zh, en or zh-Hans.");
+                .WithMessage(_ => Texts.Pick("language must be a language tag such as zh, en or zh-Hans.", "语言 (language) 必须是语言标记，例如 zh、en 或 zh-Hans。"));
         });
     }
 

@@ -6,6 +6,7 @@ using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -36,24 +37,24 @@ public static class DeskEndpoints
     }
 
     public static async Task<RedirectHttpResult> Login(
-        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DialingCampaignStore campaigns, PhoneRegistrationStore phones,
+        HttpRequest request, IValidator<AgentLoginRequest> validator, ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones,
         IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var ids = form["campaign"].Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0).ToList();
-        return Back((await AgentApi.Login(new AgentLoginRequest(ids), user, store, campaigns, phones, configuration, time, ct)).Result);
+        return Back((await AgentApi.Login(new AgentLoginRequest(ids), validator, user, store, phones, configuration, time, ct)).Result);
     }
 
     public static async Task<RedirectHttpResult> Pause(
-        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest request, IValidator<AgentPauseRequest> validator, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        return Back((await AgentApi.Pause(new AgentPauseRequest(form["reason"]), user, store, time, ct)).Result);
+        return Back((await AgentApi.Pause(new AgentPauseRequest(form["reason"]), validator, user, store, time, ct)).Result);
     }
 
     /// <summary>Outcome, notes, survey answers (fields survey.&lt;id&gt;) and an optional callback at the customer's local time.</summary>
     public static async Task<RedirectHttpResult> Dispose(
-        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
+        HttpRequest request, IValidator<DispositionRequest> validator, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var survey = form.Keys.Where(k => k.StartsWith("survey.", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(form[k]))
@@ -67,7 +68,7 @@ public static class DeskEndpoints
             string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
             survey.Count == 0 ? null : JsonSerializer.SerializeToElement(survey),
             callback);
-        return Back((await AgentApi.Dispose(disposition, user, store, attempts, time, ct)).Result);
+        return Back((await AgentApi.Dispose(disposition, validator, user, store, attempts, time, ct)).Result);
     }
 
     /// <summary>Preview: asks the engine to dial or skip the offered contact (the same request the agent API writes).</summary>
