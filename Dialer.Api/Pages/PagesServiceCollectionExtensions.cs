@@ -49,10 +49,14 @@ public static class PagesServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Culture from the cookie the language switch sets (en, zh-CN); before authentication so that 401 pages read right too.</summary>
+    /// <summary>
+    /// Culture from the cookie the language switch sets (en, zh-CN), else from Accept-Language; before authentication so
+    /// that 401 pages read right too. The neutral zh is accepted as well, so that an API client's Accept-Language: zh
+    /// (or zh-Hans, zh-TW, which fall back to it) gets Chinese messages rather than the English default.
+    /// </summary>
     public static WebApplication UsePageCulture(this WebApplication app)
     {
-        CultureInfo[] cultures = [.. Strings.Cultures.Select(CultureInfo.GetCultureInfo)];
+        CultureInfo[] cultures = [.. Strings.Cultures.Select(CultureInfo.GetCultureInfo), CultureInfo.GetCultureInfo("zh")];
         var options = new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Strings.Cultures[0]),
