@@ -71,8 +71,8 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var errors = doc.RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty("Name", out _));
-        Assert.True(errors.TryGetProperty("Role", out _));
+        Assert.True(errors.TryGetProperty("name", out _));
+        Assert.True(errors.TryGetProperty("role", out _));
     }
 
     [Fact]
@@ -107,6 +107,6 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var response = await factory.Admin().PostAsJsonAsync("/api/users", new { username = "agent.nosip", role = "agent", password = "password-123" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("SipPassword", await response.Content.ReadAsStringAsync());
+        Assert.Contains("sipPassword", await response.Content.ReadAsStringAsync());
     }
 }

@@ -113,11 +113,11 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var response = await admin.PostAsJsonAsync("/api/dnc", new { phone = "12345", source = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Contains("Chinese", errors.GetProperty("Phone")[0].GetString());
+        Assert.Contains("Chinese", errors.GetProperty("phone")[0].GetString());
 
         response = await admin.PostAsJsonAsync("/api/dnc", new { phone = "13800000000", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("ExpiresAt", await response.Content.ReadAsStringAsync());
+        Assert.Contains("expiresAt", await response.Content.ReadAsStringAsync());
 
         response = await admin.PostAsJsonAsync("/api/dnc", new { phone = "13800000000", defaultCountry = "ZZ" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -111,6 +111,36 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(("callback", at, agentId, at + (30 * 60_000)), contact);
     }
 
+    [Theory]
+    [InlineData("en", "no code", "code", "A disposition code is required.")]
+    [InlineData("zh", "no code", "code", "需要处理结果代码。")]
+    [InlineData("en", "unknown code", "code", "Unknown disposition 'maybe'; the campaign's codes are: paid, promised, dispute, wrong_number, callback.")]
+    [InlineData("zh", "unknown code", "code", "未知的处理结果 'maybe'；本活动的代码为：paid, promised, dispute, wrong_number, callback。")]
+    [InlineData("en", "long notes", "notes", "Notes are at most 4000 characters.")]
+    [InlineData("zh", "long notes", "notes", "备注最多 4000 个字符。")]
+    [InlineData("en", "garbage callback", "callback.at", "Give the callback as a local date and time, yyyy-MM-ddTHH:mm.")]
+    [InlineData("zh", "garbage callback", "callback.at", "请以当地日期和时间给出回拨时间，格式为 yyyy-MM-ddTHH:mm。")]
+    [InlineData("en", "late callback", "callback.at",
+        "2030-01-07T22:00 (Asia/Shanghai) is outside the calling window 09:00–20:00 (outside_window). The next allowed time is 2030-01-08T09:00 local.")]
+    [InlineData("zh", "late callback", "callback.at", "2030-01-07T22:00（Asia/Shanghai）不在呼叫时段 09:00–20:00 内（outside_window）。下一个允许的时间是当地时间 2030-01-08T09:00。")]
+    public async Task ABadDispositionNamesTheFieldInTheCallersLanguage(string language, string mistake, string field, string expected)
+    {
+        var (agent, _, _, _) = await AgentInWrapUpAsync("wrap_up");
+        object body = mistake switch
+        {
+            "no code" => new { code = " " },
+            "unknown code" => new { code = "maybe" },
+            "long notes" => new { code = "paid", notes = new string('x', 4001) },
+            "garbage callback" => new { code = "callback", callback = new { at = "tomorrow" } },
+            _ => new { code = "callback", callback = new { at = "2030-01-07T22:00" } },
+        };
+
+        var errors = await RequestValidationTests.ErrorsAsync(agent, HttpMethod.Post, "/api/agent/disposition", body, language);
+
+        RequestValidationTests.AssertOnly(errors, field, expected);
+        Assert.Equal("wrap_up", (await Body(await agent.GetAsync("/api/agent/state"))).GetProperty("state").GetString());
+    }
+
     [Fact]
     public async Task ADispositionWithACallbackGivenDuringTheCallSurvivesTheHangUpAndTheAgentIsReadyWithoutWrapUp()
     {
