@@ -9,6 +9,10 @@ namespace Dialer.Api.Pages.Live;
 /// </summary>
 public sealed class OutboxWatcher(DbConnectionFactory db)
 {
+    /// <summary>Events read per look; the rest are read at the next.</summary>
+    private const int BatchSize = 1000;
+
+    private readonly string since = db.Dialect == SqlDialect.Sqlite ? Sql.SinceSqlite : Sql.SinceSqlServer;
     private long lastId = -1;
 
     public async Task<IReadOnlySet<string>> AgentsWithNewEventsAsync(CancellationToken ct)
@@ -21,7 +25,7 @@ public sealed class OutboxWatcher(DbConnectionFactory db)
         }
 
         var rows = (await c.QueryAsync<(long Id, long? AgentId, long? CampaignId)>(new CommandDefinition(
-            Sql.Since, new { lastId }, cancellationToken: ct))).AsList();
+            since, new { lastId, limit = BatchSize }, cancellationToken: ct))).AsList();
         var keys = new HashSet<string>();
         foreach (var (id, agentId, campaignId) in rows)
         {
@@ -44,6 +48,8 @@ public sealed class OutboxWatcher(DbConnectionFactory db)
     {
         public const string MaxId = "SELECT COALESCE(MAX(id), 0) FROM outbox";
 
-        public const string Since = "SELECT id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id LIMIT 1000";
+        public const string SinceSqlite = "SELECT id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id LIMIT @limit";
+
+        public const string SinceSqlServer = "SELECT TOP (@limit) id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id";
     }
 }
