@@ -14,6 +14,7 @@ public static class WorkerProgram
         "bench-sip" => BenchSipCommand.RunAsync(args[1..]),
         "test-call" => TestCallCommand.RunAsync(args[1..]),
         "bench-media" => Media.MediaBenchmark.RunAsync(args[1..]),
+        "bench-crash" => BenchCrashCommand.RunAsync(args[1..]),
         _ => WorkerHost.RunAsync(args),
     };
 }
