@@ -12,6 +12,9 @@ namespace Dialer.Db.Imports;
 /// </summary>
 internal sealed class SqlServerContactWriter(SqlConnection connection, long importId, long campaignId, long listId, long now) : IContactWriter
 {
+    private const string ContactsTarget = "dbo.contacts";
+    private const string ErrorsTarget = "dbo.import_errors";
+
     private readonly DataTable contacts = ContactsTable();
     private readonly DataTable errors = ErrorsTable();
 
@@ -35,8 +38,8 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
     public async Task CheckpointAsync(ImportCounts counts, long? completedAt, CancellationToken ct)
     {
         await using var tx = (SqlTransaction)await connection.BeginTransactionAsync(ct);
-        await CopyAsync("dbo.contacts", contacts, tx, ct);
-        await CopyAsync("dbo.import_errors", errors, tx, ct);
+        await CopyAsync(ContactsTarget, contacts, tx, ct);
+        await CopyAsync(ErrorsTarget, errors, tx, ct);
         await connection.ExecuteAsync(new CommandDefinition(ImportStore.Sql.Progress, new
         {
             id = importId, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates, invalid = counts.Invalid, dnc = counts.Dnc,
@@ -56,6 +59,9 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
     }
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    /// <summary>The tables the rows are copied into and the columns they are copied to (the tests check them against the migrations).</summary>
+    internal static IEnumerable<(string Table, DataTable Rows)> BulkCopies() => [(ContactsTarget, ContactsTable()), (ErrorsTarget, ErrorsTable())];
 
     private async Task CopyAsync(string table, DataTable rows, SqlTransaction tx, CancellationToken ct)
     {
