@@ -178,6 +178,7 @@ public sealed class CrashBench(CrashBenchOptions options, BuildOutputs build, Ti
             var random = new Random(options.Seed);
             var resumes = new List<double?>();
             var kills = 0;
+            var stalled = firstDial is null;
             while (firstDial is not null && kills < options.Kills && dialing.Elapsed < options.TimeLimit)
             {
                 var wait = TimeSpan.FromSeconds(options.KillAfterMinSeconds + (random.NextDouble() * (options.KillAfterMaxSeconds - options.KillAfterMinSeconds)));
@@ -199,11 +200,14 @@ public sealed class CrashBench(CrashBenchOptions options, BuildOutputs build, Ti
                 if (resume is null)
                 {
                     // A Worker that does not dial again after a restart is the finding; more kills would add nothing.
+                    stalled = true;
                     break;
                 }
             }
 
-            var worked = await RunUntilWorkedAsync(options.TimeLimit - dialing.Elapsed, ct);
+            // A Worker that stopped dialing gets a last 10 s, not the whole time limit.
+            var left = options.TimeLimit - dialing.Elapsed;
+            var worked = await RunUntilWorkedAsync(stalled && left > TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : left, ct);
             var dialingSeconds = dialing.Elapsed.TotalSeconds;
             Say(string.Create(CultureInfo.InvariantCulture, $"{(worked ? "list worked" : "time limit reached")} after {dialingSeconds:0.0} s; letting the last calls settle"));
             var settle = Stopwatch.StartNew();
