@@ -15,7 +15,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task WorkerKilledFiveTimesLosesNothingDialsNothingTwiceAndResumesWithinTenSeconds()
     {
-        var options = new CrashBenchOptions { Kills = 5, Contacts = 5_000, TimeLimit = TimeSpan.FromSeconds(100) };
+        var options = new CrashBenchOptions { Kills = 5, Contacts = 5_000, TimeLimit = TimeSpan.FromSeconds(110) };
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
 
         var result = await new CrashBench(options, BuildOutputs.Locate(), TimeProvider.System, new OutputWriter(output)).RunAsync(timeout.Token);
