@@ -1,6 +1,8 @@
 using Dialer.Db;
+using Dialer.Db.Dialing;
 using Dialer.Db.Migrations;
 using Dialer.Worker.Hosting;
+using Hangfire;
 
 namespace Dialer.Worker;
 
@@ -10,33 +12,75 @@ internal static class WorkerHost
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.Configuration.AddDialerEnvironment();
-        using var workerLock = SingleWorker(builder.Configuration);
-        if (workerLock is null)
-        {
-            return 3;
-        }
-
         builder.Services.AddDialingEngine(builder.Configuration);
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        var options = host.Services.GetRequiredService<DialingOptions>();
+        var leases = host.Services.GetRequiredService<CampaignLeaseStore>();
+        var time = host.Services.GetRequiredService<TimeProvider>();
+        if (await RegisterAsync(leases, options, JobStorageNameOf(builder.Configuration), time) is { } problem)
+        {
+            Console.Error.WriteLine(problem);
+            return 3;
+        }
+
+        RecurringJobs.Register(host.Services.GetRequiredService<IRecurringJobManager>(), options);
         await host.RunAsync();
+        await leases.StoppedAsync(options.ResolveWorkerId(), time.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         return 0;
     }
 
-    private static IDisposable? SingleWorker(IConfiguration configuration)
+    private static string JobStorageNameOf(IConfiguration configuration) => DialingServiceCollectionExtensions.JobStorageName(configuration);
+
+    /// <summary>
+    /// Registers this process under its worker id; refuses (with the reason) when another live process already runs
+    /// under the same id. A row left by a process that died (killed, crashed) is taken over at once.
+    /// </summary>
+    internal static async Task<string?> RegisterAsync(CampaignLeaseStore leases, DialingOptions options, string storage, TimeProvider time)
     {
-        var file = DialingServiceCollectionExtensions.SqliteFile(configuration);
-        if (file is null)
+        var id = options.ResolveWorkerId();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var host = Environment.MachineName;
+        if (await leases.GetWorkerAsync(id, CancellationToken.None) is { StoppedAt: null } earlier
+            && earlier.HeartbeatAt > now - 3 * options.LeaseSeconds * 1000L
+            && (earlier.Host != host || IsWorkerProcessAlive(earlier.ProcessId)))
         {
-            return new MemoryStream();
+            return $"Another Worker runs as '{id}' (process {earlier.ProcessId} on {earlier.Host}, seen {(now - earlier.HeartbeatAt) / 1000} s ago). "
+                   + "Give each Worker its own Dialing:WorkerId (DIALER_WORKER_ID) or stop the other one.";
         }
 
-        var taken = SingleWorkerLock.TryAcquire(file, out var problem);
-        if (taken is null)
+        await leases.RegisterAsync(new WorkerRow
         {
-            Console.Error.WriteLine(problem);
+            WorkerId = id,
+            Host = host,
+            ProcessId = Environment.ProcessId,
+            StartedAt = now,
+            HeartbeatAt = now,
+            JobStorage = storage,
+        }, CancellationToken.None);
+        return null;
+    }
+
+    /// <summary>On this host: is <paramref name="pid"/> another live Worker process (not a reused pid of something else)?</summary>
+    private static bool IsWorkerProcessAlive(long pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return false;
         }
 
-        return taken;
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            return cmdline.Contains("Dialer.Worker", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 }

@@ -59,10 +59,12 @@ public sealed record DispositionTarget(long ContactId, string TimeZone, Campaign
 /// </summary>
 public sealed class AttemptStore(DbConnectionFactory db)
 {
-    public async Task<long> StartAsync(long campaignId, long contactId, string phone, long? agentId, string workerId, string carrier, long now, CancellationToken ct)
+    public async Task<long> StartAsync(long campaignId, long contactId, string phone, long? agentId, string workerId, string carrier, long now, CancellationToken ct,
+        LeaseFence? fence = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
             new { campaignId, contactId, phone, agentId, workerId, carrier, now }, tx, cancellationToken: ct));
@@ -77,11 +79,14 @@ public sealed class AttemptStore(DbConnectionFactory db)
     /// kept as the contact's last outcome). The IVR's survey answers and note fill survey_json and notes unless
     /// the agent already wrote them. True when the agent had already recorded a disposition.
     /// </summary>
-    public async Task<bool> FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct)
+    public async Task<bool> FinishAsync(long campaignId, long contactId, string workerId, AttemptResult result, ContactNext next, string day, CancellationToken ct,
+        LeaseFence? fence = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(Sql.Finish, new
+        await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
+        // An attempt is finished once: one that recovery already ended (worker_lost) is neither rewritten nor counted again.
+        if (await c.ExecuteAsync(new CommandDefinition(Sql.Finish, new
         {
             result.Id,
             result.AgentId,
@@ -100,7 +105,11 @@ public sealed class AttemptStore(DbConnectionFactory db)
             result.RecordingPath,
             result.SurveyJson,
             result.Notes,
-        }, tx, cancellationToken: ct));
+        }, tx, cancellationToken: ct)) != 1)
+        {
+            return false;
+        }
+
         // Read after the attempt row is written (and locked): a disposition the Api commits later finds the
         // contact released and moves it itself.
         var given = await c.QuerySingleOrDefaultAsync<(string? Disposition, long? CallbackAt, long? CallbackAgentId, long? CallbackOpenAt)>(
@@ -154,10 +163,11 @@ public sealed class AttemptStore(DbConnectionFactory db)
     /// False when the attempt is not this agent's.
     /// </summary>
     public async Task<bool> DisposeAsync(long attemptId, long agentId, string code, string? notes, string? surveyJson, double? wrapSeconds,
-        ContactNext? callback, long now, CancellationToken ct)
+        ContactNext? callback, long now, CancellationToken ct, LeaseFence? fence = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(Sql.Dispose,
             new { attemptId, agentId, code, notes, surveyJson, wrapSeconds }, tx, cancellationToken: ct));
         if (n == 1)
@@ -241,7 +251,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
                 answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
                 sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
                 recording_path = @RecordingPath, survey_json = COALESCE(survey_json, @SurveyJson), notes = COALESCE(notes, @Notes)
-            WHERE id = @Id
+            WHERE id = @Id AND ended_at IS NULL
             """;
 
         public const string Target = """

@@ -56,14 +56,49 @@ public sealed record ContactNext(
 public sealed class ContactClaimStore(DbConnectionFactory db)
 {
     /// <summary>Claims the next due contact: callbacks open to anyone first, then by priority and due time.</summary>
-    public Task<ClaimedContact?> ClaimNextAsync(long campaignId, string workerId, long now, CancellationToken ct) =>
-        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.NextSqlite : Sql.NextSqlServer, new { campaignId, now }, workerId, now, ct);
+    public Task<ClaimedContact?> ClaimNextAsync(long campaignId, string workerId, long now, CancellationToken ct, LeaseFence? fence = null) =>
+        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.NextSqlite : Sql.NextSqlServer, new { campaignId, now }, workerId, now, fence, ct);
 
     /// <summary>Claims a due callback owned by the agent and not yet open to anyone.</summary>
-    public Task<ClaimedContact?> ClaimOwnedCallbackAsync(long campaignId, long agentId, string workerId, long now, CancellationToken ct) =>
-        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.OwnedSqlite : Sql.OwnedSqlServer, new { campaignId, agentId, now }, workerId, now, ct);
+    public Task<ClaimedContact?> ClaimOwnedCallbackAsync(long campaignId, long agentId, string workerId, long now, CancellationToken ct,
+        LeaseFence? fence = null) =>
+        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.OwnedSqlite : Sql.OwnedSqlServer, new { campaignId, agentId, now }, workerId, now, fence, ct);
 
-    private async Task<ClaimedContact?> ClaimAsync(string select, object args, string workerId, long now, CancellationToken ct)
+    /// <summary>
+    /// Without a fence: a compare-and-set claim. With one (an engine under a lease): the claim commits only while
+    /// the lease is at the fence's epoch (else <see cref="LeaseLostException"/>, nothing claimed).
+    /// </summary>
+    private async Task<ClaimedContact?> ClaimAsync(string select, object args, string workerId, long now, LeaseFence? fence, CancellationToken ct)
+    {
+        if (fence is null)
+        {
+            return await ClaimUnfencedAsync(select, args, workerId, now, ct);
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
+        ClaimedContact? claimed = null;
+        for (var i = 0; i < 8 && claimed is null; i++)
+        {
+            var candidate = await c.QuerySingleOrDefaultAsync<ClaimedContact>(new CommandDefinition(select, args, tx, cancellationToken: ct));
+            if (candidate is null)
+            {
+                break;
+            }
+
+            if (await c.ExecuteAsync(new CommandDefinition(Sql.Claim,
+                    new { id = candidate.Id, expected = candidate.State, dialing = ContactState.Dialing, workerId, now }, tx, cancellationToken: ct)) == 1)
+            {
+                claimed = candidate;
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return claimed;
+    }
+
+    private async Task<ClaimedContact?> ClaimUnfencedAsync(string select, object args, string workerId, long now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         // Another worker may win the race for the candidate: read the next one and try again.
@@ -87,10 +122,14 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
     }
 
     /// <summary>Gives a claimed contact back (not dialed, or dialed and finished) with its next state.</summary>
-    public async Task<bool> ReleaseAsync(long contactId, string workerId, ContactNext next, long now, CancellationToken ct)
+    public async Task<bool> ReleaseAsync(long contactId, string workerId, ContactNext next, long now, CancellationToken ct, LeaseFence? fence = null)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(Sql.Release, Args(contactId, workerId, next, now), cancellationToken: ct)) == 1;
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
+        var n = await c.ExecuteAsync(new CommandDefinition(Sql.Release, Args(contactId, workerId, next, now), tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return n == 1;
     }
 
     /// <summary>DNC: a global (campaign 0) or campaign entry not expired at <paramref name="now"/>.</summary>

@@ -8,24 +8,32 @@ namespace Dialer.Tests.Engine;
 public sealed class WorkerAndBenchTests
 {
     [Fact]
-    public void ASecondWorkerOnTheSameSqliteDatabaseIsRefusedWithAReason()
+    public async Task AWorkerIdLiveInAnotherProcessIsRefusedAndOneLeftByADeadProcessIsTakenOver()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, "dialer.db");
-        using (var first = SingleWorkerLock.TryAcquire(file, out var none))
-        {
-            Assert.NotNull(first);
-            Assert.Null(none);
-            var second = SingleWorkerLock.TryAcquire(file, out var problem);
-            Assert.Null(second);
-            Assert.Contains("Another worker is already running", problem);
-            Assert.Contains("SQL Server", problem);
-        }
+        await using var db = await Dialer.Tests.Db.TestDatabase.CreateAsync(Dialer.Db.SqlDialect.Sqlite);
+        var leases = new Dialer.Db.Dialing.CampaignLeaseStore(db.Factory);
+        var options = new DialingOptions { WorkerId = "w1", LeaseSeconds = 15 };
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
 
-        // Released when the first worker stops.
-        using var again = SingleWorkerLock.TryAcquire(file, out _);
-        Assert.NotNull(again);
+        // Live on another host a moment ago: refused, with the reason and the fix.
+        await leases.RegisterAsync(new Dialer.Db.Dialing.WorkerRow { WorkerId = "w1", Host = "other-host", ProcessId = 42, StartedAt = now, HeartbeatAt = now, JobStorage = "inmemory" },
+            CancellationToken.None);
+        var problem = await Dialer.Worker.WorkerHost.RegisterAsync(leases, options, "inmemory", TimeProvider.System);
+        Assert.NotNull(problem);
+        Assert.Contains("Another Worker runs as 'w1'", problem);
+        Assert.Contains("Dialing:WorkerId", problem);
+
+        // Left by a process of this host that is gone (killed): taken over at once, no waiting for the heartbeat to age.
+        await leases.RegisterAsync(new Dialer.Db.Dialing.WorkerRow { WorkerId = "w1", Host = Environment.MachineName, ProcessId = int.MaxValue, StartedAt = now, HeartbeatAt = now, JobStorage = "inmemory" },
+            CancellationToken.None);
+        Assert.Null(await Dialer.Worker.WorkerHost.RegisterAsync(leases, options, "inmemory", TimeProvider.System));
+        var row = await leases.GetWorkerAsync("w1", CancellationToken.None);
+        Assert.Equal(Environment.ProcessId, row!.ProcessId);
+
+        // Another host's row whose heartbeat is older than three lease times: that worker is gone.
+        await leases.RegisterAsync(new Dialer.Db.Dialing.WorkerRow { WorkerId = "w1", Host = "other-host", ProcessId = 42, StartedAt = now - 60_000, HeartbeatAt = now - 60_000, JobStorage = "inmemory" },
+            CancellationToken.None);
+        Assert.Null(await Dialer.Worker.WorkerHost.RegisterAsync(leases, options, "inmemory", TimeProvider.System));
     }
 
     [Fact]

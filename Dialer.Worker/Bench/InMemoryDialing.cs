@@ -56,7 +56,7 @@ public sealed class InMemoryDialing(DateTimeOffset firstDay) : IContactSource, I
         }
     }
 
-    public long Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId)
+    public long? Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId)
     {
         Attempts++;
         return ++nextAttempt;

@@ -163,7 +163,14 @@ public sealed partial class CampaignEngine
         }
 
         // The agent is already reserved; Dial moves Reserved to Reserved with the call attached.
-        var id = attempts.Start(campaign, contact, Now, agent.Id);
+        if (attempts.Start(campaign, contact, Now, agent.Id) is not { } id)
+        {
+            // The lease moved on: another engine runs this campaign now and takes over this contact.
+            AgentFree(agent);
+            Stop();
+            return false;
+        }
+
         var call = new ActiveCall(this, loop, id, contact, Now) { Agent = agent, Reserved = true, DialedAt = Now };
         agent.Call = call;
         calls.Add(call);

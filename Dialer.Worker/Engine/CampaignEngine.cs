@@ -265,7 +265,18 @@ public sealed partial class CampaignEngine(
             return;
         }
 
-        var id = attempts.Start(campaign, contact, now, agent?.Id);
+        if (attempts.Start(campaign, contact, now, agent?.Id) is not { } id)
+        {
+            // The lease moved on: another engine runs this campaign now and takes over this contact.
+            if (agent is not null)
+            {
+                ChangeAgent(agent, AgentState.Ready, null);
+            }
+
+            Stop();
+            return;
+        }
+
         var call = new ActiveCall(this, loop, id, contact, now) { Agent = agent, Reserved = agent is not null, DialedAt = now };
         if (agent is not null)
         {

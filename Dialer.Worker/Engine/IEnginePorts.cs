@@ -22,8 +22,11 @@ public interface IContactSource
 /// <summary>Where results go: call_attempts and the contact's next state.</summary>
 public interface IAttemptLog
 {
-    /// <summary>Creates the attempt row (and counts the attempt on the contact); returns its id.</summary>
-    long Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId);
+    /// <summary>
+    /// Creates the attempt row (and counts the attempt on the contact); returns its id, or null when the engine
+    /// may no longer dial (its lease has moved on to another engine): the contact is then not dialed.
+    /// </summary>
+    long? Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId);
 
     /// <summary>
     /// Writes the outcome and timings, and moves the contact on (retry, done, …; or to the callback the agent

@@ -32,7 +32,12 @@ public sealed class CampaignRunner(
 {
     private static readonly TimeSpan DrainLimit = TimeSpan.FromMinutes(5);
 
-    public async Task RunAsync(long campaignId, CancellationToken ct)
+    /// <summary>
+    /// Runs the campaign's engine under its lease: every write carries <paramref name="fence"/>, and
+    /// <paramref name="leaseLost"/> is called once when a write finds the lease moved on (the caller then cancels
+    /// <paramref name="ct"/>). Without a fence (null) the writes are unfenced.
+    /// </summary>
+    public async Task RunAsync(long campaignId, LeaseFence? fence, Action? leaseLost, CancellationToken ct)
     {
         var loaded = await campaigns.LoadAsync(campaignId, ct);
         if (loaded is not { } campaign || campaign.Pulse.Status != CampaignStatus.Running)
@@ -51,15 +56,20 @@ public sealed class CampaignRunner(
         using var loopStop = new CancellationTokenSource();
         var loop = new ChannelScheduler(time, ex => log.LogError(ex, "Campaign {Campaign}: engine error", campaignId));
         var loopTask = Task.Run(() => loop.RunAsync(loopStop.Token), CancellationToken.None);
-        var ports = new DbDialingPorts(contacts, attempts, agents, reminders, workerId, telephony.Name, time, CancellationToken.None);
+        var ports = new DbDialingPorts(contacts, attempts, agents, reminders, workerId, telephony.Name, time, CancellationToken.None)
+        {
+            Fence = fence,
+            LeaseLost = leaseLost,
+        };
         var engine = new CampaignEngine(runtime, loop, telephony, PacerFor(runtime), ports, ports, ports, gate, log) { SharedLegs = legs };
         await SeedAbandonsAsync(engine, runtime, ct);
         var simulated = await SimulatedAgentsAsync(engine, runtime, ct);
-        log.LogInformation("Campaign {Campaign} ({Mode}) dialing on {Carrier} as {Worker}", campaignId, runtime.Mode, telephony.Name, workerId);
+        log.LogInformation("Campaign {Campaign} ({Mode}) dialing on {Carrier} as {Worker} (lease epoch {Epoch})", campaignId, runtime.Mode, telephony.Name,
+            workerId, fence?.Epoch);
         loop.Post(engine.Start);
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (!ct.IsCancellationRequested && !ports.IsLeaseLost)
             {
                 var pulse = await campaigns.PulseAsync(campaignId, ct);
                 if (pulse is null || pulse.Status != CampaignStatus.Running || pulse.Version != campaign.Pulse.Version)

@@ -10,7 +10,9 @@ namespace Dialer.Worker.Hosting;
 /// <summary>
 /// The engine's ports on the product database. The engine's loop is single-threaded and synchronous, so
 /// these wait for the (short) Dapper calls; each campaign's loop has its own thread of work, so a slow
-/// statement delays only that campaign.
+/// statement delays only that campaign. Under a lease (<see cref="Fence"/>) every write about contacts and
+/// calls carries the epoch: once the lease has moved on, writes change nothing, no contact is claimed, no
+/// attempt starts, and <see cref="LeaseLost"/> is raised once.
 /// </summary>
 public sealed class DbDialingPorts(
     ContactClaimStore contacts,
@@ -23,27 +25,44 @@ public sealed class DbDialingPorts(
     CancellationToken ct) : IContactSource, IAttemptLog, IAgentLedger
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private int lost;
+
+    /// <summary>The lease the engine runs under; null: unfenced (tests of the engine alone).</summary>
+    public LeaseFence? Fence { get; init; }
+
+    /// <summary>Raised once, on the loop, when a fenced write found the lease moved on.</summary>
+    public Action? LeaseLost { get; init; }
+
+    /// <summary>True once a fenced write found the lease moved on.</summary>
+    public bool IsLeaseLost => Volatile.Read(ref lost) == 1;
 
     public DialContact? ClaimNext(CampaignRuntime campaign, DateTimeOffset now) =>
-        ToDial(Wait(contacts.ClaimNextAsync(campaign.Id, workerId, now.ToUnixTimeMilliseconds(), ct)));
+        IsLeaseLost ? null : ToDial(Fenced(() => contacts.ClaimNextAsync(campaign.Id, workerId, now.ToUnixTimeMilliseconds(), ct, Fence), null));
 
     public DialContact? ClaimOwnedCallback(CampaignRuntime campaign, long agentId, DateTimeOffset now) =>
-        ToDial(Wait(contacts.ClaimOwnedCallbackAsync(campaign.Id, agentId, workerId, now.ToUnixTimeMilliseconds(), ct)));
+        IsLeaseLost ? null : ToDial(Fenced(() => contacts.ClaimOwnedCallbackAsync(campaign.Id, agentId, workerId, now.ToUnixTimeMilliseconds(), ct, Fence), null));
 
     public bool IsOnDnc(string phone, long campaignId, DateTimeOffset now) =>
         Wait(contacts.IsOnDncAsync(phone, campaignId, now.ToUnixTimeMilliseconds(), ct));
 
     public void Defer(DialContact contact, ContactUpdate update, DateTimeOffset now)
     {
-        Wait(contacts.ReleaseAsync(contact.Id, workerId, Next(update, contact), now.ToUnixTimeMilliseconds(), ct));
+        if (!Fenced(() => contacts.ReleaseAsync(contact.Id, workerId, Next(update, contact), now.ToUnixTimeMilliseconds(), ct, Fence), false))
+        {
+            return;
+        }
+
         if (update.State is ContactState.Dnc or ContactState.Done or ContactState.Invalid)
         {
             Wait(reminders.CompleteForContactAsync(contact.Id, ReminderStates.Failed, update.Reason, ct));
         }
     }
 
-    public long Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId) =>
-        Wait(attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier, queuedAt.ToUnixTimeMilliseconds(), ct));
+    public long? Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId) =>
+        IsLeaseLost
+            ? null
+            : Fenced<long?>(async () => await attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier,
+                queuedAt.ToUnixTimeMilliseconds(), ct, Fence), null);
 
     public bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
@@ -67,8 +86,14 @@ public sealed class DbDialingPorts(
             call.SurveyJson,
             call.Note);
         var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var disposed = Wait(attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct));
-        if (update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
+        var written = false;
+        var disposed = Fenced(async () =>
+        {
+            var given = await attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct, Fence);
+            written = true;
+            return given;
+        }, false);
+        if (written && update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
         {
             var delivered = call.Outcome == CallOutcome.Connected;
             Wait(reminders.CompleteForContactAsync(call.Contact.Id, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, ct));
@@ -78,8 +103,8 @@ public sealed class DbDialingPorts(
     }
 
     public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update) =>
-        Wait(attempts.DisposeAsync(attemptId, agentId, disposition.Code, disposition.Notes, disposition.SurveyJson, Math.Round(wrapSeconds, 3),
-            update is null ? null : Next(update, null), time.GetUtcNow().ToUnixTimeMilliseconds(), ct));
+        Fenced(() => attempts.DisposeAsync(attemptId, agentId, disposition.Code, disposition.Notes, disposition.SurveyJson, Math.Round(wrapSeconds, 3),
+            update is null ? null : Next(update, null), time.GetUtcNow().ToUnixTimeMilliseconds(), ct, Fence), false);
 
     public bool TryChange(AgentSlot agent, AgentState to, string? reason, DateTimeOffset at)
     {
@@ -122,6 +147,24 @@ public sealed class DbDialingPorts(
         ? null
         : new DialContact(c.Id, c.CampaignId, c.Phone, c.TimeZone, c.State, c.Attempts, c.LastAttemptAt, c.AbandonedAt,
             c.State == ContactState.Callback ? c.CallbackAt : null, c.CallbackAgentId, c.Name, c.AccountId, c.CustomJson);
+
+    /// <summary>Runs a fenced write; when the lease has moved on: <paramref name="whenLost"/>, and the loss is raised once.</summary>
+    private T Fenced<T>(Func<Task<T>> write, T whenLost)
+    {
+        try
+        {
+            return Wait(write());
+        }
+        catch (LeaseLostException)
+        {
+            if (Interlocked.Exchange(ref lost, 1) == 0)
+            {
+                LeaseLost?.Invoke();
+            }
+
+            return whenLost;
+        }
+    }
 
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 

@@ -1,124 +1,128 @@
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.Logging;
-using Quartz;
 
 namespace Dialer.Worker.Hosting;
 
 /// <summary>
-/// The long-running job of one campaign: dials while the campaign is running. Never two at once for one
-/// campaign (also across clustered workers); recovered by another worker if this one dies.
+/// Hangfire's recurring jobs of the Worker. Each is short and idempotent: which Worker runs a campaign's engine is
+/// decided by the lease (<see cref="EngineHost"/>), never by the job library, so a job that runs twice, late, or on
+/// another Worker does no harm. Retrying a failed run is wrong for all of them (the next run comes in seconds).
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class CampaignDialingJob(CampaignRunner runner) : IJob
+public static class RecurringJobs
 {
-    public const string Group = "dialing";
+    public const string CampaignWatch = "campaign-watch";
+    public const string ClaimRecovery = "claim-recovery";
+    public const string DailyStats = "daily-stats";
 
-    public static JobKey KeyFor(long campaignId) => new($"campaign-{campaignId}", Group);
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await runner.RunAsync(context.MergedJobDataMap.GetLong("campaignId"), cancellationToken);
+    /// <summary>Registers (or updates) the recurring jobs; the watcher's cron has seconds (6 fields).</summary>
+    public static void Register(IRecurringJobManager jobs, DialingOptions options)
+    {
+        var watch = Math.Clamp(options.WatchSeconds, 1, 59);
+        jobs.AddOrUpdate<CampaignWatchJob>(CampaignWatch, j => j.RunAsync(CancellationToken.None), $"*/{watch} * * * * *");
+        jobs.AddOrUpdate<ClaimRecoveryJob>(ClaimRecovery, j => j.RunAsync(CancellationToken.None), "* * * * *");
+        jobs.AddOrUpdate<DailyStatsJob>(DailyStats, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+    }
 }
 
 /// <summary>
-/// Every few seconds: makes sure each running campaign has its dialing job triggered, and schedules the
-/// campaigns' automatic start and stop times. The Api only changes the database; this job notices.
+/// Every 2 s: schedules the campaigns' automatic start and stop times (once per campaign, action and time), and
+/// recovers campaigns whose lease expired while they were not running (a lost Worker's attempts, contacts and
+/// agents). Running campaigns are taken by each Worker's <see cref="EngineHost"/>, which also recovers them.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class CampaignWatchJob(DialingCampaignStore campaigns, TimeProvider time, ILogger<CampaignWatchJob> log) : IJob
+[AutomaticRetry(Attempts = 0)]
+public sealed class CampaignWatchJob(
+    DialingCampaignStore campaigns,
+    EngineHost engines,
+    IBackgroundJobClient jobs,
+    JobStorage storage,
+    TimeProvider time,
+    ILogger<CampaignWatchJob> log)
 {
-    public static readonly JobKey Key = new("campaign-watch", "system");
+    private const string ScheduledSet = "dialer:campaign-schedule";
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
-        var scheduler = context.Scheduler;
-        foreach (var pulse in await campaigns.PulsesAsync(ct))
+        if (!await OneAtATime.WaitAsync(0, ct))
         {
-            if (pulse.Status == CampaignStatus.Running)
+            return; // The previous run is still going; this one has nothing to add.
+        }
+
+        try
+        {
+            var now = time.GetUtcNow();
+            foreach (var pulse in await campaigns.PulsesAsync(ct))
             {
-                await EnsureDialingAsync(scheduler, pulse.Id, ct);
+                if (await campaigns.LoadAsync(pulse.Id, ct) is { } c)
+                {
+                    ScheduleStartStop(pulse, c.Definition, now);
+                }
             }
 
-            var loaded = await campaigns.LoadAsync(pulse.Id, ct);
-            if (loaded is { } c)
-            {
-                await ScheduleStartStopAsync(scheduler, pulse, c.Definition, ct);
-            }
+            await engines.RecoverAbandonedAsync(ct);
+        }
+        finally
+        {
+            OneAtATime.Release();
         }
     }
 
-    private async Task EnsureDialingAsync(IScheduler scheduler, long campaignId, CancellationToken ct)
+    private void ScheduleStartStop(CampaignPulse pulse, CampaignDefinition definition, DateTimeOffset now)
     {
-        var key = CampaignDialingJob.KeyFor(campaignId);
-        var triggerKey = new TriggerKey($"campaign-{campaignId}-run", CampaignDialingJob.Group);
-        if (await scheduler.Exists(triggerKey, ct))
-        {
-            // Waiting to fire, or firing (here or on another node of the cluster).
-            return;
-        }
-
-        var job = JobBuilder.Create<CampaignDialingJob>().WithIdentity(key).UsingJobData("campaignId", campaignId)
-            .RequestRecovery().StoreDurably().Build();
-        var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(key).StartAt(time.GetUtcNow()).Build();
-        await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
-        await scheduler.ScheduleJob(trigger, default, ct);
-        log.LogInformation("Campaign {Campaign} is running: dialing job triggered", campaignId);
-    }
-
-    private async Task ScheduleStartStopAsync(IScheduler scheduler, CampaignPulse pulse, CampaignDefinition definition, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
         if (definition.StartAt is { } start && start > now && pulse.Status is CampaignStatus.Draft or CampaignStatus.Paused)
         {
-            await ScheduleOnceAsync(scheduler, pulse.Id, "start", start, ct);
+            ScheduleOnce(pulse.Id, "start", start);
         }
 
         if (definition.StopAt is { } stop && stop > now && pulse.Status != CampaignStatus.Stopped)
         {
-            await ScheduleOnceAsync(scheduler, pulse.Id, "stop", stop, ct);
+            ScheduleOnce(pulse.Id, "stop", stop);
         }
     }
 
-    private static async Task ScheduleOnceAsync(IScheduler scheduler, long campaignId, string action, DateTimeOffset at, CancellationToken ct)
+    private void ScheduleOnce(long campaignId, string action, DateTimeOffset at)
     {
-        var triggerKey = new TriggerKey($"campaign-{campaignId}-{action}-{at.ToUnixTimeSeconds()}", "campaign-schedule");
-        if (await scheduler.Exists(triggerKey, ct))
+        var key = $"{campaignId}:{action}:{at.ToUnixTimeSeconds()}";
+        using var connection = storage.GetConnection();
+        if (connection.GetAllItemsFromSet(ScheduledSet).Contains(key))
         {
             return;
         }
 
-        var job = JobBuilder.Create<CampaignScheduleJob>().WithIdentity($"campaign-{campaignId}-{action}-{at.ToUnixTimeSeconds()}", "campaign-schedule")
-            .UsingJobData("campaignId", campaignId).UsingJobData("action", action).Build();
-        await scheduler.ScheduleJob(job, TriggerBuilder.Create().WithIdentity(triggerKey).StartAt(at).Build(), default, ct);
+        jobs.Schedule<CampaignScheduleJob>(j => j.RunAsync(campaignId, action, CancellationToken.None), at);
+        using var write = connection.CreateWriteTransaction();
+        write.AddToSet(ScheduledSet, key);
+        write.Commit();
+        log.LogInformation("Campaign {Campaign}: {Action} scheduled for {At:u}", campaignId, action, at);
     }
 }
 
-/// <summary>A campaign's automatic start or stop time.</summary>
-public sealed class CampaignScheduleJob(DialingCampaignStore campaigns, ILogger<CampaignScheduleJob> log) : IJob
+/// <summary>A campaign's automatic start or stop time (a compare-and-set on its status: running it twice is harmless).</summary>
+[AutomaticRetry(Attempts = 0)]
+public sealed class CampaignScheduleJob(DialingCampaignStore campaigns, ILogger<CampaignScheduleJob> log)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    public async Task RunAsync(long campaignId, string action, CancellationToken ct)
     {
-        var id = context.MergedJobDataMap.GetLong("campaignId");
-        var action = context.MergedJobDataMap.GetString("action");
         var done = action == "start"
-            ? await campaigns.SetStatusAsync(id, CampaignStatus.Draft, CampaignStatus.Running, ct)
-              || await campaigns.SetStatusAsync(id, CampaignStatus.Paused, CampaignStatus.Running, ct)
-            : await campaigns.SetStatusAsync(id, CampaignStatus.Running, CampaignStatus.Stopped, ct)
-              || await campaigns.SetStatusAsync(id, CampaignStatus.Paused, CampaignStatus.Stopped, ct);
-        log.LogInformation("Campaign {Campaign} scheduled {Action}: {Result}", id, action, done ? "done" : "nothing to do");
+            ? await campaigns.SetStatusAsync(campaignId, CampaignStatus.Draft, CampaignStatus.Running, ct)
+              || await campaigns.SetStatusAsync(campaignId, CampaignStatus.Paused, CampaignStatus.Running, ct)
+            : await campaigns.SetStatusAsync(campaignId, CampaignStatus.Running, CampaignStatus.Stopped, ct)
+              || await campaigns.SetStatusAsync(campaignId, CampaignStatus.Paused, CampaignStatus.Stopped, ct);
+        log.LogInformation("Campaign {Campaign} scheduled {Action}: {Result}", campaignId, action, done ? "done" : "nothing to do");
     }
 }
 
 /// <summary>
 /// Due retries and callbacks need no job of their own (the claim takes whatever is due); this one takes back
-/// contacts claimed by a worker that died, so they become due again.
+/// contacts claimed long ago with no call up (a claim left behind outside any lease).
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class ClaimRecoveryJob(ContactClaimStore contacts, DialingOptions options, TimeProvider time, ILogger<ClaimRecoveryJob> log) : IJob
+[AutomaticRetry(Attempts = 0)]
+public sealed class ClaimRecoveryJob(ContactClaimStore contacts, DialingOptions options, TimeProvider time, ILogger<ClaimRecoveryJob> log)
 {
-    public static readonly JobKey Key = new("claim-recovery", "system");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var n = await contacts.RecoverClaimsAsync(null, (now - TimeSpan.FromMinutes(options.StaleClaimMinutes)).ToUnixTimeMilliseconds(),
@@ -131,12 +135,10 @@ public sealed class ClaimRecoveryJob(ContactClaimStore contacts, DialingOptions 
 }
 
 /// <summary>Daily statistics: recomputes today's and yesterday's campaign_daily_stats from the attempts (per campaign time zone).</summary>
-[DisallowConcurrentExecution]
-public sealed class DailyStatsJob(DialingCampaignStore campaigns, AttemptStore attempts, TimeProvider time) : IJob
+[AutomaticRetry(Attempts = 0)]
+public sealed class DailyStatsJob(DialingCampaignStore campaigns, AttemptStore attempts, TimeProvider time)
 {
-    public static readonly JobKey Key = new("daily-stats", "system");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
         foreach (var pulse in await campaigns.PulsesAsync(ct))
         {
@@ -149,7 +151,7 @@ public sealed class DailyStatsJob(DialingCampaignStore campaigns, AttemptStore a
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
             foreach (var day in new[] { today.AddDays(-1), today })
             {
-                await attempts.ReplaceDayAsync(await DailyStats.ComputeAsync(attempts, pulse.Id, day, zone, ct), ct);
+                await attempts.ReplaceDayAsync(await Hosting.DailyStats.ComputeAsync(attempts, pulse.Id, day, zone, ct), ct);
             }
         }
     }

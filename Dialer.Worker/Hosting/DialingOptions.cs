@@ -5,8 +5,14 @@ public sealed class DialingOptions
 {
     public const string Section = "Dialing";
 
-    /// <summary>This worker's name in claims and attempts; default host name and process id.</summary>
+    /// <summary>
+    /// This Worker's name in leases, claims and attempts; default the host name. Stable across restarts, so a
+    /// restarted Worker takes its own leases back at once; several Workers on one host need their own ids.
+    /// </summary>
     public string? WorkerId { get; set; }
+
+    /// <summary>How long a campaign lease lasts unless renewed (renewed every third of it); a lost Worker's campaigns move after this.</summary>
+    public int LeaseSeconds { get; set; } = 15;
 
     /// <summary>How often a running campaign reads agent states and its own status from the database.</summary>
     public int PollMilliseconds { get; set; } = 200;
@@ -17,8 +23,8 @@ public sealed class DialingOptions
     /// <summary>With the simulated carrier: simulated agents logged in to every running campaign (demo).</summary>
     public int SimulatedAgents { get; set; } = 5;
 
-    /// <summary>Claims older than this are taken back from a worker that died.</summary>
+    /// <summary>Claims older than this with no call up are taken back (claims under a lease are recovered with it).</summary>
     public int StaleClaimMinutes { get; set; } = 15;
 
-    public string ResolveWorkerId() => string.IsNullOrWhiteSpace(WorkerId) ? $"{Environment.MachineName}-{Environment.ProcessId}" : WorkerId;
+    public string ResolveWorkerId() => string.IsNullOrWhiteSpace(WorkerId) ? Environment.MachineName : WorkerId.Trim();
 }

@@ -3,20 +3,25 @@ using Dialer.Worker.Compliance;
 using Dialer.Worker.Simulation;
 using Dialer.Worker.Sip;
 using Dialer.Worker.Telephony;
-using Microsoft.Data.Sqlite;
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.SqlServer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Quartz;
 
 namespace Dialer.Worker.Hosting;
 
 public static class DialingServiceCollectionExtensions
 {
+    /// <summary>Hangfire's schema in the product database on SQL Server.</summary>
+    public const string HangfireSchema = "hangfire";
+
     /// <summary>
     /// The dialing engine for the worker host: the database and its stores, the carrier (SIP when
-    /// Telephony:Trunk:Host is set, else the simulated carrier), and Quartz with its persistent store in the
-    /// product database (clustered on SQL Server) running the campaign, statistics and recovery jobs.
+    /// Telephony:Trunk:Host is set, else the simulated carrier), the lease loop that runs campaigns' engines
+    /// (<see cref="EngineHost"/>), and a Hangfire server for the short recurring jobs — its storage in the product
+    /// database on SQL Server (schema hangfire), in memory on SQLite.
     /// </summary>
     public static IServiceCollection AddDialingEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,51 +45,50 @@ public static class DialingServiceCollectionExtensions
             // Agents' phones register against the users table; registrations go back to the database.
             services.AddSingleton<Sip.Registrar.ISipCredentialStore, Sip.Registrar.DbSipCredentialStore>();
             services.AddSipTelephony(configuration);
-            // Registered before Quartz: hosted services start in order, so the bindings recorded before a restart are
-            // restored (UDP) or cleared (TCP, expired) before the engine calls any agent's phone.
+            // Registered before the engines: hosted services start in order, so the bindings recorded before a restart are
+            // restored (UDP) or cleared (TCP, expired) before an engine calls any agent's phone.
             services.AddHostedService<Sip.Registrar.PhoneRegistrationPublisher>();
         }
 
+        services.AddSingleton<EngineHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
         var db = new DbOptions();
         configuration.GetSection(DbOptions.Section).Bind(db);
-        var connectionString = db.ResolveConnectionString();
-        services.AddQuartz(q =>
+        services.AddHangfire(h =>
         {
-            q.UsePersistentStore(s =>
+            h.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            if (db.Dialect == SqlDialect.SqlServer)
             {
-                if (db.Dialect == SqlDialect.SqlServer)
+                h.UseSqlServerStorage(db.ResolveConnectionString(), new SqlServerStorageOptions
                 {
-                    s.UseSqlServer(connectionString);
-                    s.UseClustering();
-                }
-                else
-                {
-                    s.UseSqlite(connectionString);
-                }
-
-                s.UseSystemTextJsonSerializer();
-                s.ProvisionSchema();
-            });
-            Every<CampaignWatchJob>(q, CampaignWatchJob.Key, TimeSpan.FromSeconds(Math.Max(1, options.WatchSeconds)));
-            Every<ClaimRecoveryJob>(q, ClaimRecoveryJob.Key, TimeSpan.FromMinutes(1));
-            Every<DailyStatsJob>(q, DailyStatsJob.Key, TimeSpan.FromMinutes(15));
+                    SchemaName = HangfireSchema,
+                    PrepareSchemaIfNecessary = true,
+                    SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                });
+            }
+            else
+            {
+                h.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
+            }
         });
-        services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+        services.AddHangfireServer((sp, s) =>
+        {
+            s.ServerName = options.ResolveWorkerId();
+            // Seconds in the watcher's cron need the schedulers to look every second (the default is 15 s).
+            s.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            s.WorkerCount = 4;
+            s.ShutdownTimeout = TimeSpan.FromSeconds(10);
+        });
         return services;
     }
 
-    private static void Every<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval)
-        where TJob : IJob
-    {
-        q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably());
-        q.AddTrigger(t => t.ForJob(key).WithIdentity(key.Name, key.Group).WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
-    }
-
-    /// <summary>The SQLite file behind a connection string (for the single-worker lock), or null for SQL Server.</summary>
-    public static string? SqliteFile(IConfiguration configuration)
+    /// <summary>The Hangfire storage name recorded in the workers table.</summary>
+    public static string JobStorageName(IConfiguration configuration)
     {
         var db = new DbOptions();
         configuration.GetSection(DbOptions.Section).Bind(db);
-        return db.Dialect == SqlDialect.Sqlite ? Path.GetFullPath(new SqliteConnectionStringBuilder(db.ResolveConnectionString()).DataSource) : null;
+        return db.Dialect == SqlDialect.SqlServer ? "sqlserver" : "inmemory";
     }
 }
