@@ -62,17 +62,24 @@ public sealed class EngineHarness : IAsyncDisposable
         return created.Id;
     }
 
-    /// <summary>An engine for the campaign in <paramref name="db"/> (several may share one database: several workers).</summary>
+    /// <summary>
+    /// An engine for the campaign in <paramref name="db"/> (several may share one database: several workers); with a
+    /// <paramref name="fence"/> its writes are fenced by that lease epoch, as a live engine's are.
+    /// </summary>
     public static async Task<EngineHarness> StartAsync(TestDatabase db, long campaignId, CampaignDefinition definition, DateTimeOffset start,
         SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null,
-        ITelephony? telephony = null, Func<ITelephony, ITelephony>? around = null)
+        ITelephony? telephony = null, Func<ITelephony, ITelephony>? around = null, LeaseFence? fence = null, Action? leaseLost = null)
     {
         var clock = new VirtualTimeProvider(start);
         var loop = new VirtualScheduler(clock);
         var carrier = new SimulatedCarrier(clock, profile, seed);
         var runtime = new CampaignRuntime(campaignId, definition) { RecordingsDir = recordingsDir };
         var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
-            new ReminderStore(db.Factory, clock), workerId, carrier.Name, clock, CancellationToken.None);
+            new ReminderStore(db.Factory, clock), workerId, carrier.Name, clock, CancellationToken.None)
+        {
+            Fence = fence,
+            LeaseLost = leaseLost,
+        };
         var engine = new CampaignEngine(runtime, loop, around is null ? telephony ?? carrier : around(telephony ?? carrier), pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());
         _ = new SimulatedAgents(engine, () => carrier.Profile, seed);
         engine.Start();
