@@ -22,6 +22,9 @@ public sealed class AgentSlot(long id, string? sipUser)
     /// <summary>Preview mode: the contact offered to the agent.</summary>
     public DialContact? Offered { get; internal set; }
 
+    /// <summary>The contact about to be dialed for this agent: recorded with its reservation, before the attempt exists.</summary>
+    public DialContact? Dialing { get; internal set; }
+
     /// <summary>The agent's nailed-up phone leg, when telephony needs one.</summary>
     public Telephony.ICallLeg? Leg { get; internal set; }
 

@@ -259,7 +259,18 @@ public sealed partial class CampaignEngine(
     private void Dial(DialContact contact, AgentSlot? agent)
     {
         var now = Now;
-        if (agent is not null && !ChangeAgent(agent, AgentState.Reserved, null))
+        if (agent is not null)
+        {
+            agent.Dialing = contact;
+        }
+
+        var reserved = agent is null || ChangeAgent(agent, AgentState.Reserved, null);
+        if (agent is not null)
+        {
+            agent.Dialing = null;
+        }
+
+        if (!reserved)
         {
             contacts.Defer(contact, new ContactUpdate(contact.State == ContactState.Callback ? ContactState.Callback : ContactState.New, now, null), now);
             return;

@@ -109,7 +109,8 @@ public sealed class DbDialingPorts(
     public bool TryChange(AgentSlot agent, AgentState to, string? reason, DateTimeOffset at)
     {
         var call = to is AgentState.Reserved or AgentState.OnCall or AgentState.WrapUp ? agent.Call : null;
-        var contactId = call?.Contact.Id ?? (to == AgentState.Reserved ? agent.Offered?.Id : null);
+        // A reservation records its contact (offered, or about to be dialed): a recovery after a lost worker finds it by that.
+        var contactId = call?.Contact.Id ?? (to == AgentState.Reserved ? (agent.Offered ?? agent.Dialing)?.Id : null);
         var version = Wait(agents.TryChangeAsync(agent.Id, agent.Version, to.ToDb(), reason, call?.AttemptId, contactId, null,
             at.ToUnixTimeMilliseconds(), ct));
         if (version is { } v)
