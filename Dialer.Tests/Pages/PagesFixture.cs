@@ -227,7 +227,7 @@ public sealed partial class PagesFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The Worker from its own build output (Dialer.Worker/bin/&lt;configuration&gt;/&lt;tfm&gt;), whose deps file resolves Quartz's.</summary>
+    /// <summary>The Worker from its own build output (Dialer.Worker/bin/&lt;configuration&gt;/&lt;tfm&gt;), whose deps file resolves its packages (Hangfire).</summary>
     private static string WorkerDll()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
