@@ -30,6 +30,9 @@ public sealed class DbConnectionFactory
 
     public string ConnectionString => connectionString;
 
+    /// <summary>The text of <paramref name="statement"/> for this database's dialect.</summary>
+    public string Sql(DialectSql statement) => statement.For(Dialect);
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         DbConnection connection = Dialect == SqlDialect.Sqlite

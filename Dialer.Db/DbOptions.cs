@@ -4,6 +4,7 @@ public enum SqlDialect
 {
     Sqlite,
     SqlServer,
+    Postgres,
 }
 
 /// <summary>Configuration section "Database": which engine, and where.</summary>
