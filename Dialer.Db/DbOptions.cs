@@ -12,18 +12,29 @@ public sealed class DbOptions
 {
     public const string Section = "Database";
 
-    /// <summary>"sqlite" (default) or "sqlserver".</summary>
+    /// <summary>"sqlite" (default), "sqlserver", or "postgres" (also "postgresql").</summary>
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>Full connection string. For SQLite, when empty, the file is DataDir/dialer.db.</summary>
+    /// <summary>
+    /// Full connection string; required for SQL Server and PostgreSQL. For SQLite, when empty, the file is
+    /// DataDir/dialer.db.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Folder for the SQLite file (and other data such as recordings); default ./data.</summary>
     public string DataDir { get; set; } = "data";
 
-    public SqlDialect Dialect => Provider.Equals("sqlserver", StringComparison.OrdinalIgnoreCase)
-        ? SqlDialect.SqlServer
-        : SqlDialect.Sqlite;
+    public SqlDialect Dialect => DialectOf(Provider);
+
+    /// <summary>The dialect a provider name stands for; an unknown name fails rather than falling back to SQLite.</summary>
+    public static SqlDialect DialectOf(string? provider) => provider?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "sqlite" => SqlDialect.Sqlite,
+        "sqlserver" => SqlDialect.SqlServer,
+        "postgres" or "postgresql" => SqlDialect.Postgres,
+        _ => throw new InvalidOperationException(
+            $"Database:Provider '{provider}' is not known: use sqlite, sqlserver or postgres."),
+    };
 
     public string ResolveConnectionString()
     {
@@ -32,9 +43,12 @@ public sealed class DbOptions
             return ConnectionString;
         }
 
-        if (Dialect == SqlDialect.SqlServer)
+        switch (Dialect)
         {
-            throw new InvalidOperationException("Database:ConnectionString is required for SQL Server.");
+            case SqlDialect.SqlServer:
+                throw new InvalidOperationException("Database:ConnectionString (DIALER_DB_CONNECTION) is required for SQL Server.");
+            case SqlDialect.Postgres:
+                throw new InvalidOperationException("Database:ConnectionString (DIALER_DB_CONNECTION) is required for PostgreSQL.");
         }
 
         Directory.CreateDirectory(DataDir);

@@ -14,7 +14,8 @@ public static class DbServiceCollectionExtensions
         configuration.GetSection(DbOptions.Section).Bind(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(new DbConnectionFactory(options));
+        // Built by the container so that it is disposed with it (PostgreSQL's pool is closed on shutdown).
+        services.AddSingleton(_ => new DbConnectionFactory(options));
         services.AddSingleton<MigrationRunner>();
         foreach (var store in typeof(DbServiceCollectionExtensions).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && t.Name.EndsWith("Store", StringComparison.Ordinal)

@@ -14,14 +14,21 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
     public async Task<IReadOnlyList<int>> ApplyAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.CreateVersionTableSqlite : Sql.CreateVersionTableSqlServer,
-            cancellationToken: ct));
+        await using (var create = await connection.BeginTransactionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(Sql.Serialize), transaction: create, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(Sql.CreateVersionTable), transaction: create, cancellationToken: ct));
+            await create.CommitAsync(ct);
+        }
+
         var done = new List<int>();
         foreach (var (version, name, text) in Scripts(db.Dialect))
         {
-            // Checked inside the transaction: the Api and the Worker may start together on one database.
+            // Checked inside the transaction: the Api and the Worker may start together on one database. SQLite's
+            // writer lock and SQL Server's locks on schema_version keep them apart; on PostgreSQL an advisory lock
+            // held until the commit does (two CREATE TABLE IF NOT EXISTS at once can otherwise both fail).
             await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(Sql.Serialize), transaction: tx, cancellationToken: ct));
             var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 Sql.CountVersion, new { version }, tx, cancellationToken: ct));
             if (applied > 0)
@@ -81,7 +88,10 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
         return reader.ReadToEnd();
     }
 
-    /// <summary>SQL Server scripts separate batches with lines holding only GO; SQLite runs the whole text.</summary>
+    /// <summary>
+    /// SQL Server scripts separate batches with lines holding only GO; SQLite and PostgreSQL run the whole text as
+    /// one command of several statements.
+    /// </summary>
     private static IEnumerable<string> Batches(string text) =>
         GoLine().Split(text).Where(b => !string.IsNullOrWhiteSpace(StripComments(b)));
 
@@ -98,22 +108,38 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
 
     private static class Sql
     {
-        public const string CreateVersionTableSqlite = """
-            CREATE TABLE IF NOT EXISTS schema_version (
-                version    INTEGER PRIMARY KEY,
-                name       TEXT    NOT NULL,
-                applied_at INTEGER NOT NULL
-            );
-            """;
+        /// <summary>
+        /// PostgreSQL: one migrating process at a time, until the transaction ends (the key is "dialer m" in ASCII).
+        /// The other dialects serialize on their own locks; they run a statement that does nothing.
+        /// </summary>
+        public static readonly DialectSql Serialize = new(
+            Sqlite: "SELECT 1",
+            SqlServer: "SELECT 1",
+            Postgres: "SELECT pg_advisory_xact_lock(7235421394533752941)");
 
-        public const string CreateVersionTableSqlServer = """
-            IF OBJECT_ID(N'dbo.schema_version') IS NULL
-            CREATE TABLE dbo.schema_version (
-                version    INT PRIMARY KEY,
-                name       NVARCHAR(200) NOT NULL,
-                applied_at BIGINT NOT NULL
-            );
-            """;
+        public static readonly DialectSql CreateVersionTable = new(
+            Sqlite: """
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version    INTEGER PRIMARY KEY,
+                    name       TEXT    NOT NULL,
+                    applied_at INTEGER NOT NULL
+                );
+                """,
+            SqlServer: """
+                IF OBJECT_ID(N'dbo.schema_version') IS NULL
+                CREATE TABLE dbo.schema_version (
+                    version    INT PRIMARY KEY,
+                    name       NVARCHAR(200) NOT NULL,
+                    applied_at BIGINT NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version    INTEGER PRIMARY KEY,
+                    name       TEXT    NOT NULL,
+                    applied_at BIGINT  NOT NULL
+                );
+                """);
 
         public const string CountVersion = "SELECT COUNT(*) FROM schema_version WHERE version = @version";
 
