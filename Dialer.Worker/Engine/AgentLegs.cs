@@ -7,25 +7,53 @@ namespace Dialer.Worker.Engine;
 /// campaign must not call the agent's phone again while the first holds it. The leg's events go to every
 /// campaign holding it; the last one to let go hangs it up. Thread-safe (engines run on their own loops).
 /// </summary>
+/// <remarks>
+/// Lock order: <c>legs</c> guards the table only and is never held while calling out (into the telephony or
+/// an observer), because carriers raise leg events on their own threads, possibly under their own locks, and
+/// the events take <c>legs</c>. <c>opening</c> is held while a leg is opened, so that a second campaign
+/// waits for the first one's leg instead of ringing the phone again; leg events never take it.
+/// </remarks>
 public sealed class AgentLegs(ITelephony telephony)
 {
     private readonly Dictionary<long, Shared> legs = [];
+    private readonly object opening = new();
 
     public ICallLeg Acquire(AgentLegRequest request, ICallObserver observer)
     {
-        lock (legs)
+        lock (opening)
         {
-            if (!legs.TryGetValue(request.AgentId, out var shared))
+            Shared shared;
+            lock (legs)
             {
+                if (legs.TryGetValue(request.AgentId, out var held))
+                {
+                    held.Observers.Add(observer);
+                    return held.Leg!;
+                }
+
+                // In the table before the carrier is called: events it raises meanwhile reach the observer.
                 shared = new Shared(this, request.AgentId);
-                legs[request.AgentId] = shared;
                 shared.Observers.Add(observer);
-                shared.Leg = telephony.OpenAgentLeg(request, shared);
-                return shared.Leg;
+                legs[request.AgentId] = shared;
             }
 
-            shared.Observers.Add(observer);
-            return shared.Leg!;
+            ICallLeg leg;
+            try
+            {
+                leg = telephony.OpenAgentLeg(request, shared);
+            }
+            catch
+            {
+                Forget(shared);
+                throw;
+            }
+
+            lock (legs)
+            {
+                shared.Leg = leg;
+            }
+
+            return leg;
         }
     }
 
@@ -56,8 +84,21 @@ public sealed class AgentLegs(ITelephony telephony)
         }
     }
 
+    private void Forget(Shared shared)
+    {
+        lock (legs)
+        {
+            if (legs.TryGetValue(shared.AgentId, out var current) && current == shared)
+            {
+                legs.Remove(shared.AgentId);
+            }
+        }
+    }
+
     private sealed class Shared(AgentLegs owner, long agentId) : ICallObserver
     {
+        public long AgentId => agentId;
+
         public ICallLeg? Leg { get; set; }
 
         public List<ICallObserver> Observers { get; } = [];
@@ -72,14 +113,7 @@ public sealed class AgentLegs(ITelephony telephony)
 
         public void OnEnded(ICallLeg leg, CallEnd end)
         {
-            lock (owner.legs)
-            {
-                if (owner.legs.TryGetValue(agentId, out var current) && current == this)
-                {
-                    owner.legs.Remove(agentId);
-                }
-            }
-
+            owner.Forget(this);
             Each(o => o.OnEnded(leg, end));
         }
 

@@ -94,8 +94,14 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
 
     private readonly record struct Plan(Kind Kind, double Ring, double Talk, double Message, double Reject);
 
+    /// <remarks>
+    /// Observers are called outside the carrier's <c>gate</c>: they take locks of their own (<see cref="Engine.AgentLegs"/>
+    /// does), and a thread holding one of those may be calling into this carrier. A leg's events still come one at a
+    /// time and in order, under the leg's own <c>raising</c> lock, which is taken before <c>gate</c>, never under it.
+    /// </remarks>
     private sealed class SimulatedLeg(SimulatedCarrier carrier, string id, ICallObserver observer, double talk, double message) : ICallLeg
     {
+        private readonly object raising = new();
         private readonly List<ITimer> timers = [];
         private bool answered;
         private bool machine;
@@ -110,13 +116,18 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
             ITimer? timer = null;
             timer = carrier.Time.CreateTimer(_ =>
             {
-                lock (carrier.gate)
+                lock (raising)
                 {
-                    timers.Remove(timer!);
-                    if (!ended)
+                    lock (carrier.gate)
                     {
-                        action(this);
+                        timers.Remove(timer!);
+                        if (ended)
+                        {
+                            return;
+                        }
                     }
+
+                    action(this);
                 }
             }, null, TimeSpan.FromSeconds(Math.Max(0, seconds)), Timeout.InfiniteTimeSpan);
             lock (carrier.gate)
@@ -129,25 +140,33 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
 
         public void Answer(bool machine)
         {
-            answered = true;
-            this.machine = machine;
+            lock (carrier.gate)
+            {
+                answered = true;
+                this.machine = machine;
+            }
+
             observer.OnAnswered(this, new CallAnswer(IsAgent ? null : machine, "PCMU"));
         }
 
         public void End(CallEnd end)
         {
-            if (ended)
+            lock (carrier.gate)
             {
-                return;
+                if (ended)
+                {
+                    return;
+                }
+
+                ended = true;
+                foreach (var timer in timers)
+                {
+                    timer.Dispose();
+                }
+
+                timers.Clear();
             }
 
-            ended = true;
-            foreach (var timer in timers)
-            {
-                timer.Dispose();
-            }
-
-            timers.Clear();
             observer.OnEnded(this, end);
         }
 
