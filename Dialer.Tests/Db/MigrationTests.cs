@@ -24,10 +24,11 @@ public sealed class MigrationTests
         Assert.Equal(MigrationRunner.Scripts(dialect).Select(s => s.Version), versions);
     }
 
-    [Fact]
-    public async Task ScriptsAreRerunnableWithoutTheirVersionRow()
+    [Theory]
+    [Dialects]
+    public async Task ScriptsAreRerunnableWithoutTheirVersionRow(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(SqlDialect.Sqlite);
+        await using var db = await TestDatabase.CreateAsync(dialect);
         await using (var c = await db.Factory.OpenAsync(CancellationToken.None))
         {
             await c.ExecuteAsync("DELETE FROM schema_version");
@@ -38,12 +39,31 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public async Task BothDialectsHaveTheSameNumberedScripts()
+    public async Task EveryDialectHasTheSameNumberedScripts()
     {
         var sqlite = MigrationRunner.Scripts(SqlDialect.Sqlite).Select(s => (s.Version, s.Name)).ToList();
         var sqlServer = MigrationRunner.Scripts(SqlDialect.SqlServer).Select(s => (s.Version, s.Name)).ToList();
+        var postgres = MigrationRunner.Scripts(SqlDialect.Postgres).Select(s => (s.Version, s.Name)).ToList();
         Assert.Equal(sqlite, sqlServer);
+        Assert.Equal(sqlite, postgres);
         await Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData("sqlite", SqlDialect.Sqlite)]
+    [InlineData("", SqlDialect.Sqlite)]
+    [InlineData("SqlServer", SqlDialect.SqlServer)]
+    [InlineData("postgres", SqlDialect.Postgres)]
+    [InlineData("PostgreSQL", SqlDialect.Postgres)]
+    public void TheProviderNamesTheDialect(string provider, SqlDialect expected) =>
+        Assert.Equal(expected, new DbOptions { Provider = provider }.Dialect);
+
+    [Fact]
+    public void AnUnknownProviderOrAServerWithoutConnectionStringIsRefused()
+    {
+        Assert.Throws<InvalidOperationException>(() => new DbOptions { Provider = "mysql" }.Dialect);
+        var error = Assert.Throws<InvalidOperationException>(() => new DbOptions { Provider = "postgres" }.ResolveConnectionString());
+        Assert.Contains("PostgreSQL", error.Message);
     }
 
     [Fact]
@@ -96,6 +116,54 @@ public sealed class MigrationTests
         await using var c = await db.Factory.OpenAsync(CancellationToken.None);
         var stored = await c.ExecuteScalarAsync<string>("SELECT password_hash FROM users WHERE id = @id", new { id = created.Id });
         Assert.DoesNotContain("s3cret-pass", stored);
+    }
+
+    [PostgresFact]
+    public async Task PostgresHasTheTablesAndColumnsOfSqlite()
+    {
+        await using var sqlite = await TestDatabase.CreateAsync(SqlDialect.Sqlite);
+        await using var postgres = await TestDatabase.CreateAsync(SqlDialect.Postgres);
+        await using var s = await sqlite.Factory.OpenAsync(CancellationToken.None);
+        await using var p = await postgres.Factory.OpenAsync(CancellationToken.None);
+
+        var sqliteColumns = (await s.QueryAsync<string>("""
+            SELECT m.name || '.' || c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+            """)).Order(StringComparer.Ordinal).ToList();
+        var postgresColumns = (await p.QueryAsync<string>("""
+            SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public'
+            """)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(sqliteColumns, postgresColumns);
+    }
+
+    [PostgresFact]
+    public async Task OnPostgresTwoProcessesMigratingAtOnceBothSucceed()
+    {
+        // The Api and the Worker start together on one server: the second waits for the first's advisory lock.
+        await using var db = await TestDatabase.CreateAsync(SqlDialect.Postgres, migrate: false);
+        await using var other = new DbConnectionFactory(db.Options);
+
+        var runs = await Task.WhenAll(
+            new MigrationRunner(db.Factory, TimeProvider.System).ApplyAsync(CancellationToken.None),
+            new MigrationRunner(other, TimeProvider.System).ApplyAsync(CancellationToken.None));
+
+        Assert.Equal(MigrationRunner.Scripts(SqlDialect.Postgres).Select(s => s.Version), runs.SelectMany(r => r).Order());
+    }
+
+    [PostgresFact]
+    public async Task OnPostgresIdsAreIdentitiesAndTimesAreBigints()
+    {
+        await using var db = await TestDatabase.CreateAsync(SqlDialect.Postgres);
+        await using var c = await db.Factory.OpenAsync(CancellationToken.None);
+
+        var id = await c.ExecuteScalarAsync<object>(
+            "INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at) VALUES ('c', 'care', 'preview', 'draft', '{}', @now, @now, @now) RETURNING id",
+            new { now = 1_765_000_000_000L });
+        var row = await c.QuerySingleAsync<(long Version, long CreatedAt)>("SELECT version, created_at FROM campaigns WHERE id = @id", new { id });
+
+        Assert.IsType<long>(id);
+        Assert.Equal((1L, 1_765_000_000_000L), row);
     }
 
     [SqlServerFact]

@@ -2,26 +2,30 @@ using System.Reflection;
 using Dialer.Db;
 using Dialer.Db.Migrations;
 using Microsoft.Data.SqlClient;
+using Npgsql;
 using Xunit.Sdk;
 
 namespace Dialer.Tests.Db;
 
 /// <summary>
-/// A fresh, migrated product database for one test: a real SQLite file in a temp folder, or, when
-/// DIALER_TEST_SQLSERVER holds a connection string, a new database on that SQL Server.
+/// A fresh, migrated product database for one test: a real SQLite file in a temp folder; when
+/// DIALER_TEST_POSTGRES holds a connection string, a new database on that PostgreSQL server (scripts/test starts one);
+/// when DIALER_TEST_SQLSERVER holds one, a new database on that SQL Server. Server databases are dropped at dispose.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public const string SqlServerVariable = "DIALER_TEST_SQLSERVER";
 
     private readonly string? sqlServerName;
+    private readonly string? postgresName;
     private readonly string? folder;
 
-    private TestDatabase(DbOptions options, string? sqlServerName, string? folder)
+    private TestDatabase(DbOptions options, string? sqlServerName, string? folder, string? postgresName = null)
     {
         Options = options;
         Factory = new DbConnectionFactory(options);
         this.sqlServerName = sqlServerName;
+        this.postgresName = postgresName;
         this.folder = folder;
     }
 
@@ -39,6 +43,11 @@ public sealed class TestDatabase : IAsyncDisposable
             var folder = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
             db = new TestDatabase(new DbOptions { Provider = "sqlite", DataDir = folder }, null, folder);
+        }
+        else if (dialect == SqlDialect.Postgres)
+        {
+            var (name, cs) = await PostgresServer.CreateDatabaseAsync();
+            db = new TestDatabase(new DbOptions { Provider = "postgres", ConnectionString = cs }, null, null, name);
         }
         else
         {
@@ -69,6 +78,12 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Factory.DisposeAsync();
+        if (postgresName is not null)
+        {
+            await PostgresServer.DropDatabaseAsync(postgresName);
+        }
+
         if (folder is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -94,12 +109,20 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 }
 
-/// <summary>Theory data: SQLite always; SQL Server too when DIALER_TEST_SQLSERVER is set.</summary>
+/// <summary>
+/// Theory data: SQLite always; PostgreSQL too when DIALER_TEST_POSTGRES is set (scripts/test sets it), SQL Server
+/// when DIALER_TEST_SQLSERVER is set.
+/// </summary>
 public sealed class DialectsAttribute : DataAttribute
 {
     public override IEnumerable<object[]> GetData(MethodInfo testMethod)
     {
         yield return [SqlDialect.Sqlite];
+        if (PostgresServer.Available)
+        {
+            yield return [SqlDialect.Postgres];
+        }
+
         if (!string.IsNullOrEmpty(TestDatabase.SqlServerConnectionString))
         {
             yield return [SqlDialect.SqlServer];
@@ -116,5 +139,59 @@ public sealed class SqlServerFactAttribute : FactAttribute
         {
             Skip = $"No SQL Server here: set {TestDatabase.SqlServerVariable} to a connection string to run the SQL Server variant.";
         }
+    }
+}
+
+/// <summary>A fact that needs PostgreSQL: skipped, with the reason, when DIALER_TEST_POSTGRES is not set.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (!PostgresServer.Available)
+        {
+            Skip = PostgresServer.SkipReason;
+        }
+    }
+}
+
+/// <summary>
+/// The PostgreSQL server of the test run, named by DIALER_TEST_POSTGRES: a connection string to a login that may
+/// CREATE DATABASE (scripts/test starts a throwaway server and sets it). Every test gets a database of its own.
+/// </summary>
+public static class PostgresServer
+{
+    public const string Variable = "DIALER_TEST_POSTGRES";
+
+    public static string SkipReason =>
+        $"No PostgreSQL here: set {Variable} to a connection string (scripts/test starts a server and sets it) to run the PostgreSQL variant.";
+
+    public static string? ConnectionString => Environment.GetEnvironmentVariable(Variable);
+
+    public static bool Available => !string.IsNullOrEmpty(ConnectionString);
+
+    /// <summary>Creates an empty database; answers its name and a connection string to it.</summary>
+    public static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync()
+    {
+        var server = ConnectionString ?? throw new InvalidOperationException($"{Variable} is not set");
+        var name = "dialer_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await using var create = admin.CreateCommand();
+            create.CommandText = $"CREATE DATABASE \"{name}\"";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return (name, new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
+    }
+
+    /// <summary>Drops the database, closing whatever connections are still open on it.</summary>
+    public static async Task DropDatabaseAsync(string name)
+    {
+        await using var admin = new NpgsqlConnection(ConnectionString);
+        await admin.OpenAsync();
+        await using var drop = admin.CreateCommand();
+        drop.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+        await drop.ExecuteNonQueryAsync();
     }
 }
