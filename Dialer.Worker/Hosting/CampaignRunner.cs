@@ -111,7 +111,7 @@ public sealed class CampaignRunner(
         await released.Task.WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None);
         await loopStop.CancelAsync();
         await loopTask;
-        GC.KeepAlive(simulated);
+        simulated?.Dispose();
         log.LogInformation("Campaign {Campaign} stopped dialing", campaignId);
     }
 
