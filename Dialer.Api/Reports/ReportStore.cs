@@ -77,7 +77,7 @@ public sealed class ReportStore(DbConnectionFactory db)
     /// </summary>
     public async IAsyncEnumerable<CallRow> CallsAsync(long campaignId, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var sql = db.Dialect == SqlDialect.Sqlite ? Sql.CallsSqlite : Sql.CallsSqlServer;
+        var sql = db.Sql(Sql.Calls);
         long at = from, after = 0;
         while (true)
         {
@@ -158,9 +158,10 @@ public sealed class ReportStore(DbConnectionFactory db)
             ORDER BY a.queued_at, a.id
             """;
 
-        public const string CallsSqlite = $"SELECT {CallColumns} {CallsFrom} LIMIT @limit";
-
-        public const string CallsSqlServer = $"SELECT TOP (@limit) {CallColumns} {CallsFrom}";
+        public static readonly DialectSql Calls = new(
+            Sqlite: $"SELECT {CallColumns} {CallsFrom} LIMIT @limit",
+            SqlServer: $"SELECT TOP (@limit) {CallColumns} {CallsFrom}",
+            Postgres: $"SELECT {CallColumns} {CallsFrom} LIMIT @limit");
 
         public const string Attempts = """
             SELECT id, campaign_id, agent_id, queued_at, answered_at, agent_connected_at, ended_at, outcome, disposition, talk_seconds, wrap_seconds

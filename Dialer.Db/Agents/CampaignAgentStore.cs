@@ -17,7 +17,7 @@ public sealed class CampaignAgentStore(DbConnectionFactory db)
     public async Task<IReadOnlyList<long>> UnknownAgentsAsync(IReadOnlyCollection<long> agentIds, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var known = (await c.QueryAsync<long>(new CommandDefinition(Sql.EnabledAgents, new { ids = agentIds }, cancellationToken: ct))).ToHashSet();
+        var known = (await c.QueryAsync<long>(new CommandDefinition(db.Sql(Sql.EnabledAgents), new { ids = agentIds }, cancellationToken: ct))).ToHashSet();
         return agentIds.Where(id => !known.Contains(id)).ToList();
     }
 
@@ -44,7 +44,11 @@ public sealed class CampaignAgentStore(DbConnectionFactory db)
             ORDER BY u.display_name
             """;
 
-        public const string EnabledAgents = "SELECT id FROM users WHERE id IN @ids AND role = 'agent' AND disabled_at IS NULL";
+        // Dapper expands the list @ids into (@ids1, @ids2, …); Npgsql takes it whole, as one array.
+        public static readonly DialectSql EnabledAgents = new(
+            Sqlite: "SELECT id FROM users WHERE id IN @ids AND role = 'agent' AND disabled_at IS NULL",
+            SqlServer: "SELECT id FROM users WHERE id IN @ids AND role = 'agent' AND disabled_at IS NULL",
+            Postgres: "SELECT id FROM users WHERE id = ANY(@ids) AND role = 'agent' AND disabled_at IS NULL");
 
         public const string Clear = "DELETE FROM agent_campaigns WHERE campaign_id = @campaignId";
 

@@ -50,7 +50,7 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
         await using var tx = await c.BeginTransactionAsync(ct);
         var agentId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.AgentOf, new { sipUsername }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.UpsertSqlite : Sql.UpsertSqlServer,
+            db.Sql(Sql.Upsert),
             new
             {
                 sipUsername,
@@ -122,21 +122,27 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
     {
         public const string AgentOf = "SELECT id FROM users WHERE sip_username = @sipUsername AND role = 'agent'";
 
-        public const string UpsertSqlite = """
-            INSERT INTO phone_registrations (sip_username, agent_id, registered, contact, expires_at, updated_at)
-            VALUES (@sipUsername, @agentId, @registered, @contact, @expiresAt, @now)
-            ON CONFLICT (sip_username) DO UPDATE SET agent_id = excluded.agent_id, registered = excluded.registered,
-                contact = excluded.contact, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-            """;
-
-        public const string UpsertSqlServer = """
-            MERGE phone_registrations WITH (HOLDLOCK) AS t
-            USING (SELECT @sipUsername AS sip_username) AS s ON t.sip_username = s.sip_username
-            WHEN MATCHED THEN UPDATE SET agent_id = @agentId, registered = @registered, contact = @contact,
-                expires_at = @expiresAt, updated_at = @now
-            WHEN NOT MATCHED THEN INSERT (sip_username, agent_id, registered, contact, expires_at, updated_at)
-                VALUES (@sipUsername, @agentId, @registered, @contact, @expiresAt, @now);
-            """;
+        public static readonly DialectSql Upsert = new(
+            Sqlite: """
+                INSERT INTO phone_registrations (sip_username, agent_id, registered, contact, expires_at, updated_at)
+                VALUES (@sipUsername, @agentId, @registered, @contact, @expiresAt, @now)
+                ON CONFLICT (sip_username) DO UPDATE SET agent_id = excluded.agent_id, registered = excluded.registered,
+                    contact = excluded.contact, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+                """,
+            SqlServer: """
+                MERGE phone_registrations WITH (HOLDLOCK) AS t
+                USING (SELECT @sipUsername AS sip_username) AS s ON t.sip_username = s.sip_username
+                WHEN MATCHED THEN UPDATE SET agent_id = @agentId, registered = @registered, contact = @contact,
+                    expires_at = @expiresAt, updated_at = @now
+                WHEN NOT MATCHED THEN INSERT (sip_username, agent_id, registered, contact, expires_at, updated_at)
+                    VALUES (@sipUsername, @agentId, @registered, @contact, @expiresAt, @now);
+                """,
+            Postgres: """
+                INSERT INTO phone_registrations (sip_username, agent_id, registered, contact, expires_at, updated_at)
+                VALUES (@sipUsername, @agentId, @registered, @contact, @expiresAt, @now)
+                ON CONFLICT (sip_username) DO UPDATE SET agent_id = excluded.agent_id, registered = excluded.registered,
+                    contact = excluded.contact, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+                """);
 
         public const string DeleteSource = "DELETE FROM phone_registration_sources WHERE sip_username = @sipUsername";
 

@@ -11,7 +11,7 @@ public sealed class ApiKeyStore(DbConnectionFactory db, TimeProvider time)
         await using var c = await db.OpenAsync(ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new { name, role, keyPrefix = key[..Math.Min(key.Length, 8)], keyHash = Secrets.HashToken(key), createdAt = now },
             cancellationToken: ct));
         return new ApiKeyRow(id, name, role, key[..Math.Min(key.Length, 8)], now, null, null);
@@ -65,15 +65,19 @@ public sealed class ApiKeyStore(DbConnectionFactory db, TimeProvider time)
     {
         private const string Columns = "id, name, role, key_prefix, created_at, revoked_at, last_used_at";
 
-        public const string InsertSqlite = """
-            INSERT INTO api_keys (name, role, key_prefix, key_hash, created_at)
-            VALUES (@name, @role, @keyPrefix, @keyHash, @createdAt) RETURNING id
-            """;
-
-        public const string InsertSqlServer = """
-            INSERT INTO api_keys (name, role, key_prefix, key_hash, created_at) OUTPUT INSERTED.id
-            VALUES (@name, @role, @keyPrefix, @keyHash, @createdAt)
-            """;
+        public static readonly DialectSql Insert = new(
+            Sqlite: """
+                INSERT INTO api_keys (name, role, key_prefix, key_hash, created_at)
+                VALUES (@name, @role, @keyPrefix, @keyHash, @createdAt) RETURNING id
+                """,
+            SqlServer: """
+                INSERT INTO api_keys (name, role, key_prefix, key_hash, created_at) OUTPUT INSERTED.id
+                VALUES (@name, @role, @keyPrefix, @keyHash, @createdAt)
+                """,
+            Postgres: """
+                INSERT INTO api_keys (name, role, key_prefix, key_hash, created_at)
+                VALUES (@name, @role, @keyPrefix, @keyHash, @createdAt) RETURNING id
+                """);
 
         public const string FindActive = $"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
 

@@ -34,7 +34,7 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var sipUser = string.IsNullOrEmpty(user.SipPassword) ? null : user.SipUsername ?? user.Username;
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new
             {
                 username = user.Username,
@@ -131,17 +131,22 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
 
     private static class Sql
     {
-        public const string InsertSqlite = """
-            INSERT INTO users (username, display_name, role, password_hash, sip_username, sip_ha1_md5, sip_ha1_sha256, language, created_at)
-            VALUES (@username, @displayName, @role, @passwordHash, @sipUsername, @sipHa1Md5, @sipHa1Sha256, @language, @createdAt)
-            RETURNING id
-            """;
-
-        public const string InsertSqlServer = """
-            INSERT INTO users (username, display_name, role, password_hash, sip_username, sip_ha1_md5, sip_ha1_sha256, language, created_at)
-            OUTPUT INSERTED.id
-            VALUES (@username, @displayName, @role, @passwordHash, @sipUsername, @sipHa1Md5, @sipHa1Sha256, @language, @createdAt)
-            """;
+        public static readonly DialectSql Insert = new(
+            Sqlite: """
+                INSERT INTO users (username, display_name, role, password_hash, sip_username, sip_ha1_md5, sip_ha1_sha256, language, created_at)
+                VALUES (@username, @displayName, @role, @passwordHash, @sipUsername, @sipHa1Md5, @sipHa1Sha256, @language, @createdAt)
+                RETURNING id
+                """,
+            SqlServer: """
+                INSERT INTO users (username, display_name, role, password_hash, sip_username, sip_ha1_md5, sip_ha1_sha256, language, created_at)
+                OUTPUT INSERTED.id
+                VALUES (@username, @displayName, @role, @passwordHash, @sipUsername, @sipHa1Md5, @sipHa1Sha256, @language, @createdAt)
+                """,
+            Postgres: """
+                INSERT INTO users (username, display_name, role, password_hash, sip_username, sip_ha1_md5, sip_ha1_sha256, language, created_at)
+                VALUES (@username, @displayName, @role, @passwordHash, @sipUsername, @sipHa1Md5, @sipHa1Sha256, @language, @createdAt)
+                RETURNING id
+                """);
 
         public const string CountTaken = "SELECT COUNT(*) FROM users WHERE username = @username OR (sip_username IS NOT NULL AND sip_username = @sipUsername)";
 

@@ -51,7 +51,7 @@ public sealed class CampaignStore(DbConnectionFactory db, TimeProvider time, Rem
         await using var c = await db.OpenAsync(ct);
         var now = Now();
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new
             {
                 name = definition.Name,
@@ -155,7 +155,7 @@ public sealed class CampaignStore(DbConnectionFactory db, TimeProvider time, Rem
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var now = Now();
-        var changed = await c.ExecuteAsync(new CommandDefinition(Sql.SetStatus, new { id, to, from, now }, tx, cancellationToken: ct));
+        var changed = await c.ExecuteAsync(new CommandDefinition(db.Sql(Sql.SetStatus), new { id, to, from, now }, tx, cancellationToken: ct));
         if (changed == 1 && action == CampaignAction.Stop)
         {
             await reminders.CancelOpenForCampaignAsync(c, tx, id, "campaign stopped", now, ct);
@@ -239,16 +239,20 @@ public sealed class CampaignStore(DbConnectionFactory db, TimeProvider time, Rem
 
     private static class Sql
     {
-        public const string InsertSqlite = """
-            INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at, version)
-            VALUES (@name, @type, @mode, @status, @configJson, @now, @now, @now, 1) RETURNING id
-            """;
-
-        public const string InsertSqlServer = """
-            INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at, version)
-            OUTPUT INSERTED.id
-            VALUES (@name, @type, @mode, @status, @configJson, @now, @now, @now, 1)
-            """;
+        public static readonly DialectSql Insert = new(
+            Sqlite: """
+                INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at, version)
+                VALUES (@name, @type, @mode, @status, @configJson, @now, @now, @now, 1) RETURNING id
+                """,
+            SqlServer: """
+                INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at, version)
+                OUTPUT INSERTED.id
+                VALUES (@name, @type, @mode, @status, @configJson, @now, @now, @now, 1)
+                """,
+            Postgres: """
+                INSERT INTO campaigns (name, type, mode, status, config_json, created_at, updated_at, status_changed_at, version)
+                VALUES (@name, @type, @mode, @status, @configJson, @now, @now, @now, 1) RETURNING id
+                """);
 
         public const string Get = """
             SELECT id, status, version, created_at, updated_at, status_changed_at, config_json
@@ -281,9 +285,19 @@ public sealed class CampaignStore(DbConnectionFactory db, TimeProvider time, Rem
               AND (type = @type OR (status = @draft AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.campaign_id = @id)))
             """;
 
-        public const string SetStatus = """
-            UPDATE campaigns SET status = @to, status_changed_at = @now, updated_at = @now
-            WHERE id = @id AND status IN @from
-            """;
+        // Dapper expands the list @from into (@from1, @from2, …); Npgsql takes it whole, as one array.
+        public static readonly DialectSql SetStatus = new(
+            Sqlite: """
+                UPDATE campaigns SET status = @to, status_changed_at = @now, updated_at = @now
+                WHERE id = @id AND status IN @from
+                """,
+            SqlServer: """
+                UPDATE campaigns SET status = @to, status_changed_at = @now, updated_at = @now
+                WHERE id = @id AND status IN @from
+                """,
+            Postgres: """
+                UPDATE campaigns SET status = @to, status_changed_at = @now, updated_at = @now
+                WHERE id = @id AND status = ANY(@from)
+                """);
     }
 }

@@ -84,7 +84,7 @@ public sealed class AgentStateStore(DbConnectionFactory db)
     {
         await using var c = await db.OpenAsync(ct);
         return [.. await c.QueryAsync<AgentStateRow>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.ForCampaignSqlite : Sql.ForCampaignSqlServer, new { campaignId }, cancellationToken: ct))];
+            db.Sql(Sql.ForCampaign), new { campaignId }, cancellationToken: ct))];
     }
 
     /// <summary>Campaigns the agent is assigned to (agent_campaigns); empty means no restriction was set.</summary>
@@ -124,7 +124,7 @@ public sealed class AgentStateStore(DbConnectionFactory db)
     public async Task<AgentStateRow> EnsureAsync(long agentId, long at, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(db.Dialect == SqlDialect.Sqlite ? Sql.EnsureSqlite : Sql.EnsureSqlServer,
+        await c.ExecuteAsync(new CommandDefinition(db.Sql(Sql.Ensure),
             new { agentId, at }, cancellationToken: ct));
         return (await c.QuerySingleAsync<AgentStateRow>(new CommandDefinition(Sql.Get, new { agentId }, cancellationToken: ct)))!;
     }
@@ -168,15 +168,21 @@ public sealed class AgentStateStore(DbConnectionFactory db)
 
         public const string Get = $"SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id WHERE s.agent_id = @agentId";
 
-        public const string ForCampaignSqlite = $"""
-            SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
-            WHERE s.state <> 'logged_out' AND EXISTS (SELECT 1 FROM json_each(s.campaigns_json) j WHERE j.value = @campaignId)
-            """;
-
-        public const string ForCampaignSqlServer = $"""
-            SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
-            WHERE s.state <> 'logged_out' AND EXISTS (SELECT 1 FROM OPENJSON(s.campaigns_json) j WHERE TRY_CAST(j.value AS BIGINT) = @campaignId)
-            """;
+        // campaigns_json is a JSON array of campaign ids, read as a table by each dialect's JSON function.
+        public static readonly DialectSql ForCampaign = new(
+            Sqlite: $"""
+                SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
+                WHERE s.state <> 'logged_out' AND EXISTS (SELECT 1 FROM json_each(s.campaigns_json) j WHERE j.value = @campaignId)
+                """,
+            SqlServer: $"""
+                SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
+                WHERE s.state <> 'logged_out' AND EXISTS (SELECT 1 FROM OPENJSON(s.campaigns_json) j WHERE TRY_CAST(j.value AS BIGINT) = @campaignId)
+                """,
+            Postgres: $"""
+                SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
+                WHERE s.state <> 'logged_out'
+                  AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.campaigns_json::jsonb) j(value) WHERE j.value = CAST(@campaignId AS TEXT))
+                """);
 
         public const string Assignments = "SELECT campaign_id FROM agent_campaigns WHERE agent_id = @agentId";
 
@@ -196,15 +202,19 @@ public sealed class AgentStateStore(DbConnectionFactory db)
 
         public const string ReadLog = "SELECT state, reason, at FROM agent_state_log WHERE agent_id = @agentId ORDER BY id";
 
-        public const string EnsureSqlite = """
-            INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
-            ON CONFLICT (agent_id) DO NOTHING
-            """;
-
-        public const string EnsureSqlServer = """
-            IF NOT EXISTS (SELECT 1 FROM agent_states WITH (UPDLOCK, HOLDLOCK) WHERE agent_id = @agentId)
+        public static readonly DialectSql Ensure = new(
+            Sqlite: """
                 INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
-            """;
+                ON CONFLICT (agent_id) DO NOTHING
+                """,
+            SqlServer: """
+                IF NOT EXISTS (SELECT 1 FROM agent_states WITH (UPDLOCK, HOLDLOCK) WHERE agent_id = @agentId)
+                    INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
+                """,
+            Postgres: """
+                INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
+                ON CONFLICT (agent_id) DO NOTHING
+                """);
 
         public const string Outbox = "INSERT INTO outbox (kind, agent_id, campaign_id, payload_json, created_at) VALUES (@kind, @agentId, @campaignId, @payloadJson, @at)";
     }

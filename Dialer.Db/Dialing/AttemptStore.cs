@@ -66,7 +66,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await using var tx = await c.BeginTransactionAsync(ct);
         await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new { campaignId, contactId, phone, agentId, workerId, carrier, now }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(Sql.CountAttempt, new { contactId, now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -130,7 +130,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
             ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
         var o = result.Outcome;
-        await c.ExecuteAsync(new CommandDefinition(db.Dialect == SqlDialect.Sqlite ? Sql.AddDaySqlite : Sql.AddDaySqlServer, new
+        await c.ExecuteAsync(new CommandDefinition(db.Sql(Sql.AddDay), new
         {
             campaignId,
             day,
@@ -241,8 +241,10 @@ public sealed class AttemptStore(DbConnectionFactory db)
     {
         private const string InsertColumns = "campaign_id, contact_id, phone, agent_id, worker_id, carrier, queued_at, dialed_at";
 
-        public const string InsertSqlite = $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now) RETURNING id";
-        public const string InsertSqlServer = $"INSERT INTO call_attempts ({InsertColumns}) OUTPUT INSERTED.id VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now)";
+        public static readonly DialectSql Insert = new(
+            Sqlite: $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now) RETURNING id",
+            SqlServer: $"INSERT INTO call_attempts ({InsertColumns}) OUTPUT INSERTED.id VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now)",
+            Postgres: $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now) RETURNING id");
 
         public const string CountAttempt = "UPDATE contacts SET attempts = attempts + 1, last_attempt_at = @now, updated_at = @now WHERE id = @contactId";
 
@@ -290,24 +292,34 @@ public sealed class AttemptStore(DbConnectionFactory db)
 
         private const string DayValues = "@live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk";
 
-        public const string AddDaySqlite = $"""
-            INSERT INTO campaign_daily_stats (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
-            VALUES (@campaignId, @day, 1, {DayValues})
-            ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = attempts + 1, live_answered = live_answered + excluded.live_answered,
-                connected = connected + excluded.connected, abandoned = abandoned + excluded.abandoned, machine = machine + excluded.machine,
-                busy = busy + excluded.busy, no_answer = no_answer + excluded.no_answer, failed = failed + excluded.failed,
-                talk_seconds = talk_seconds + excluded.talk_seconds
-            """;
-
-        public const string AddDaySqlServer = """
-            MERGE campaign_daily_stats WITH (HOLDLOCK) AS t
-            USING (SELECT @campaignId AS campaign_id, @day AS day) AS s ON t.campaign_id = s.campaign_id AND t.day = s.day
-            WHEN MATCHED THEN UPDATE SET attempts = t.attempts + 1, live_answered = t.live_answered + @live, connected = t.connected + @connected,
-                abandoned = t.abandoned + @abandoned, machine = t.machine + @machine, busy = t.busy + @busy, no_answer = t.no_answer + @noAnswer,
-                failed = t.failed + @failed, talk_seconds = t.talk_seconds + @talk
-            WHEN NOT MATCHED THEN INSERT (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
-                VALUES (@campaignId, @day, 1, @live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk);
-            """;
+        // Adds one attempt to the campaign's day, creating the row on the day's first. PostgreSQL names the row already
+        // there by the table (or its alias), the proposed one by excluded; an unqualified column would be ambiguous.
+        public static readonly DialectSql AddDay = new(
+            Sqlite: $"""
+                INSERT INTO campaign_daily_stats (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                VALUES (@campaignId, @day, 1, {DayValues})
+                ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = attempts + 1, live_answered = live_answered + excluded.live_answered,
+                    connected = connected + excluded.connected, abandoned = abandoned + excluded.abandoned, machine = machine + excluded.machine,
+                    busy = busy + excluded.busy, no_answer = no_answer + excluded.no_answer, failed = failed + excluded.failed,
+                    talk_seconds = talk_seconds + excluded.talk_seconds
+                """,
+            SqlServer: """
+                MERGE campaign_daily_stats WITH (HOLDLOCK) AS t
+                USING (SELECT @campaignId AS campaign_id, @day AS day) AS s ON t.campaign_id = s.campaign_id AND t.day = s.day
+                WHEN MATCHED THEN UPDATE SET attempts = t.attempts + 1, live_answered = t.live_answered + @live, connected = t.connected + @connected,
+                    abandoned = t.abandoned + @abandoned, machine = t.machine + @machine, busy = t.busy + @busy, no_answer = t.no_answer + @noAnswer,
+                    failed = t.failed + @failed, talk_seconds = t.talk_seconds + @talk
+                WHEN NOT MATCHED THEN INSERT (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                    VALUES (@campaignId, @day, 1, @live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk);
+                """,
+            Postgres: $"""
+                INSERT INTO campaign_daily_stats AS t (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                VALUES (@campaignId, @day, 1, {DayValues})
+                ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = t.attempts + 1, live_answered = t.live_answered + excluded.live_answered,
+                    connected = t.connected + excluded.connected, abandoned = t.abandoned + excluded.abandoned, machine = t.machine + excluded.machine,
+                    busy = t.busy + excluded.busy, no_answer = t.no_answer + excluded.no_answer, failed = t.failed + excluded.failed,
+                    talk_seconds = t.talk_seconds + excluded.talk_seconds
+                """);
 
         public const string Days = """
             SELECT campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds

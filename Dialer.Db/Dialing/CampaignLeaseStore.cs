@@ -165,7 +165,7 @@ public sealed class CampaignLeaseStore(DbConnectionFactory db)
         {
             await c.ExecuteAsync(new CommandDefinition(Sql.EndLost, new { campaignId, now, failed = "failed", reason = WorkerLost },
                 tx, cancellationToken: ct));
-            var addDay = db.Dialect == SqlDialect.Sqlite ? AttemptStore.Sql.AddDaySqlite : AttemptStore.Sql.AddDaySqlServer;
+            var addDay = db.Sql(AttemptStore.Sql.AddDay);
             var day = dayOf(now);
             foreach (var _ in lost)
             {

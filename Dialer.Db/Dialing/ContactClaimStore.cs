@@ -57,12 +57,12 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
 {
     /// <summary>Claims the next due contact: callbacks open to anyone first, then by priority and due time.</summary>
     public Task<ClaimedContact?> ClaimNextAsync(long campaignId, string workerId, long now, CancellationToken ct, LeaseFence? fence = null) =>
-        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.NextSqlite : Sql.NextSqlServer, new { campaignId, now }, workerId, now, fence, ct);
+        ClaimAsync(db.Sql(Sql.Next), new { campaignId, now }, workerId, now, fence, ct);
 
     /// <summary>Claims a due callback owned by the agent and not yet open to anyone.</summary>
     public Task<ClaimedContact?> ClaimOwnedCallbackAsync(long campaignId, long agentId, string workerId, long now, CancellationToken ct,
         LeaseFence? fence = null) =>
-        ClaimAsync(db.Dialect == SqlDialect.Sqlite ? Sql.OwnedSqlite : Sql.OwnedSqlServer, new { campaignId, agentId, now }, workerId, now, fence, ct);
+        ClaimAsync(db.Sql(Sql.Owned), new { campaignId, agentId, now }, workerId, now, fence, ct);
 
     /// <summary>
     /// Without a fence: a compare-and-set claim. With one (an engine under a lease): the claim commits only while
@@ -178,24 +178,30 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
             callback_at, callback_agent_id, callback_open_at, name, account_id, custom_json
             """;
 
-        private const string Due = """
+        private const string DueFrom = """
             FROM contacts
             WHERE campaign_id = @campaignId AND state IN ('new', 'retry', 'callback') AND next_eligible_at <= @now
               AND (callback_agent_id IS NULL OR callback_open_at IS NULL OR callback_open_at <= @now)
             ORDER BY CASE WHEN state = 'callback' THEN 0 ELSE 1 END, priority DESC, next_eligible_at, id
             """;
 
-        private const string Owned = """
+        private const string OwnedFrom = """
             FROM contacts
             WHERE campaign_id = @campaignId AND state = 'callback' AND callback_agent_id = @agentId
               AND next_eligible_at <= @now AND callback_open_at > @now
             ORDER BY next_eligible_at, id
             """;
 
-        public const string NextSqlite = $"SELECT {Columns} {Due} LIMIT 1";
-        public const string NextSqlServer = $"SELECT TOP 1 {Columns} {Due}";
-        public const string OwnedSqlite = $"SELECT {Columns} {Owned} LIMIT 1";
-        public const string OwnedSqlServer = $"SELECT TOP 1 {Columns} {Owned}";
+        // The candidate only: the claim that follows is a compare-and-set on its state.
+        public static readonly DialectSql Next = new(
+            Sqlite: $"SELECT {Columns} {DueFrom} LIMIT 1",
+            SqlServer: $"SELECT TOP 1 {Columns} {DueFrom}",
+            Postgres: $"SELECT {Columns} {DueFrom} LIMIT 1");
+
+        public static readonly DialectSql Owned = new(
+            Sqlite: $"SELECT {Columns} {OwnedFrom} LIMIT 1",
+            SqlServer: $"SELECT TOP 1 {Columns} {OwnedFrom}",
+            Postgres: $"SELECT {Columns} {OwnedFrom} LIMIT 1");
 
         public const string Claim = """
             UPDATE contacts SET state = @dialing, locked_by = @workerId, locked_at = @now, updated_at = @now

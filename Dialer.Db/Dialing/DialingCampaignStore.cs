@@ -64,7 +64,7 @@ public sealed class DialingCampaignStore(DbConnectionFactory db, TimeProvider ti
             var username = $"sim-agent-{i:D2}";
             var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.FindUser, new { username }, cancellationToken: ct))
                      ?? await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                         db.Dialect == SqlDialect.Sqlite ? Sql.InsertUserSqlite : Sql.InsertUserSqlServer,
+                         db.Sql(Sql.InsertUser),
                          new { username, displayName = $"Simulated agent {i}", role = Roles.Agent, now }, cancellationToken: ct));
             ids.Add(id);
         }
@@ -97,7 +97,9 @@ public sealed class DialingCampaignStore(DbConnectionFactory db, TimeProvider ti
         public const string FindUser = "SELECT id FROM users WHERE username = @username";
 
         private const string UserValues = "(@username, @displayName, @role, '!simulated', @now)";
-        public const string InsertUserSqlite = $"INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES {UserValues} RETURNING id";
-        public const string InsertUserSqlServer = $"INSERT INTO users (username, display_name, role, password_hash, created_at) OUTPUT INSERTED.id VALUES {UserValues}";
+        public static readonly DialectSql InsertUser = new(
+            Sqlite: $"INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES {UserValues} RETURNING id",
+            SqlServer: $"INSERT INTO users (username, display_name, role, password_hash, created_at) OUTPUT INSERTED.id VALUES {UserValues}",
+            Postgres: $"INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES {UserValues} RETURNING id");
     }
 }

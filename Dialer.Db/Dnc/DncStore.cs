@@ -94,7 +94,7 @@ public sealed class DncStore(DbConnectionFactory db, TimeProvider time)
         var args = new { phone = e164, campaignId, offset = (long)(page - 1) * pageSize, limit = pageSize };
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.Count, args, cancellationToken: ct));
         var rows = await c.QueryAsync<DncEntry>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.ListSqlite : Sql.ListSqlServer, args, cancellationToken: ct));
+            db.Sql(Sql.List), args, cancellationToken: ct));
         return (rows.AsList(), total);
     }
 
@@ -152,8 +152,9 @@ public sealed class DncStore(DbConnectionFactory db, TimeProvider time)
 
         public const string Count = $"SELECT COUNT(*) FROM dnc_entries WHERE {Filter}";
 
-        public const string ListSqlite = $"SELECT {Columns} FROM dnc_entries WHERE {Filter} ORDER BY id DESC LIMIT @limit OFFSET @offset";
-
-        public const string ListSqlServer = $"SELECT {Columns} FROM dnc_entries WHERE {Filter} ORDER BY id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
+        public static readonly DialectSql List = new(
+            Sqlite: $"SELECT {Columns} FROM dnc_entries WHERE {Filter} ORDER BY id DESC LIMIT @limit OFFSET @offset",
+            SqlServer: $"SELECT {Columns} FROM dnc_entries WHERE {Filter} ORDER BY id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY",
+            Postgres: $"SELECT {Columns} FROM dnc_entries WHERE {Filter} ORDER BY id DESC LIMIT @limit OFFSET @offset");
     }
 }

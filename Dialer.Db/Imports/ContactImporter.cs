@@ -50,9 +50,14 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
         }
 
         var normalizer = new ContactNormalizer(columns, job.DefaultCountry ?? campaign.DefaultCountry, campaign.TimeZone, existing, dnc);
-        await using IContactWriter writer = db.Dialect == SqlDialect.Sqlite
-            ? await SqliteContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct)
-            : await SqlServerContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct);
+        // The bulk path is the driver's own: prepared SQLite statements, SqlBulkCopy, PostgreSQL's binary COPY.
+        await using IContactWriter writer = db.Dialect switch
+        {
+            SqlDialect.Sqlite => await SqliteContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct),
+            SqlDialect.SqlServer => await SqlServerContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct),
+            SqlDialect.Postgres => await PostgresContactWriter.OpenAsync(db, job.Id, campaignId, listId, now, ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(db), db.Dialect, "no bulk writer for this dialect"),
+        };
 
         var counts = new ImportCounts();
         var seen = new Dictionary<long, int>(Math.Max(1024, existing.Count));

@@ -32,7 +32,7 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new { kind, campaignId, fileName, createdBy, status = ImportStatus.Queued, now = Now() },
             cancellationToken: ct));
     }
@@ -48,7 +48,7 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<ImportErrorRow>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.ErrorsSqlite : Sql.ErrorsSqlServer,
+            db.Sql(Sql.Errors),
             new { id, offset, limit },
             cancellationToken: ct))).AsList();
     }
@@ -62,7 +62,7 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         {
             await using var c = await db.OpenAsync(ct);
             var rows = (await c.QueryAsync<ImportErrorRow>(new CommandDefinition(
-                db.Dialect == SqlDialect.Sqlite ? Sql.ErrorsAfterSqlite : Sql.ErrorsAfterSqlServer,
+                db.Sql(Sql.ErrorsAfter),
                 new { id, after, limit = page },
                 cancellationToken: ct))).AsList();
             foreach (var row in rows)
@@ -100,7 +100,7 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         if (campaignId is not null)
         {
             listId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                db.Dialect == SqlDialect.Sqlite ? Sql.InsertListSqlite : Sql.InsertListSqlServer,
+                db.Sql(Sql.InsertList),
                 new { campaignId, name = listName ?? $"import {id}", now = Now() },
                 cancellationToken: ct));
         }
@@ -167,23 +167,24 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
     {
         private const string Columns = "id, kind, campaign_id, list_id, file_name, status, total, imported, duplicates, invalid, dnc, error, created_by, created_at, completed_at";
 
-        public const string InsertSqlite = """
-            INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at)
-            VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now) RETURNING id
-            """;
+        public static readonly DialectSql Insert = new(
+            Sqlite: """
+                INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at)
+                VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now) RETURNING id
+                """,
+            SqlServer: """
+                INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at) OUTPUT INSERTED.id
+                VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now)
+                """,
+            Postgres: """
+                INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at)
+                VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now) RETURNING id
+                """);
 
-        public const string InsertSqlServer = """
-            INSERT INTO imports (kind, campaign_id, file_name, status, created_by, created_at) OUTPUT INSERTED.id
-            VALUES (@kind, @campaignId, @fileName, @status, @createdBy, @now)
-            """;
-
-        public const string InsertListSqlite = """
-            INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, @name, 'import', @now) RETURNING id
-            """;
-
-        public const string InsertListSqlServer = """
-            INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, @name, 'import', @now)
-            """;
+        public static readonly DialectSql InsertList = new(
+            Sqlite: "INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, @name, 'import', @now) RETURNING id",
+            SqlServer: "INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, @name, 'import', @now)",
+            Postgres: "INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, @name, 'import', @now) RETURNING id");
 
         public const string Get = $"SELECT {Columns} FROM imports WHERE id = @id";
 
@@ -219,25 +220,33 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
             INSERT INTO import_errors (import_id, row_number, kind, reason, raw) VALUES (@id, @row, @kind, @reason, @raw)
             """;
 
-        public const string ErrorsSqlite = """
-            SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
-            ORDER BY row_number LIMIT @limit OFFSET @offset
-            """;
+        public static readonly DialectSql Errors = new(
+            Sqlite: """
+                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+                ORDER BY row_number LIMIT @limit OFFSET @offset
+                """,
+            SqlServer: """
+                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+                ORDER BY row_number OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY
+                """,
+            Postgres: """
+                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+                ORDER BY row_number LIMIT @limit OFFSET @offset
+                """);
 
-        public const string ErrorsSqlServer = """
-            SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
-            ORDER BY row_number OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY
-            """;
-
-        public const string ErrorsAfterSqlite = """
-            SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
-            ORDER BY row_number LIMIT @limit
-            """;
-
-        public const string ErrorsAfterSqlServer = """
-            SELECT TOP (@limit) row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
-            ORDER BY row_number
-            """;
+        public static readonly DialectSql ErrorsAfter = new(
+            Sqlite: """
+                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+                ORDER BY row_number LIMIT @limit
+                """,
+            SqlServer: """
+                SELECT TOP (@limit) row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+                ORDER BY row_number
+                """,
+            Postgres: """
+                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+                ORDER BY row_number LIMIT @limit
+                """);
 
         public const string ExistingPhones = "SELECT phone FROM contacts WHERE campaign_id = @campaignId";
 

@@ -15,14 +15,14 @@ public sealed class HousekeepingStore(DbConnectionFactory db)
     /// <summary>Deletes the Idempotency-Keys created before <paramref name="createdBefore"/> (epoch ms); answers how many.</summary>
     public Task<int> PurgeIdempotencyKeysAsync(long createdBefore, CancellationToken ct) =>
         PurgeAsync(
-            db.Dialect == SqlDialect.Sqlite ? Sql.PurgeIdempotencyKeysSqlite : Sql.PurgeIdempotencyKeysSqlServer,
+            db.Sql(Sql.PurgeIdempotencyKeys),
             new { before = createdBefore, limit = BatchSize },
             ct);
 
     /// <summary>Deletes the sessions expired at <paramref name="now"/> (epoch ms); answers how many.</summary>
     public Task<int> PurgeExpiredSessionsAsync(long now, CancellationToken ct) =>
         PurgeAsync(
-            db.Dialect == SqlDialect.Sqlite ? Sql.PurgeSessionsSqlite : Sql.PurgeSessionsSqlServer,
+            db.Sql(Sql.PurgeSessions),
             new { now, limit = BatchSize },
             ct);
 
@@ -44,24 +44,33 @@ public sealed class HousekeepingStore(DbConnectionFactory db)
 
     private static class Sql
     {
-        // SQLite has no DELETE … LIMIT unless built with it: the batch is chosen by rowid.
-        public const string PurgeIdempotencyKeysSqlite = """
-            DELETE FROM idempotency_keys
-            WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < @before LIMIT @limit)
-            """;
-
-        public const string PurgeIdempotencyKeysSqlServer = """
-            DELETE TOP (@limit) FROM idempotency_keys WHERE created_at < @before
-            """;
+        // Neither SQLite (unless built with it) nor PostgreSQL has DELETE … LIMIT: the batch is chosen by the row's
+        // address (rowid, ctid) in a subquery. SQL Server deletes TOP (n).
+        public static readonly DialectSql PurgeIdempotencyKeys = new(
+            Sqlite: """
+                DELETE FROM idempotency_keys
+                WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < @before LIMIT @limit)
+                """,
+            SqlServer: """
+                DELETE TOP (@limit) FROM idempotency_keys WHERE created_at < @before
+                """,
+            Postgres: """
+                DELETE FROM idempotency_keys
+                WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < @before LIMIT @limit)
+                """);
 
         // A session is valid while expires_at > now (UserStore.FindBySession): expired is the rest.
-        public const string PurgeSessionsSqlite = """
-            DELETE FROM user_sessions
-            WHERE rowid IN (SELECT rowid FROM user_sessions WHERE expires_at <= @now LIMIT @limit)
-            """;
-
-        public const string PurgeSessionsSqlServer = """
-            DELETE TOP (@limit) FROM user_sessions WHERE expires_at <= @now
-            """;
+        public static readonly DialectSql PurgeSessions = new(
+            Sqlite: """
+                DELETE FROM user_sessions
+                WHERE rowid IN (SELECT rowid FROM user_sessions WHERE expires_at <= @now LIMIT @limit)
+                """,
+            SqlServer: """
+                DELETE TOP (@limit) FROM user_sessions WHERE expires_at <= @now
+                """,
+            Postgres: """
+                DELETE FROM user_sessions
+                WHERE ctid IN (SELECT ctid FROM user_sessions WHERE expires_at <= @now LIMIT @limit)
+                """);
     }
 }

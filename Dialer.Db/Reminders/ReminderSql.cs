@@ -1,6 +1,6 @@
 namespace Dialer.Db.Reminders;
 
-/// <summary>The SQL of the billing intake; dialect differences side by side (…Sqlite / …SqlServer).</summary>
+/// <summary>The SQL of the billing intake; dialect differences side by side (<see cref="DialectSql"/>).</summary>
 internal static class ReminderSql
 {
     public const string FindIdempotency = """
@@ -21,36 +21,56 @@ internal static class ReminderSql
 
     public const string FindBillingList = "SELECT MIN(id) FROM call_lists WHERE campaign_id = @campaignId AND source = 'billing'";
 
-    public const string InsertBillingListSqlite = """
-        INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, 'billing reminders', 'billing', @now) RETURNING id
-        """;
+    public static readonly DialectSql InsertBillingList = new(
+        Sqlite: """
+            INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, 'billing reminders', 'billing', @now) RETURNING id
+            """,
+        SqlServer: """
+            INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, 'billing reminders', 'billing', @now)
+            """,
+        Postgres: """
+            INSERT INTO call_lists (campaign_id, name, source, created_at) VALUES (@campaignId, 'billing reminders', 'billing', @now) RETURNING id
+            """);
 
-    public const string InsertBillingListSqlServer = """
-        INSERT INTO call_lists (campaign_id, name, source, created_at) OUTPUT INSERTED.id VALUES (@campaignId, 'billing reminders', 'billing', @now)
-        """;
+    // Per number, the entry that applies: 0 (global) before the campaign's own; expired entries do not count. Dapper
+    // expands the list @phones into (@phones1, @phones2, …); Npgsql takes it whole, as one array.
+    public static readonly DialectSql DncScopes = new(
+        Sqlite: """
+            SELECT phone, MIN(campaign_id) AS scope FROM dnc_entries
+            WHERE phone IN @phones AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+            GROUP BY phone
+            """,
+        SqlServer: """
+            SELECT phone, MIN(campaign_id) AS scope FROM dnc_entries
+            WHERE phone IN @phones AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+            GROUP BY phone
+            """,
+        Postgres: """
+            SELECT phone, MIN(campaign_id) AS scope FROM dnc_entries
+            WHERE phone = ANY(@phones) AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
+            GROUP BY phone
+            """);
 
-    // Per number, the entry that applies: 0 (global) before the campaign's own; expired entries do not count.
-    public const string DncScopes = """
-        SELECT phone, MIN(campaign_id) AS scope FROM dnc_entries
-        WHERE phone IN @phones AND campaign_id IN (0, @campaignId) AND (expires_at IS NULL OR expires_at > @now)
-        GROUP BY phone
-        """;
-
-    public const string FindContacts = """
-        SELECT id, phone, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone IN @phones
-        """;
+    public static readonly DialectSql FindContacts = new(
+        Sqlite: "SELECT id, phone, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone IN @phones",
+        SqlServer: "SELECT id, phone, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone IN @phones",
+        Postgres: "SELECT id, phone, state, account_id, custom_json FROM contacts WHERE campaign_id = @campaignId AND phone = ANY(@phones)");
 
     private const string ContactColumns = "campaign_id, list_id, phone, time_zone, account_id, custom_json, state, attempts, next_eligible_at, priority, created_at, updated_at";
 
-    public const string InsertContactSqlite = $"""
-        INSERT INTO contacts ({ContactColumns})
-        VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now) RETURNING id
-        """;
-
-    public const string InsertContactSqlServer = $"""
-        INSERT INTO contacts ({ContactColumns}) OUTPUT INSERTED.id
-        VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now)
-        """;
+    public static readonly DialectSql InsertContact = new(
+        Sqlite: $"""
+            INSERT INTO contacts ({ContactColumns})
+            VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now) RETURNING id
+            """,
+        SqlServer: $"""
+            INSERT INTO contacts ({ContactColumns}) OUTPUT INSERTED.id
+            VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now)
+            """,
+        Postgres: $"""
+            INSERT INTO contacts ({ContactColumns})
+            VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now) RETURNING id
+            """);
 
     public const string UpdateLiveContact = """
         UPDATE contacts SET account_id = @accountId, custom_json = @customJson, updated_at = @now
@@ -113,7 +133,8 @@ internal static class ReminderSql
         ORDER BY r.updated_at, r.id
         """;
 
-    public const string ListSqlite = $"{Select} {ListWhere} LIMIT @limit";
-
-    public const string ListSqlServer = $"{Select} {ListWhere} OFFSET 0 ROWS FETCH NEXT @limit ROWS ONLY";
+    public static readonly DialectSql List = new(
+        Sqlite: $"{Select} {ListWhere} LIMIT @limit",
+        SqlServer: $"{Select} {ListWhere} OFFSET 0 ROWS FETCH NEXT @limit ROWS ONLY",
+        Postgres: $"{Select} {ListWhere} LIMIT @limit");
 }

@@ -115,7 +115,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     public async Task<IReadOnlyList<ReminderView>> ListAsync(long apiKeyId, long since, string afterId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var sql = db.Dialect == SqlDialect.Sqlite ? ReminderSql.ListSqlite : ReminderSql.ListSqlServer;
+        var sql = db.Sql(ReminderSql.List);
         var rows = await c.QueryAsync<ViewRow>(new CommandDefinition(sql, new { apiKeyId, since, afterId, limit }, cancellationToken: ct));
         return rows.Select(r => r.ToView()).ToList();
     }
@@ -187,7 +187,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         {
             var customJson = CustomJson(null, item);
             contactId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                db.Dialect == SqlDialect.Sqlite ? ReminderSql.InsertContactSqlite : ReminderSql.InsertContactSqlServer,
+                db.Sql(ReminderSql.InsertContact),
                 new
                 {
                     campaignId,
@@ -287,13 +287,13 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     }
 
     /// <summary>Which of the numbers are on a DNC list that applies (0: global, else the campaign), read in chunks.</summary>
-    private static async Task<Dictionary<string, long>> DncScopesAsync(
+    private async Task<Dictionary<string, long>> DncScopesAsync(
         DbConnection c, DbTransaction tx, long campaignId, IReadOnlyList<string> phones, long now, CancellationToken ct)
     {
         var found = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in phones.Chunk(LookupChunk))
         {
-            var rows = await c.QueryAsync<(string Phone, long Scope)>(new CommandDefinition(ReminderSql.DncScopes,
+            var rows = await c.QueryAsync<(string Phone, long Scope)>(new CommandDefinition(db.Sql(ReminderSql.DncScopes),
                 new { phones = chunk, campaignId, now }, tx, cancellationToken: ct));
             foreach (var (phone, scope) in rows)
             {
@@ -305,13 +305,13 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     }
 
     /// <summary>The campaign's contacts with these numbers, read in chunks.</summary>
-    private static async Task<Dictionary<string, ContactRow>> ContactsAsync(
+    private async Task<Dictionary<string, ContactRow>> ContactsAsync(
         DbConnection c, DbTransaction tx, long campaignId, IReadOnlyList<string> phones, CancellationToken ct)
     {
         var found = new Dictionary<string, ContactRow>(StringComparer.Ordinal);
         foreach (var chunk in phones.Chunk(LookupChunk))
         {
-            foreach (var row in await c.QueryAsync<ContactRow>(new CommandDefinition(ReminderSql.FindContacts,
+            foreach (var row in await c.QueryAsync<ContactRow>(new CommandDefinition(db.Sql(ReminderSql.FindContacts),
                          new { phones = chunk, campaignId }, tx, cancellationToken: ct)))
             {
                 found[row.Phone] = row;
@@ -362,7 +362,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     {
         var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(ReminderSql.FindBillingList, new { campaignId }, tx, cancellationToken: ct));
         return id ?? await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? ReminderSql.InsertBillingListSqlite : ReminderSql.InsertBillingListSqlServer,
+            db.Sql(ReminderSql.InsertBillingList),
             new { campaignId, now }, tx, cancellationToken: ct));
     }
 

@@ -71,7 +71,7 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
         await using var c = await db.OpenAsync(ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new { apiKeyId, url, secret, now }, cancellationToken: ct));
         return new WebhookRow { Id = id, ApiKeyId = apiKeyId, Url = url, CreatedAt = now };
     }
@@ -107,7 +107,7 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
         }
 
         var claimed = (await c.QueryAsync<ClaimedDelivery>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.ClaimSqlite : Sql.ClaimSqlServer,
+            db.Sql(Sql.Claim),
             new { now, leaseUntil, limit }, cancellationToken: ct))).AsList();
         if (claimed.Count == 0)
         {
@@ -115,7 +115,7 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
         }
 
         var hooks = (await c.QueryAsync<(long Id, string Url, string Secret, long? DisabledAt)>(new CommandDefinition(
-            Sql.Targets, new { ids = claimed.Select(d => d.WebhookId).Distinct().ToArray() }, cancellationToken: ct)))
+            db.Sql(Sql.Targets), new { ids = claimed.Select(d => d.WebhookId).Distinct().ToArray() }, cancellationToken: ct)))
             .ToDictionary(h => h.Id);
         return claimed
             .Select(d => hooks.TryGetValue(d.WebhookId, out var h) ? d with { Url = h.Url, Secret = h.Secret, DisabledAt = h.DisabledAt } : d)
@@ -139,13 +139,10 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
 
     private static class Sql
     {
-        public const string InsertSqlite = """
-            INSERT INTO webhooks (api_key_id, url, secret, created_at) VALUES (@apiKeyId, @url, @secret, @now) RETURNING id
-            """;
-
-        public const string InsertSqlServer = """
-            INSERT INTO webhooks (api_key_id, url, secret, created_at) OUTPUT INSERTED.id VALUES (@apiKeyId, @url, @secret, @now)
-            """;
+        public static readonly DialectSql Insert = new(
+            Sqlite: "INSERT INTO webhooks (api_key_id, url, secret, created_at) VALUES (@apiKeyId, @url, @secret, @now) RETURNING id",
+            SqlServer: "INSERT INTO webhooks (api_key_id, url, secret, created_at) OUTPUT INSERTED.id VALUES (@apiKeyId, @url, @secret, @now)",
+            Postgres: "INSERT INTO webhooks (api_key_id, url, secret, created_at) VALUES (@apiKeyId, @url, @secret, @now) RETURNING id");
 
         public const string List = "SELECT id, api_key_id, url, created_at, disabled_at FROM webhooks WHERE api_key_id = @apiKeyId ORDER BY id";
 
@@ -161,25 +158,36 @@ public sealed class WebhookStore(DbConnectionFactory db, TimeProvider time)
             """;
 
         // One statement claims: the row's due time becomes the end of the lease, so no other sender sees it as due.
-        public const string ClaimSqlite = """
-            UPDATE webhook_deliveries SET next_attempt_at = @leaseUntil
-            WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now
-                         ORDER BY next_attempt_at, id LIMIT @limit)
-              AND state = 'pending' AND next_attempt_at <= @now
-            RETURNING id, webhook_id, reminder_id, payload_json, attempts
-            """;
+        // SQL Server and PostgreSQL pass over rows another sender is claiming (READPAST, SKIP LOCKED) instead of waiting.
+        public static readonly DialectSql Claim = new(
+            Sqlite: """
+                UPDATE webhook_deliveries SET next_attempt_at = @leaseUntil
+                WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now
+                             ORDER BY next_attempt_at, id LIMIT @limit)
+                  AND state = 'pending' AND next_attempt_at <= @now
+                RETURNING id, webhook_id, reminder_id, payload_json, attempts
+                """,
+            SqlServer: """
+                WITH due AS (
+                    SELECT TOP (@limit) id, webhook_id, reminder_id, payload_json, attempts, next_attempt_at
+                    FROM webhook_deliveries WITH (UPDLOCK, READPAST, ROWLOCK)
+                    WHERE state = 'pending' AND next_attempt_at <= @now
+                    ORDER BY next_attempt_at, id)
+                UPDATE due SET next_attempt_at = @leaseUntil
+                OUTPUT INSERTED.id, INSERTED.webhook_id, INSERTED.reminder_id, INSERTED.payload_json, INSERTED.attempts
+                """,
+            Postgres: """
+                UPDATE webhook_deliveries SET next_attempt_at = @leaseUntil
+                WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now
+                             ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
+                  AND state = 'pending' AND next_attempt_at <= @now
+                RETURNING id, webhook_id, reminder_id, payload_json, attempts
+                """);
 
-        public const string ClaimSqlServer = """
-            WITH due AS (
-                SELECT TOP (@limit) id, webhook_id, reminder_id, payload_json, attempts, next_attempt_at
-                FROM webhook_deliveries WITH (UPDLOCK, READPAST, ROWLOCK)
-                WHERE state = 'pending' AND next_attempt_at <= @now
-                ORDER BY next_attempt_at, id)
-            UPDATE due SET next_attempt_at = @leaseUntil
-            OUTPUT INSERTED.id, INSERTED.webhook_id, INSERTED.reminder_id, INSERTED.payload_json, INSERTED.attempts
-            """;
-
-        public const string Targets = "SELECT id, url, secret, disabled_at FROM webhooks WHERE id IN @ids";
+        public static readonly DialectSql Targets = new(
+            Sqlite: "SELECT id, url, secret, disabled_at FROM webhooks WHERE id IN @ids",
+            SqlServer: "SELECT id, url, secret, disabled_at FROM webhooks WHERE id IN @ids",
+            Postgres: "SELECT id, url, secret, disabled_at FROM webhooks WHERE id = ANY(@ids)");
 
         public const string Delivered = """
             UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = @status, last_error = NULL, delivered_at = @now

@@ -34,7 +34,7 @@ public sealed class TestCallStore(DbConnectionFactory db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.InsertSqlite : Sql.InsertSqlServer,
+            db.Sql(Sql.Insert),
             new { number = e164, requestedBy, state = TestCallStates.Queued, now = Now() },
             cancellationToken: ct));
         return await c.QuerySingleAsync<TestCallRow>(new CommandDefinition(Sql.Find, new { id }, cancellationToken: ct));
@@ -87,15 +87,19 @@ public sealed class TestCallStore(DbConnectionFactory db, TimeProvider time)
     {
         private const string Columns = "id, number, requested_by, state, result_json, created_at, started_at, finished_at";
 
-        public const string InsertSqlite = """
-            INSERT INTO test_calls (number, requested_by, state, created_at)
-            VALUES (@number, @requestedBy, @state, @now) RETURNING id
-            """;
-
-        public const string InsertSqlServer = """
-            INSERT INTO test_calls (number, requested_by, state, created_at) OUTPUT INSERTED.id
-            VALUES (@number, @requestedBy, @state, @now)
-            """;
+        public static readonly DialectSql Insert = new(
+            Sqlite: """
+                INSERT INTO test_calls (number, requested_by, state, created_at)
+                VALUES (@number, @requestedBy, @state, @now) RETURNING id
+                """,
+            SqlServer: """
+                INSERT INTO test_calls (number, requested_by, state, created_at) OUTPUT INSERTED.id
+                VALUES (@number, @requestedBy, @state, @now)
+                """,
+            Postgres: """
+                INSERT INTO test_calls (number, requested_by, state, created_at)
+                VALUES (@number, @requestedBy, @state, @now) RETURNING id
+                """);
 
         public const string Find = $"SELECT {Columns} FROM test_calls WHERE id = @id";
 

@@ -165,12 +165,14 @@ public sealed partial class SqlServerScriptTests
     {
         var statements = SqlStatements.All.ToDictionary(s => s.Name);
 
-        Assert.Equal(StatementDialect.Both, statements["OutboxWatcher.Sql.MaxId"].Dialect);
-        Assert.Equal(StatementDialect.Sqlite, statements["OutboxWatcher.Sql.SinceSqlite"].Dialect);
-        Assert.Equal(StatementDialect.SqlServer, statements["OutboxWatcher.Sql.SinceSqlServer"].Dialect);
-        Assert.Equal(StatementDialect.SqlServer, statements["ReminderSql.ListSqlServer"].Dialect);
-        Assert.Equal(StatementDialect.SqlServer, statements["MigrationRunner.Sql.CreateVersionTableSqlServer"].Dialect);
-        Assert.DoesNotContain("ReportStore.Sql.CallColumns", statements.Keys); // a private fragment of CallsSqlite and CallsSqlServer
+        Assert.Equal(StatementDialect.Every, statements["OutboxWatcher.Sql.MaxId"].Dialect);
+        Assert.Equal(StatementDialect.Sqlite, statements["OutboxWatcher.Sql.Since.Sqlite"].Dialect);
+        Assert.Equal(StatementDialect.SqlServer, statements["OutboxWatcher.Sql.Since.SqlServer"].Dialect);
+        Assert.Equal(StatementDialect.Postgres, statements["OutboxWatcher.Sql.Since.Postgres"].Dialect);
+        Assert.Contains("TOP (@limit)", statements["OutboxWatcher.Sql.Since.SqlServer"].Text);
+        Assert.Equal(StatementDialect.SqlServer, statements["ReminderSql.List.SqlServer"].Dialect);
+        Assert.Equal(StatementDialect.SqlServer, statements["AgentStateStore.Sql.ForCampaign.SqlServer"].Dialect);
+        Assert.DoesNotContain("ReportStore.Sql.CallColumns", statements.Keys); // a private fragment of Calls
         Assert.True(statements.Count > 100, $"only {statements.Count} statements found");
     }
 

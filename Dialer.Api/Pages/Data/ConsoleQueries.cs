@@ -82,9 +82,9 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
         var like = string.IsNullOrWhiteSpace(search) ? null : "%" + search.Trim() + "%";
         var args = new { campaignId, like, state = string.IsNullOrEmpty(state) ? null : state, skip = (page - 1) * pageSize, take = pageSize };
         await using var c = await db.OpenAsync(ct);
-        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.ContactCount, args, cancellationToken: ct));
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(Sql.ContactCount), args, cancellationToken: ct));
         var rows = await c.QueryAsync<ContactLine>(new CommandDefinition(
-            db.Dialect == SqlDialect.Sqlite ? Sql.ContactsSqlite : Sql.ContactsSqlServer, args, cancellationToken: ct));
+            db.Sql(Sql.Contacts), args, cancellationToken: ct));
         return new ContactPage(rows.AsList(), total, page, pageSize);
     }
 
@@ -114,18 +114,28 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
             WHERE kind = @kind AND (@campaignId IS NULL OR campaign_id = @campaignId) ORDER BY id DESC
             """;
 
+        // The search ignores case as SQLite's LIKE and SQL Server's usual collations do; PostgreSQL's LIKE does not, ILIKE does.
         private const string ContactFilter = """
             WHERE campaign_id = @campaignId AND (@state IS NULL OR state = @state)
               AND (@like IS NULL OR phone LIKE @like OR name LIKE @like OR account_id LIKE @like)
             """;
 
+        private const string ContactFilterPostgres = """
+            WHERE campaign_id = @campaignId AND (@state IS NULL OR state = @state)
+              AND (@like IS NULL OR phone ILIKE @like OR name ILIKE @like OR account_id ILIKE @like)
+            """;
+
         private const string ContactColumns = "id, phone, name, account_id, time_zone, state, attempts, next_eligible_at, eligible_reason, last_outcome, callback_at, custom_json";
 
-        public const string ContactCount = $"SELECT COUNT(*) FROM contacts {ContactFilter}";
+        public static readonly DialectSql ContactCount = new(
+            Sqlite: $"SELECT COUNT(*) FROM contacts {ContactFilter}",
+            SqlServer: $"SELECT COUNT(*) FROM contacts {ContactFilter}",
+            Postgres: $"SELECT COUNT(*) FROM contacts {ContactFilterPostgres}");
 
-        public const string ContactsSqlite = $"SELECT {ContactColumns} FROM contacts {ContactFilter} ORDER BY id LIMIT @take OFFSET @skip";
-
-        public const string ContactsSqlServer = $"SELECT {ContactColumns} FROM contacts {ContactFilter} ORDER BY id OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY";
+        public static readonly DialectSql Contacts = new(
+            Sqlite: $"SELECT {ContactColumns} FROM contacts {ContactFilter} ORDER BY id LIMIT @take OFFSET @skip",
+            SqlServer: $"SELECT {ContactColumns} FROM contacts {ContactFilter} ORDER BY id OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY",
+            Postgres: $"SELECT {ContactColumns} FROM contacts {ContactFilterPostgres} ORDER BY id LIMIT @take OFFSET @skip");
 
         public const string Campaigns = "SELECT id, name, type, mode, status, config_json, updated_at FROM campaigns ORDER BY id DESC";
 

@@ -12,7 +12,7 @@ public sealed class OutboxWatcher(DbConnectionFactory db)
     /// <summary>Events read per look; the rest are read at the next.</summary>
     private const int BatchSize = 1000;
 
-    private readonly string since = db.Dialect == SqlDialect.Sqlite ? Sql.SinceSqlite : Sql.SinceSqlServer;
+    private readonly string since = db.Sql(Sql.Since);
     private long lastId = -1;
 
     public async Task<IReadOnlySet<string>> AgentsWithNewEventsAsync(CancellationToken ct)
@@ -48,8 +48,9 @@ public sealed class OutboxWatcher(DbConnectionFactory db)
     {
         public const string MaxId = "SELECT COALESCE(MAX(id), 0) FROM outbox";
 
-        public const string SinceSqlite = "SELECT id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id LIMIT @limit";
-
-        public const string SinceSqlServer = "SELECT TOP (@limit) id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id";
+        public static readonly DialectSql Since = new(
+            Sqlite: "SELECT id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id LIMIT @limit",
+            SqlServer: "SELECT TOP (@limit) id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id",
+            Postgres: "SELECT id, agent_id, campaign_id FROM outbox WHERE id > @lastId ORDER BY id LIMIT @limit");
     }
 }
