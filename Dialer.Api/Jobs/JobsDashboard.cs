@@ -3,6 +3,7 @@ using Dialer.Api.Pages.Account;
 using Dialer.Db;
 using Dialer.Db.Model;
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.AspNetCore.Authentication;
 
@@ -16,6 +17,9 @@ public enum JobStore
 
     /// <summary>SQL Server: Hangfire.SqlServer in the product database, schema <c>hangfire</c>.</summary>
     SqlServer,
+
+    /// <summary>PostgreSQL: Hangfire.PostgreSql in the product database, schema <c>hangfire</c>.</summary>
+    Postgres,
 }
 
 /// <summary>
@@ -36,13 +40,19 @@ public static class JobsDashboard
     public const string HangfireSchema = "hangfire";
 
     public static JobStore StoreFor(DbOptions options) =>
-        options.Dialect == SqlDialect.SqlServer ? JobStore.SqlServer : JobStore.WorkerMemory;
+        options.Dialect switch
+        {
+            SqlDialect.SqlServer => JobStore.SqlServer,
+            SqlDialect.Postgres => JobStore.Postgres,
+            _ => JobStore.WorkerMemory,
+        };
 
     public static IServiceCollection AddJobsDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         var db = new DbOptions();
         configuration.GetSection(DbOptions.Section).Bind(db);
-        if (StoreFor(db) == JobStore.SqlServer)
+        var store = StoreFor(db);
+        if (store == JobStore.SqlServer)
         {
             // Storage only, no server: the Worker runs the jobs and installs the schema.
             var connectionString = db.ResolveConnectionString();
@@ -51,6 +61,15 @@ public static class JobsDashboard
                 SchemaName = HangfireSchema,
                 PrepareSchemaIfNecessary = false,
                 SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance,
+            }));
+        }
+        else if (store == JobStore.Postgres)
+        {
+            var connectionString = db.ResolveConnectionString();
+            services.AddHangfire(c => c.UsePostgreSqlStorage(p => p.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = HangfireSchema,
+                PrepareSchemaIfNecessary = false,
             }));
         }
 
@@ -70,7 +89,7 @@ public static class JobsDashboard
 
     public static WebApplication MapJobsDashboard(this WebApplication app)
     {
-        if (StoreFor(app.Services.GetRequiredService<DbOptions>()) != JobStore.SqlServer)
+        if (StoreFor(app.Services.GetRequiredService<DbOptions>()) == JobStore.WorkerMemory)
         {
             return app; // JobsPage answers /jobs.
         }

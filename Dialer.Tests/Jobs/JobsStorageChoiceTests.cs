@@ -32,6 +32,8 @@ public sealed partial class JobsStorageChoiceTests
     [InlineData("SQLite", JobStore.WorkerMemory)]
     [InlineData("sqlserver", JobStore.SqlServer)]
     [InlineData("SqlServer", JobStore.SqlServer)]
+    [InlineData("postgres", JobStore.Postgres)]
+    [InlineData("postgresql", JobStore.Postgres)]
     public void TheJobStoreFollowsTheDatabaseProvider(string provider, JobStore expected) =>
         Assert.Equal(expected, JobsDashboard.StoreFor(new DbOptions { Provider = provider }));
 

@@ -5,6 +5,7 @@ using Dialer.Worker.Sip;
 using Dialer.Worker.Telephony;
 using Hangfire;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public static class DialingServiceCollectionExtensions
     /// The dialing engine for the worker host: the database and its stores, the carrier (SIP when
     /// Telephony:Trunk:Host is set, else the simulated carrier), the lease loop that runs campaigns' engines
     /// (<see cref="EngineHost"/>), and a Hangfire server for the short recurring jobs — its storage in the product
-    /// database on SQL Server (schema hangfire), in memory on SQLite.
+    /// database on SQL Server and PostgreSQL (schema hangfire), in memory on SQLite.
     /// </summary>
     public static IServiceCollection AddDialingEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -68,6 +69,19 @@ public static class DialingServiceCollectionExtensions
                     SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
                 });
             }
+            else if (db.Dialect == SqlDialect.Postgres)
+            {
+                h.UsePostgreSqlStorage(c => c.UseNpgsqlConnection(db.ResolveConnectionString()), new PostgreSqlStorageOptions
+                {
+                    SchemaName = HangfireSchema,
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    // A killed Worker holding the recurring-jobs lock must not stop every recurring job for 10 minutes.
+                    DistributedLockTimeout = TimeSpan.FromSeconds(60),
+                });
+            }
             else
             {
                 h.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
@@ -89,6 +103,11 @@ public static class DialingServiceCollectionExtensions
     {
         var db = new DbOptions();
         configuration.GetSection(DbOptions.Section).Bind(db);
-        return db.Dialect == SqlDialect.SqlServer ? "sqlserver" : "inmemory";
+        return db.Dialect switch
+        {
+            SqlDialect.SqlServer => "sqlserver",
+            SqlDialect.Postgres => "postgres",
+            _ => "inmemory",
+        };
     }
 }
