@@ -51,17 +51,17 @@ public sealed class DialingCampaignStore(DbConnectionFactory db, TimeProvider ti
     }
 
     /// <summary>
-    /// Users for the demo's simulated agents (role agent, a password hash nothing matches), created once.
-    /// Returns their ids.
+    /// Users for the demo's simulated agents (role agent, a password hash nothing matches), created once, named
+    /// <paramref name="usernamePrefix"/> and a two-digit number. Returns their ids.
     /// </summary>
-    public async Task<IReadOnlyList<long>> EnsureSimulatedAgentsAsync(int count, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> EnsureSimulatedAgentsAsync(int count, string usernamePrefix, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var ids = new List<long>();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var i = 1; i <= count; i++)
         {
-            var username = $"sim-agent-{i:D2}";
+            var username = $"{usernamePrefix}{i:D2}";
             var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.FindUser, new { username }, cancellationToken: ct))
                      ?? await c.ExecuteScalarAsync<long>(new CommandDefinition(
                          db.Sql(Sql.InsertUser),

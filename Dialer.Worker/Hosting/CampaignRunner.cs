@@ -115,6 +115,10 @@ public sealed class CampaignRunner(
         log.LogInformation("Campaign {Campaign} stopped dialing", campaignId);
     }
 
+    /// <summary>The user name prefix of a campaign's simulated agents: sim-c{campaign}-.</summary>
+    public static string SimulatedAgentPrefix(long campaignId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sim-c{campaignId}-");
+
     public static IPacer PacerFor(CampaignRuntime campaign) => campaign.Mode switch
     {
         "preview" => new PreviewPacer(),
@@ -151,7 +155,11 @@ public sealed class CampaignRunner(
         }
     }
 
-    /// <summary>With the simulated carrier (demo): simulated agents log in to the campaign and work its calls.</summary>
+    /// <summary>
+    /// With the simulated carrier (demo): simulated agents log in to the campaign and work its calls. Each campaign
+    /// has agents of its own (<c>sim-c{campaign}-NN</c>), so campaigns running at once, on one Worker or several,
+    /// do not take each other's agents (an agent's campaigns are overwritten at each login).
+    /// </summary>
     private async Task<SimulatedAgents?> SimulatedAgentsAsync(CampaignEngine engine, CampaignRuntime runtime, CancellationToken ct)
     {
         if (telephony is not SimulatedCarrier carrier || options.SimulatedAgents <= 0 || runtime.Mode is "agentless" or "preview")
@@ -159,7 +167,7 @@ public sealed class CampaignRunner(
             return null;
         }
 
-        var ids = await campaigns.EnsureSimulatedAgentsAsync(options.SimulatedAgents, ct);
+        var ids = await campaigns.EnsureSimulatedAgentsAsync(options.SimulatedAgents, SimulatedAgentPrefix(runtime.Id), ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var id in ids)
         {
