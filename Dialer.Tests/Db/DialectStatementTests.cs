@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Dapper;
 using Dialer.Db;
+using Npgsql;
 
 namespace Dialer.Tests.Db;
 
@@ -9,7 +11,7 @@ namespace Dialer.Tests.Db;
 /// PostgreSQL, …). A plain constant runs on every database as it is, so it may use none that only some have. Every
 /// <see cref="DialectSql"/> of Dialer.Db, Dialer.Api and Dialer.Worker is found by reflection (<see cref="SqlStatements"/>).
 /// </summary>
-public sealed class DialectStatementTests
+public sealed partial class DialectStatementTests
 {
     [Fact]
     public void EveryStatementUsesOnlyConstructsOfTheDialectsItRunsOn()
@@ -105,6 +107,73 @@ public sealed class DialectStatementTests
     [InlineData(StatementDialect.Postgres, "SELECT id FROM t WHERE id = ANY(@ids) AND name ILIKE @like ORDER BY id OFFSET 0 ROWS FETCH NEXT 5 ROWS ONLY")]
     public void ADialectsOwnConstructsPass(StatementDialect dialect, string sql) =>
         Assert.Empty(DialectConstructs.Foreign(new SqlStatement("Sample", "Statement", sql, dialect)));
+
+    /// <summary>
+    /// PostgreSQL itself parses and plans every statement that runs on it (PREPARE, nothing executed) against the schema
+    /// its migrations make: syntax, tables, columns and functions. The parameters go without types here (Npgsql sends
+    /// Dapper's typed), so what only a parameter's type decides is the store tests' business: a parameter whose type the
+    /// server cannot infer alone (@x IS NULL OR …), and a CASE of parameters it takes for text.
+    /// </summary>
+    [PostgresFact]
+    public async Task PostgreSqlAcceptsEveryStatementThatRunsOnIt()
+    {
+        await using var db = await TestDatabase.CreateAsync(SqlDialect.Postgres);
+        await using var c = await db.Factory.OpenAsync(CancellationToken.None);
+        var problems = new List<string>();
+        var prepared = 0;
+        foreach (var statement in SqlStatements.OnPostgres.Where(s => Plannable().IsMatch(s.Text)))
+        {
+            try
+            {
+                await c.ExecuteAsync($"PREPARE dialer_check AS {Positional(statement.Text)}");
+                await c.ExecuteAsync("DEALLOCATE dialer_check");
+                prepared++;
+            }
+            catch (PostgresException e) when (!UntypedParameters.Contains(e.SqlState))
+            {
+                problems.Add($"{statement.Name}: {e.SqlState} {e.MessageText}");
+            }
+            catch (PostgresException)
+            {
+                // Only a parameter's type is in question (see above).
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(prepared > 100, $"only {prepared} statements prepared");
+    }
+
+    [PostgresFact]
+    public async Task PostgreSqlRefusesAStatementNamingAColumnItDoesNotHave()
+    {
+        await using var db = await TestDatabase.CreateAsync(SqlDialect.Postgres);
+        await using var c = await db.Factory.OpenAsync(CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<PostgresException>(() =>
+            c.ExecuteAsync($"PREPARE dialer_check AS {Positional("SELECT id FROM contacts WHERE campain_id = @campaignId LIMIT @limit")}"));
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, e.SqlState);
+    }
+
+    private static readonly HashSet<string> UntypedParameters =
+    [
+        PostgresErrorCodes.IndeterminateDatatype,
+        PostgresErrorCodes.AmbiguousParameter,
+        PostgresErrorCodes.DatatypeMismatch,
+    ];
+
+    /// <summary>The statement with Dapper's @names as PostgreSQL's $1, $2, … (one number per name).</summary>
+    private static string Positional(string sql)
+    {
+        var numbers = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        return Parameter().Replace(sql, m => "$" + (numbers.TryGetValue(m.Groups[1].Value, out var n) ? n : numbers[m.Groups[1].Value] = numbers.Count + 1));
+    }
+
+    [GeneratedRegex(@"(?<![@\w])@(\w+)")]
+    private static partial Regex Parameter();
+
+    // PREPARE takes SELECT, INSERT, UPDATE, DELETE, MERGE and VALUES (and WITH before them); DDL is the migrations' test.
+    [GeneratedRegex(@"^\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Plannable();
 
     /// <summary>A holder written wrong on purpose: each text is another dialect's.</summary>
     private static class MixedUpSql
