@@ -28,6 +28,18 @@ public sealed class StoredPhoneBinding
     public string? SourceAddress { get; init; }
 
     public long? SourcePort { get; init; }
+
+    /// <summary>The Worker that took the REGISTER (null: recorded before migration 0026).</summary>
+    public string? WorkerId { get; init; }
+
+    /// <summary>That Worker's last heartbeat (unix ms), and when it stopped cleanly (null: it did not).</summary>
+    public long? HolderHeartbeatAt { get; init; }
+
+    public long? HolderStoppedAt { get; init; }
+
+    /// <summary>Held by another Worker that is alive: a heartbeat since <paramref name="liveSince"/> and no clean stop.</summary>
+    public bool HeldByOtherLiveWorker(string workerId, long liveSince) =>
+        WorkerId is not null && WorkerId != workerId && HolderStoppedAt is null && HolderHeartbeatAt >= liveSince;
 }
 
 /// <summary>
@@ -44,7 +56,8 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
     /// Records a registration change and, for a registered phone, where it can be reached again (<paramref name="source"/>;
     /// cleared when null or unregistered); answers the agent id owning the SIP user, if any.
     /// </summary>
-    public async Task<long?> RecordAsync(string sipUsername, bool registered, string? contact, long expiresAt, PhoneRegistrationSource? source, CancellationToken ct)
+    public async Task<long?> RecordAsync(string sipUsername, bool registered, string? contact, long expiresAt, PhoneRegistrationSource? source, CancellationToken ct,
+        string? workerId = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -63,6 +76,13 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
             tx,
             cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(Sql.DeleteSource, new { sipUsername }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.DeleteHolder, new { sipUsername }, tx, cancellationToken: ct));
+        if (registered && workerId is not null)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.InsertHolder,
+                new { sipUsername, workerId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, tx, cancellationToken: ct));
+        }
+
         if (registered && source is not null)
         {
             await c.ExecuteAsync(new CommandDefinition(
@@ -100,6 +120,7 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
         if (changed)
         {
             await c.ExecuteAsync(new CommandDefinition(Sql.DeleteSource, new { sipUsername }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(Sql.DeleteHolder, new { sipUsername }, tx, cancellationToken: ct));
         }
 
         var agentId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(Sql.AgentOf, new { sipUsername }, tx, cancellationToken: ct));
@@ -151,9 +172,19 @@ public sealed class PhoneRegistrationStore(DbConnectionFactory db, TimeProvider 
             VALUES (@sipUsername, @transport, @sourceAddress, @sourcePort)
             """;
 
+        public const string DeleteHolder = "DELETE FROM phone_registration_holders WHERE sip_username = @sipUsername";
+
+        public const string InsertHolder = """
+            INSERT INTO phone_registration_holders (sip_username, worker_id, updated_at) VALUES (@sipUsername, @workerId, @now)
+            """;
+
         public const string Registered = """
-            SELECT p.sip_username, p.contact, p.expires_at, s.transport, s.source_address, CAST(s.source_port AS BIGINT) AS source_port
-            FROM phone_registrations p LEFT JOIN phone_registration_sources s ON s.sip_username = p.sip_username
+            SELECT p.sip_username, p.contact, p.expires_at, s.transport, s.source_address, CAST(s.source_port AS BIGINT) AS source_port,
+                h.worker_id, w.heartbeat_at AS holder_heartbeat_at, w.stopped_at AS holder_stopped_at
+            FROM phone_registrations p
+                LEFT JOIN phone_registration_sources s ON s.sip_username = p.sip_username
+                LEFT JOIN phone_registration_holders h ON h.sip_username = p.sip_username
+                LEFT JOIN workers w ON w.worker_id = h.worker_id
             WHERE p.registered = 1
             """;
 

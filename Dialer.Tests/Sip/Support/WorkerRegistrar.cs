@@ -17,11 +17,12 @@ namespace Dialer.Tests.Sip.Support;
 /// <summary>
 /// The Worker's side of agents' phones as the worker host wires it, on loopback: the stack, the registrar reading
 /// the users table, the publisher writing phone_registrations and the outbox, and the telephony that calls agents.
-/// One instance is one Worker process; a second one over the same database is that Worker after a restart.
+/// One instance is one Worker process; a second one over the same database is that Worker after a restart (same id),
+/// or another Worker (another id).
 /// </summary>
 public sealed class WorkerRegistrar : IAsyncDisposable
 {
-    public WorkerRegistrar(DbConnectionFactory db, TimeProvider? time = null)
+    public WorkerRegistrar(DbConnectionFactory db, TimeProvider? time = null, string workerId = "worker-1")
     {
         time ??= TimeProvider.System;
         var (udp, tcp) = SipChannelPair.Bind(IPAddress.Loopback, 0);
@@ -31,7 +32,8 @@ public sealed class WorkerRegistrar : IAsyncDisposable
         Trunk = new SipTrunk(Stack, new SipTrunkOptions { Host = "127.0.0.1", Port = 9, KeepaliveSeconds = 0 });
         Telephony = new SipTelephony(Stack, Trunk, Registrar, new SipMediaSettings(RtpPortRange.Any));
         Phones = new PhoneRegistrationStore(db, time);
-        Publisher = new PhoneRegistrationPublisher(Registrar, Phones, new AgentStateStore(db), time, NullLogger<PhoneRegistrationPublisher>.Instance);
+        Publisher = new PhoneRegistrationPublisher(Registrar, Phones, new AgentStateStore(db),
+            new Dialer.Worker.Hosting.DialingOptions { WorkerId = workerId }, time, NullLogger<PhoneRegistrationPublisher>.Instance);
     }
 
     public SipStack Stack { get; }

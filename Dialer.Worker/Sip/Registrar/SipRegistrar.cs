@@ -22,6 +22,9 @@ public sealed class SipRegistrar
     private readonly byte[] nonceKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, SipRegistration> bindings = new(StringComparer.Ordinal);
 
+    // Users whose binding here was adopted from another Worker's registration (see AdoptUdp), not made by a REGISTER here.
+    private readonly ConcurrentDictionary<string, byte> adopted = new(StringComparer.Ordinal);
+
     public SipRegistrar(SipStack stack, ISipCredentialStore credentials, SipRegistrarOptions options, ILogger? logger = null)
     {
         this.stack = stack;
@@ -81,6 +84,55 @@ public sealed class SipRegistrar
         return restored;
     }
 
+    /// <summary>
+    /// Several Workers: adopts the UDP binding of a phone that registered with another Worker (as recorded in the
+    /// database), so that this Worker's campaigns can call it at the address it registered from. Replaces an earlier
+    /// adopted copy (a newer expiry or source); never a binding made here by REGISTER. Raises no change. True when the
+    /// binding here changed.
+    /// </summary>
+    public bool AdoptUdp(string user, string contactUri, IPEndPoint source, DateTimeOffset expiresAt)
+    {
+        if (expiresAt <= stack.Time.GetUtcNow())
+        {
+            return false;
+        }
+
+        var binding = new SipRegistration(user, contactUri, source, stack.GetChannel("UDP"), expiresAt, UserAgent: null);
+        while (true)
+        {
+            if (bindings.TryGetValue(user, out var current))
+            {
+                if (!adopted.ContainsKey(user) || (current.ContactUri == contactUri && Equals(current.Source, source) && current.ExpiresAt == expiresAt))
+                {
+                    return false;
+                }
+
+                if (bindings.TryUpdate(user, binding, current))
+                {
+                    return true;
+                }
+            }
+            else if (bindings.TryAdd(user, binding))
+            {
+                adopted[user] = 0;
+                logger.LogInformation("Agent phone {User} (registered with another Worker) adopted at {Remote} until {ExpiresAt:O}", user, source, expiresAt);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Users whose binding here is adopted from another Worker.</summary>
+    public IReadOnlyCollection<string> AdoptedUsers => [.. adopted.Keys];
+
+    /// <summary>Forgets an adopted binding (the phone unregistered, or its registration moved); a binding made here stays.</summary>
+    public void DropAdopted(string user)
+    {
+        if (adopted.TryRemove(user, out _))
+        {
+            bindings.TryRemove(user, out _);
+        }
+    }
+
     private async Task HandleAsync(SipRequest request, SipServerTransaction tx, IPEndPoint remote, CancellationToken cancellationToken)
     {
         try
@@ -137,6 +189,8 @@ public sealed class SipRegistrar
         var now = stack.Time.GetUtcNow();
         var changed = false;
         var refreshed = false;
+        // A REGISTER here makes the binding this Worker's own, no longer one adopted from another Worker.
+        adopted.TryRemove(user, out _);
         if (contacts.Count == 1 && contacts[0].Trim() == "*")
         {
             changed = bindings.TryRemove(user, out _);
