@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Dialer.Db;
+using Dialer.Tests.Db;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -8,18 +10,32 @@ namespace Dialer.Tests.Api;
 /// <summary>
 /// The real Api over a real SQLite file in a fresh temporary folder, migrated at start, with a known
 /// bootstrap admin key. One per test class (IClassFixture); tests create what they need through HTTP.
+/// A variant on PostgreSQL (<see cref="IOnPostgres"/>) runs the same Api over a fresh database of its own on the
+/// server DIALER_TEST_POSTGRES names, dropped at dispose.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "dk_test_bootstrap_admin_key_0123456789";
 
+    private string? postgresName;
+    private DbOptions? database;
+
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>The database the Api runs on, made on first use: open it with <c>new DbConnectionFactory(Database)</c>.</summary>
+    public DbOptions Database => database ??= MakeDatabase();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(DataDir);
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:DataDir", DataDir);
+        builder.UseSetting("Database:Provider", Database.Provider);
+        if (Database.ConnectionString is { } connectionString)
+        {
+            builder.UseSetting("Database:ConnectionString", connectionString);
+        }
+
         builder.UseSetting("DIALER_BOOTSTRAP_ADMIN_KEY", AdminKey);
         foreach (var (key, value) in Settings)
         {
@@ -71,9 +87,28 @@ public class ApiFactory : WebApplicationFactory<Program>
         return (ClientWith(body!.Token), body.UserId);
     }
 
+    private DbOptions MakeDatabase()
+    {
+        if (this is not IOnPostgres)
+        {
+            return new DbOptions { Provider = "sqlite", DataDir = DataDir };
+        }
+
+        // Outside xunit's synchronization context: the host is built synchronously.
+        var (name, connectionString) = Task.Run(PostgresServer.CreateDatabaseAsync).GetAwaiter().GetResult();
+        postgresName = name;
+        return new DbOptions { Provider = "postgres", ConnectionString = connectionString, DataDir = DataDir };
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (postgresName is { } name)
+        {
+            postgresName = null;
+            Task.Run(() => PostgresServer.DropDatabaseAsync(name)).GetAwaiter().GetResult();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

@@ -4,16 +4,16 @@ using System.Text.Json;
 
 namespace Dialer.Tests.Api;
 
-public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task HealthNeedsNoKey()
     {
         var response = await factory.ClientWith(null).GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Theory]
+    [ApiTheory]
     [InlineData(null)]
     [InlineData("dk_not_a_real_key_at_all_00000")]
     [InlineData("garbage")]
@@ -24,7 +24,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task OpenApiDocumentIsServedToSignedInCallers()
     {
         var response = await factory.Admin().GetAsync("/openapi/v1.json");
@@ -34,7 +34,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWith(null).GetAsync("/openapi/v1.json")).StatusCode);
     }
 
-    [Theory]
+    [ApiTheory]
     [InlineData("manager")]
     [InlineData("billing")]
     public async Task NonAdminKeysCannotManageKeys(string role)
@@ -44,7 +44,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task CreatedKeyIsShownOnceAndWorksUntilRevoked()
     {
         var admin = factory.Admin();
@@ -64,7 +64,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/keys/{body.Id}")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task InvalidKeyRequestNamesTheFields()
     {
         var response = await factory.Admin().PostAsJsonAsync("/api/keys", new { name = "", role = "root" });
@@ -75,7 +75,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.True(errors.TryGetProperty("role", out _));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task UserSignsInWithPasswordAndDisabledUserCannot()
     {
         var (client, userId) = await factory.SignedInUserAsync("manager");
@@ -86,7 +86,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task WrongPasswordIs401AndDuplicateUserIs409()
     {
         var admin = factory.Admin();
@@ -102,7 +102,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.DoesNotContain("sip-pass-123", users);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task AgentWithoutSipCredentialsIsRejected()
     {
         var response = await factory.Admin().PostAsJsonAsync("/api/users", new { username = "agent.nosip", role = "agent", password = "password-123" });
@@ -110,3 +110,6 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Contains("sipPassword", await response.Content.ReadAsStringAsync());
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class AuthApiTestsOnPostgres(PostgresApiFactory factory) : AuthApiTests(factory), IClassFixture<PostgresApiFactory>;

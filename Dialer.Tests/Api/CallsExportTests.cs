@@ -7,9 +7,9 @@ using Dialer.Tests.Imports;
 namespace Dialer.Tests.Api;
 
 /// <summary>The call-by-call export: every attempt of a campaign in a window of days, with its survey answers.</summary>
-public sealed class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task EveryAttemptIsARowWithItsContactAgentAndSurveyAnswersInChinese()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -55,7 +55,7 @@ public sealed class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(2503, ids.Distinct().Count());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BadDaysAnUnknownCampaignAndOtherRolesAreRefused()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -79,3 +79,6 @@ public sealed class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Single(empty.Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class CallsExportTestsOnPostgres(PostgresApiFactory factory) : CallsExportTests(factory), IClassFixture<PostgresApiFactory>;

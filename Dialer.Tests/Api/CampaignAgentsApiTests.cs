@@ -4,9 +4,9 @@ using System.Text.Json;
 
 namespace Dialer.Tests.Api;
 
-public sealed class CampaignAgentsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class CampaignAgentsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task ManagerAssignsAgentsToACampaign()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -24,7 +24,7 @@ public sealed class CampaignAgentsApiTests(ApiFactory factory) : IClassFixture<A
         Assert.Equal(agentB, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetInt64());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task UnknownAgentsAndCampaignsAreRefused()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -59,3 +59,6 @@ public sealed class CampaignAgentsApiTests(ApiFactory factory) : IClassFixture<A
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class CampaignAgentsApiTestsOnPostgres(PostgresApiFactory factory) : CampaignAgentsApiTests(factory), IClassFixture<PostgresApiFactory>;

@@ -4,14 +4,16 @@ using System.Text.Json;
 namespace Dialer.Tests.Api;
 
 /// <summary>The Api with DIALER_DEMO=1, as scripts/run starts it when no trunk is configured.</summary>
-public sealed class DemoApiFactory : ApiFactory
+public class DemoApiFactory : ApiFactory
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["DIALER_DEMO"] = "1" };
 }
 
-public sealed class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoApiFactory>
+public sealed class DemoApiFactoryOnPostgres : DemoApiFactory, IOnPostgres;
+
+public class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task FirstStartSeedsARunningCampaignWhoseListImportsOnce()
     {
         var admin = factory.Admin();
@@ -61,3 +63,6 @@ public sealed class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoAp
         return import;
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class DemoSeedTestsOnPostgres(DemoApiFactoryOnPostgres factory) : DemoSeedTests(factory), IClassFixture<DemoApiFactoryOnPostgres>;

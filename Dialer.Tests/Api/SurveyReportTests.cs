@@ -6,9 +6,9 @@ using Dialer.Tests.Imports;
 namespace Dialer.Tests.Api;
 
 /// <summary>Survey answers tallied per question, over the API and on the campaign's report page.</summary>
-public sealed class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task AnswersAreCountedPerOptionWithNumbersAveragedAndOddAnswersKept()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -49,7 +49,7 @@ public sealed class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Contains("8.67", html);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BadDaysUnknownCampaignsAndOtherRolesAreRefused()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -65,3 +65,6 @@ public sealed class SurveyReportTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.All(empty.GetProperty("questions")[0].GetProperty("counts").EnumerateArray(), c => Assert.Equal(0, c.GetProperty("count").GetInt32()));
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class SurveyReportTestsOnPostgres(PostgresApiFactory factory) : SurveyReportTests(factory), IClassFixture<PostgresApiFactory>;

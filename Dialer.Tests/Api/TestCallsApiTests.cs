@@ -4,9 +4,9 @@ using System.Text.Json;
 
 namespace Dialer.Tests.Api;
 
-public sealed class TestCallsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class TestCallsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task OnlyAdminsMayRequestTestCalls()
     {
         var anonymous = await factory.CreateClient().PostAsJsonAsync("/api/test-calls", new { number = "13800138000" });
@@ -17,7 +17,7 @@ public sealed class TestCallsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/api/test-calls/1")).StatusCode);
     }
 
-    [Theory]
+    [ApiTheory]
     [InlineData("12")]
     [InlineData("not a number")]
     [InlineData("")]
@@ -30,7 +30,7 @@ public sealed class TestCallsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.True(problem.GetProperty("errors").TryGetProperty("number", out _));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ARequestIsQueuedAndReadBack()
     {
         var admin = factory.Admin();
@@ -47,3 +47,6 @@ public sealed class TestCallsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/test-calls/999999")).StatusCode);
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class TestCallsApiTestsOnPostgres(PostgresApiFactory factory) : TestCallsApiTests(factory), IClassFixture<PostgresApiFactory>;

@@ -11,9 +11,9 @@ using static Dialer.Tests.Campaigns.CampaignBodies;
 
 namespace Dialer.Tests.Campaigns;
 
-public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task ExampleCampaignIsCreatedWith201AndLocation()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -39,7 +39,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(0, again.GetProperty("contacts").GetProperty("total").GetInt64());
     }
 
-    [Theory]
+    [ApiTheory]
     [InlineData("callingWindow.end=\"08:30\"", "callingWindow.end")]
     [InlineData("callingWindow.end=\"09:00\"", "callingWindow.end")]
     [InlineData("callingWindow.start=\"9am\"", "callingWindow.start")]
@@ -103,7 +103,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.False(string.IsNullOrWhiteSpace(errors.GetProperty(field)[0].GetString()));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ValidVariantsAreAccepted()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -125,7 +125,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         }
     }
 
-    [Fact]
+    [ApiFact]
     public async Task OnlyManagersAndAdminsManageCampaigns()
     {
         var (billing, _) = await factory.ClientWithRoleAsync("billing");
@@ -140,7 +140,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.Forbidden, (await billing.PostAsync($"/api/campaigns/{created.GetProperty("id")}/start", null)).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task StatusMovesOnlyByAllowedTransitions()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -180,7 +180,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.OK, (await manager.PostAsync($"/api/campaigns/{draft}/stop", null)).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ConcurrentStartsSucceedExactlyOnce()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -192,7 +192,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task CampaignWhoseStopTimeHasPassedCannotStart()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -204,7 +204,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Contains("stopAt", (await ReadAsync(response)).GetProperty("detail").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task PutRoundTripKeepsChineseExactly()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -238,7 +238,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(script, JsonNode.Parse(row.ConfigJson)!["script"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task PutIsOptimistic()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -260,7 +260,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.PutAsync($"/api/campaigns/{id}", Json(With("id=12345")))).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ModeCannotChangeWhileRunningAndStoppedIsFinal()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -288,7 +288,7 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal("stopped", final.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ListShowsStatusAndContactCounts()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -329,3 +329,6 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync("/api/campaigns?status=sleeping")).StatusCode);
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class CampaignsApiTestsOnPostgres(PostgresApiFactory factory) : CampaignsApiTests(factory), IClassFixture<PostgresApiFactory>;

@@ -6,13 +6,13 @@ using Dialer.Tests.Imports;
 
 namespace Dialer.Tests.Dnc;
 
-public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private async Task<string?> StateAsync(long campaign, string phone) =>
         (string?)(await factory.QueryAsync("SELECT state FROM contacts WHERE campaign_id = $c AND phone = $p", ("$c", campaign), ("$p", phone)))
             .SingleOrDefault()?["state"];
 
-    [Fact]
+    [ApiFact]
     public async Task GlobalEntryTakesContactsOutOfEveryCampaignAndRemovalPutsThemBack()
     {
         var admin = factory.Admin();
@@ -43,7 +43,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/dnc/15900002222")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task CampaignEntryMarksOnlyThatCampaignAndGlobalEntryStillHoldsAfterRemoval()
     {
         var admin = factory.Admin();
@@ -66,7 +66,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("dnc", await StateAsync(a, "+8615900004444")); // the global entry still holds it back
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ListFiltersByNumberAndList()
     {
         var admin = factory.Admin();
@@ -90,7 +90,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/dnc?phone=12")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ExpiredEntriesBlockNothing()
     {
         var admin = factory.Admin();
@@ -106,7 +106,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(1, (await renewed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contactsMarked").GetInt32());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BadRequestsAreRejected()
     {
         var admin = factory.Admin();
@@ -126,7 +126,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.DeleteAsync("/api/dnc/abc")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task DncNeedsAManagerKey()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWith(null).GetAsync("/api/dnc")).StatusCode);
@@ -139,7 +139,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync("/api/dnc")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BulkImportReportsEveryRowAndMarksContacts()
     {
         var admin = factory.Admin();
@@ -174,7 +174,7 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("投诉", entry.GetProperty("source").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BulkImportForACampaignAndItsErrors()
     {
         var admin = factory.Admin();
@@ -192,3 +192,6 @@ public sealed class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(campaign, entry.GetProperty("campaignId").GetInt64());
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class DncApiTestsOnPostgres(PostgresApiFactory factory) : DncApiTests(factory), IClassFixture<PostgresApiFactory>;

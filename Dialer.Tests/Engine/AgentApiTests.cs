@@ -5,13 +5,14 @@ using Dapper;
 using Dialer.Db;
 using Dialer.Tests.Api;
 using Dialer.Tests.Campaigns;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Engine;
 
 /// <summary>The agent's API through HTTP against a real SQLite file: states, requests to the engine, dispositions.</summary>
-public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    [Fact]
+    [ApiFact]
     public async Task AgentEndpointsNeedAnAgentSession()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWith(null).GetAsync("/api/agent/state")).StatusCode);
@@ -20,7 +21,7 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync("/api/agent/ready", new { })).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task AnAgentLogsInPausesWithAReasonGetsReadyAndLogsOutEachChangeLogged()
     {
         var campaign = await CampaignBodies.CreateAsync(factory.Admin());
@@ -51,7 +52,7 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(4, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'agent_state' AND agent_id = @agentId", new { agentId }));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task PauseDuringACallIsARequestTheEngineAppliesAfterTheCall()
     {
         var (agent, agentId, _, _) = await AgentInWrapUpAsync("on_call");
@@ -64,7 +65,7 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal("request:pause:break", await c.ExecuteScalarAsync<string>("SELECT reason FROM agent_states WHERE agent_id = @agentId", new { agentId }));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ACallbackOutsideTheContactsCallingWindowIsRejectedWithTheNextAllowedTime()
     {
         var (agent, _, _, _) = await AgentInWrapUpAsync("wrap_up");
@@ -83,7 +84,7 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ADispositionWithAnOwnedCallbackEndsWrapUpAndSchedulesTheContact()
     {
         var (agent, agentId, attemptId, contactId) = await AgentInWrapUpAsync("wrap_up");
@@ -111,7 +112,7 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(("callback", at, agentId, at + (30 * 60_000)), contact);
     }
 
-    [Theory]
+    [ApiTheory]
     [InlineData("en", "no code", "code", "A disposition code is required.")]
     [InlineData("zh", "no code", "code", "需要处理结果代码。")]
     [InlineData("en", "unknown code", "code", "Unknown disposition 'maybe'; the campaign's codes are: paid, promised, dispute, wrong_number, callback.")]
@@ -141,11 +142,11 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal("wrap_up", (await Body(await agent.GetAsync("/api/agent/state"))).GetProperty("state").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ADispositionWithACallbackGivenDuringTheCallSurvivesTheHangUpAndTheAgentIsReadyWithoutWrapUp()
     {
         var (agent, agentId) = await factory.SignedInUserAsync("agent");
-        var db = Dialer.Tests.Db.TestDatabase.Existing(new DbOptions { DataDir = factory.DataDir });
+        await using var db = Dialer.Tests.Db.TestDatabase.Existing(factory.Database);
         var definition = EngineHarness.Campaign(d => d with { Dispositions = ["done", "callback"], CallbackOpenAfterMinutes = 30 });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var contactId = await EngineHarness.AddContactAsync(db, campaignId, $"+1555{Random.Shared.Next(1_000_000, 9_999_999)}");
@@ -197,7 +198,7 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(["ready", "reserved", "on_call", "ready"], log);
     }
 
-    private DbConnectionFactory Db() => new(new DbOptions { DataDir = factory.DataDir });
+    private DbConnectionFactory Db() => factory.Services.GetRequiredService<DbConnectionFactory>();
 
     private static async Task<JsonElement> Body(HttpResponseMessage response)
     {
@@ -225,3 +226,6 @@ public sealed class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         return (agent, agentId, attemptId, contactId);
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class AgentApiTestsOnPostgres(PostgresApiFactory factory) : AgentApiTests(factory), IClassFixture<PostgresApiFactory>;

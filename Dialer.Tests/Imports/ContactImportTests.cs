@@ -6,12 +6,12 @@ using Dialer.Tests.Api;
 
 namespace Dialer.Tests.Imports;
 
-public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private Task<List<Dictionary<string, object?>>> ContactsAsync(long campaign) =>
         factory.QueryAsync("SELECT phone, name, time_zone, account_id, custom_json, state, list_id FROM contacts WHERE campaign_id = $c ORDER BY id", ("$c", campaign));
 
-    [Fact]
+    [ApiFact]
     public async Task Utf8FileWithBomAndCrlfImportsWithTimeZonesAndCustomFields()
     {
         var campaign = await factory.CreateCampaignAsync(timeZone: "Asia/Shanghai");
@@ -36,7 +36,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal("silver, monthly", JsonDocument.Parse((string)rows[2]["custom_json"]!).RootElement.GetProperty("Plan").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task Gb18030FileWithChineseHeadersKeepsChineseTextExactly()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -56,7 +56,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal("𠮷野家", JsonDocument.Parse((string)rows[1]["custom_json"]!).RootElement.GetProperty("地址").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task MalformedRowsInvalidPhonesAndBadTimeZonesAreReportedByRow()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -87,7 +87,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal("UTC", rows[1]["time_zone"]);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task DuplicatesInTheFileAndInTheCampaignAreCountedNotImported()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -108,7 +108,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         ImportClient.AssertCounts(await admin.ImportAsync(other, ImportClient.Utf8("tel\n13900000001\n")), 1, 1, 0, 0, 0);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task NumbersOnActiveDncListsAreScreenedOut()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -128,7 +128,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(["+8613700000003", "+8613700000004"], (await ContactsAsync(campaign)).Select(r => (string)r["phone"]!));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task TimeZoneFallsBackToTheCampaignsWhenTheNumberHasNone()
     {
         var campaign = await factory.CreateCampaignAsync(timeZone: "Australia/Sydney");
@@ -137,7 +137,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.All(await ContactsAsync(campaign), r => Assert.Equal("Australia/Sydney", r["time_zone"]));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task PhoneColumnAndDefaultCountryParametersAreHonoured()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -152,7 +152,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal("13800000000", custom.GetProperty("联系电话").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ErrorsReportIsUtf8CsvWithBom()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -173,7 +173,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(3, lines.Length);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task TwentyThousandRowsStreamThroughWithEveryRowAccountedFor()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -192,3 +192,6 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(10, page.GetProperty("errors").GetArrayLength());
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class ContactImportTestsOnPostgres(PostgresApiFactory factory) : ContactImportTests(factory), IClassFixture<PostgresApiFactory>;

@@ -3,13 +3,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dialer.Db;
 using Dialer.Tests.Api;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Imports;
 
 /// <summary>Helpers for the import tests: campaigns, uploads, and waiting for an import to finish.</summary>
-public static class ImportClient
+public static partial class ImportClient
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -82,15 +84,21 @@ public static class ImportClient
         throw new TimeoutException($"{location} did not finish");
     }
 
+    /// <summary>
+    /// Runs SQL on the Api's own database, whatever its dialect. Parameters may be written $name (as SQLite takes them):
+    /// they are sent as @name, which every dialect takes.
+    /// </summary>
     public static async Task<List<Dictionary<string, object?>>> QueryAsync(this ApiFactory factory, string sql, params (string, object)[] args)
     {
-        await using var c = new SqliteConnection($"Data Source={Path.Combine(factory.DataDir, "dialer.db")}");
-        await c.OpenAsync();
+        await using var c = await factory.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
+        cmd.CommandText = DollarParameter().Replace(sql, "@$1");
         foreach (var (name, value) in args)
         {
-            cmd.Parameters.AddWithValue(name, value);
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = name.TrimStart('$', '@');
+            parameter.Value = value;
+            cmd.Parameters.Add(parameter);
         }
 
         var rows = new List<Dictionary<string, object?>>();
@@ -119,4 +127,7 @@ public static class ImportClient
 
     public static Dictionary<long, string> ErrorsByRow(JsonElement report) =>
         report.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("row").GetInt64(), e => e.GetProperty("reason").GetString()!);
+
+    [GeneratedRegex(@"\$(\w+)")]
+    private static partial Regex DollarParameter();
 }

@@ -5,7 +5,7 @@ using Dialer.Tests.Api;
 
 namespace Dialer.Tests.Imports;
 
-public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class ImportValidationTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private static readonly byte[] Good = ImportClient.Utf8("phone\n13812345678\n");
 
@@ -16,7 +16,7 @@ public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<Ap
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ImportNeedsAManagerKey()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -31,7 +31,7 @@ public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWith(null).GetAsync($"/api/imports/{report.GetProperty("id")}")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task AcceptedImportAnswers202WithLocation()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -42,7 +42,7 @@ public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal("queued", body.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task UnknownCampaignOrImportIs404()
     {
         var admin = factory.Admin();
@@ -51,7 +51,7 @@ public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/imports/999999/errors.csv")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BadParametersAre400NamingTheField()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -89,7 +89,7 @@ public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Empty(Directory.GetFiles(Path.Combine(factory.DataDir, "imports"), "upload-*"));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ErrorPagingParametersAreChecked()
     {
         var campaign = await factory.CreateCampaignAsync();
@@ -98,3 +98,6 @@ public sealed class ImportValidationTests(ApiFactory factory) : IClassFixture<Ap
         Assert.True(errors.TryGetProperty("errorsLimit", out _));
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class ImportValidationTestsOnPostgres(PostgresApiFactory factory) : ImportValidationTests(factory), IClassFixture<PostgresApiFactory>;

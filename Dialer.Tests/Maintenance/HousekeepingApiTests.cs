@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dialer.Tests.Maintenance;
 
 /// <summary>The purge seen through HTTP: the real Api over real SQLite, the purge run by the test.</summary>
-public sealed class HousekeepingApiTests(HousekeepingApiTests.ApiWithoutPurgeLoop factory) : IClassFixture<HousekeepingApiTests.ApiWithoutPurgeLoop>
+public class HousekeepingApiTests(HousekeepingApiTests.ApiWithoutPurgeLoop factory) : IClassFixture<HousekeepingApiTests.ApiWithoutPurgeLoop>
 {
     private static readonly long EightDaysMs = (long)TimeSpan.FromDays(8).TotalMilliseconds;
 
-    [Fact]
+    [ApiFact]
     public async Task APurgedIdempotencyKeyIsANewRequestWhileARecentOneStillConflicts()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -42,7 +42,7 @@ public sealed class HousekeepingApiTests(HousekeepingApiTests.ApiWithoutPurgeLoo
         Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(billing, other, "recent-key")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ExpiredSessionsArePurgedAndLiveOnesKept()
     {
         var (expired, expiredUser) = await factory.SignedInUserAsync("manager");
@@ -83,8 +83,15 @@ public sealed class HousekeepingApiTests(HousekeepingApiTests.ApiWithoutPurgeLoo
     }
 
     /// <summary>The Api with its purge loop off, so only the test decides when the purge runs.</summary>
-    public sealed class ApiWithoutPurgeLoop : ApiFactory
+    public class ApiWithoutPurgeLoop : ApiFactory
     {
         protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Housekeeping:Enabled"] = "false" };
     }
+}
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class HousekeepingApiTestsOnPostgres(HousekeepingApiTestsOnPostgres.ApiWithoutPurgeLoopOnPostgres factory)
+    : HousekeepingApiTests(factory), IClassFixture<HousekeepingApiTestsOnPostgres.ApiWithoutPurgeLoopOnPostgres>
+{
+    public sealed class ApiWithoutPurgeLoopOnPostgres : ApiWithoutPurgeLoop, IOnPostgres;
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Reminders;
 
-public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     /// <summary>The issue's example batch, with the campaign id filled in.</summary>
     private static string ExampleBatch(long campaignId) => $$"""
@@ -17,7 +17,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
           "currency": "CNY", "dueDate": "2026-12-01", "kind": "arrears", "language": "zh" } ] }
         """;
 
-    [Fact]
+    [ApiFact]
     public async Task ExampleBatchIsQueuedAndReadable()
     {
         var campaign = await BillingCampaignAsync();
@@ -52,7 +52,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal("2026-12-01", custom.RootElement.GetProperty("due_date").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ReplayWithSameKeyAndBodyAnswersTheSameAndChangesNothing()
     {
         var campaign = await BillingCampaignAsync();
@@ -70,7 +70,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaign", campaign));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task SameKeyWithAnotherBodyIs409()
     {
         var campaign = await BillingCampaignAsync();
@@ -89,7 +89,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(otherKey, ExampleBatch(campaign).Replace("A100", "A200"), "reuse-1")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ConcurrentDuplicatesInsertOnce()
     {
         var campaign = await BillingCampaignAsync();
@@ -105,7 +105,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(50, await CountAsync("SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaign", campaign));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task MissingIdempotencyKeyIs400()
     {
         var campaign = await BillingCampaignAsync();
@@ -118,7 +118,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", campaign));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task AnotherBillingKeyCannotSeeMyReminders()
     {
         var campaign = await BillingCampaignAsync();
@@ -137,7 +137,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.NotFound, (await mine.GetAsync("/api/reminders/nosuchreminder")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task ListPagesBySinceAndAfter()
     {
         var campaign = await BillingCampaignAsync();
@@ -157,7 +157,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.BadRequest, (await billing.GetAsync("/api/reminders?since=yesterday")).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task InvalidAndDncPhonesAreRejectedWithReasonsNotDropped()
     {
         var campaign = await BillingCampaignAsync();
@@ -182,7 +182,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaign", campaign));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task SamePhoneUpdatesTheLiveContactInsteadOfDiallingTwice()
     {
         var campaign = await BillingCampaignAsync();
@@ -212,7 +212,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(("new", 0), (revived.State, revived.Attempts));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task DuplicatesWithinOneBatchAreReportedNotDialledTwice()
     {
         var campaign = await BillingCampaignAsync();
@@ -228,7 +228,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", campaign));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task WrongCampaignTypeIs400AndUnknownCampaign404()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -243,7 +243,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", care));
     }
 
-    [Theory]
+    [ApiTheory]
     [InlineData("\"kind\": \"arrears\"", "\"kind\": \"invoice\"", "reminders[0].kind")]
     [InlineData("\"currency\": \"CNY\"", "\"currency\": \"yuan\"", "reminders[0].currency")]
     [InlineData("\"dueDate\": \"2026-12-01\"", "\"dueDate\": \"01/12/2026\"", "reminders[0].dueDate")]
@@ -263,7 +263,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal([field], errors.EnumerateObject().Select(p => p.Name));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task BatchAboveTenThousandIs400()
     {
         var campaign = await BillingCampaignAsync();
@@ -276,7 +276,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.True((await CampaignBodies.ReadAsync(response)).GetProperty("errors").TryGetProperty("reminders", out _));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task OnlyBillingKeysPostReminders()
     {
         var campaign = await BillingCampaignAsync();
@@ -289,7 +289,7 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:1/x" })).StatusCode);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task StoppingTheCampaignCancelsOpenRemindersAndRefusesNewOnes()
     {
         var campaign = await BillingCampaignAsync();
@@ -360,3 +360,6 @@ public sealed class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFac
         public int Attempts { get; set; }
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class RemindersApiTestsOnPostgres(PostgresApiFactory factory) : RemindersApiTests(factory), IClassFixture<PostgresApiFactory>;

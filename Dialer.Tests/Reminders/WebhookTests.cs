@@ -16,14 +16,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Tests.Reminders;
 
-public sealed class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisposable
+public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisposable
 {
     // The delivery loop is off here: the tests drive the sender with a clock they move.
     private readonly WebApplicationFactory<Program> api = factory.WithWebHostBuilder(b => b.UseSetting("Webhooks:Enabled", "false"));
 
     public void Dispose() => api.Dispose();
 
-    [Fact]
+    [ApiFact]
     public async Task FinalOutcomeIsPostedSignedAndRetriedWithBackoff()
     {
         await using var receiver = await WebhookReceiver.StartAsync(500);
@@ -74,7 +74,7 @@ public sealed class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.True(root.GetProperty("at").TryGetDateTimeOffset(out _));
     }
 
-    [Fact]
+    [ApiFact]
     public async Task DeliveryFailsAfterMaxAttemptsAndCancellationIsReportedToo()
     {
         await using var receiver = await WebhookReceiver.StartAsync(503, 503, 503, 503);
@@ -104,7 +104,7 @@ public sealed class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("campaign stopped", body.RootElement.GetProperty("reason").GetString());
     }
 
-    [Fact]
+    [ApiFact]
     public async Task DeliveryLoopInTheApiSendsOnItsOwn()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -127,7 +127,7 @@ public sealed class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Contains(reminderId, received.Body);
     }
 
-    [Fact]
+    [ApiFact]
     public async Task WebhookRegistrationIsValidatedAndOwnedByTheKey()
     {
         var (billing, _) = await KeyAsync(api, "billing");
@@ -224,3 +224,6 @@ public sealed class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>
         return (client, created.Id);
     }
 }
+
+/// <summary>The same tests against the Api on PostgreSQL.</summary>
+public sealed class WebhookTestsOnPostgres(PostgresApiFactory factory) : WebhookTests(factory), IClassFixture<PostgresApiFactory>;
