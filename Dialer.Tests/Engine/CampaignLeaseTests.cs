@@ -1,21 +1,24 @@
+using Dialer.Db;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using Dialer.Tests.Db;
 
 namespace Dialer.Tests.Engine;
 
 /// <summary>
-/// The campaign lease: who runs a campaign's engine, fenced by its epoch. Real SQLite files through the real
-/// migrations; engines on the virtual clock.
+/// The campaign lease: who runs a campaign's engine, fenced by its epoch. Real SQLite files (and PostgreSQL databases
+/// when DIALER_TEST_POSTGRES is set) through the real migrations; engines on the virtual clock.
 /// </summary>
 public sealed class CampaignLeaseTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 15, 0, 0, TimeSpan.Zero);
     private const long Ttl = 15_000;
 
-    [Fact]
-    public async Task ALeaseIsTakenByCompareAndSetAndEveryTakeoverRaisesTheEpoch()
+    [Theory]
+    [Dialects]
+    public async Task ALeaseIsTakenByCompareAndSetAndEveryTakeoverRaisesTheEpoch(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var leases = new CampaignLeaseStore(db.Factory);
         var campaign = await EngineHarness.CreateCampaignAsync(db, EngineHarness.Campaign());
         var t = Start.ToUnixTimeMilliseconds();
@@ -43,10 +46,11 @@ public sealed class CampaignLeaseTests
         Assert.Equal(("a", 4L, t + 43_000 + Ttl), (stored!.Owner, stored.Epoch, stored.ExpiresAt));
     }
 
-    [Fact]
-    public async Task AWriteUnderAnOlderEpochChangesNothing()
+    [Theory]
+    [Dialects]
+    public async Task AWriteUnderAnOlderEpochChangesNothing(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var leases = new CampaignLeaseStore(db.Factory);
         var contacts = new ContactClaimStore(db.Factory);
         var attempts = new AttemptStore(db.Factory);
@@ -85,10 +89,11 @@ public sealed class CampaignLeaseTests
             "SELECT state, eligible_reason FROM contacts")).Single());
     }
 
-    [Fact]
-    public async Task RecoveryFreesTheLostCallsAgentsAsTheyAskedAndEndsContactsOutOfAttempts()
+    [Theory]
+    [Dialects]
+    public async Task RecoveryFreesTheLostCallsAgentsAsTheyAskedAndEndsContactsOutOfAttempts(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var leases = new CampaignLeaseStore(db.Factory);
         var attempts = new AttemptStore(db.Factory);
         var agents = new AgentStateStore(db.Factory);
@@ -131,10 +136,11 @@ public sealed class CampaignLeaseTests
         Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(d, "SELECT COUNT(*) FROM contacts WHERE locked_by IS NOT NULL"));
     }
 
-    [Fact]
-    public async Task TwoEnginesOneLeaseInterleavedTheOlderOneStopsAndNoContactIsDialedTwice()
+    [Theory]
+    [Dialects]
+    public async Task TwoEnginesOneLeaseInterleavedTheOlderOneStopsAndNoContactIsDialedTwice(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var leases = new CampaignLeaseStore(db.Factory);
         var definition = EngineHarness.Campaign(d => d with { MaxAttempts = 2 });
         var campaign = await EngineHarness.CreateCampaignAsync(db, definition);

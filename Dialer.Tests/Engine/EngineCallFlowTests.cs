@@ -1,17 +1,23 @@
+using Dialer.Db;
 using Dialer.Db.Model;
+using Dialer.Tests.Db;
 using Dialer.Worker.Pacing;
 
 namespace Dialer.Tests.Engine;
 
-/// <summary>Calls, agents and results through the real engine on a virtual clock and a real SQLite file.</summary>
+/// <summary>
+/// Calls, agents and results through the real engine on a virtual clock and a real SQLite file (and a PostgreSQL
+/// database when DIALER_TEST_POSTGRES is set).
+/// </summary>
 public sealed class EngineCallFlowTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 15, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public async Task ALiveAnswerWithNoAgentWithinTwoSecondsIsAbandonedWithTheMessage()
+    [Theory]
+    [Dialects]
+    public async Task ALiveAnswerWithNoAgentWithinTwoSecondsIsAbandonedWithTheMessage(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign(d => d with
         {
             Mode = "predictive", ComplianceProfile = "UK", MaxAttempts = 5, RetryMinutes = new RetryMinutes { Abandoned = 60 },
@@ -53,10 +59,11 @@ public sealed class EngineCallFlowTests
         });
     }
 
-    [Fact]
-    public async Task AnAnsweredCallGoesToTheReadyAgentWhoseStatesAreLogged()
+    [Theory]
+    [Dialects]
+    public async Task AnAnsweredCallGoesToTheReadyAgentWhoseStatesAreLogged(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign();
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var contact = await EngineHarness.AddContactAsync(db, campaignId, "+15550000009");
@@ -101,10 +108,11 @@ public sealed class EngineCallFlowTests
         Assert.Equal(minutes * 60_000L, next - ended);
     }
 
-    [Fact]
-    public async Task AContactIsNotDialedMoreThanMaxAttempts()
+    [Theory]
+    [Dialects]
+    public async Task AContactIsNotDialedMoreThanMaxAttempts(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign(d => d with { MaxAttempts = 2, MinGapMinutes = 1, RetryMinutes = new RetryMinutes { Busy = 1 } });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var contact = await EngineHarness.AddContactAsync(db, campaignId, "+15550000011");
@@ -119,10 +127,11 @@ public sealed class EngineCallFlowTests
         Assert.Equal((ContactState.Done, 2L, "max_attempts"), (state, attempts, reason));
     }
 
-    [Fact]
-    public async Task TwoWorkersRacingOnOneDatabaseNeverDialOneContactTwice()
+    [Theory]
+    [Dialects]
+    public async Task TwoWorkersRacingOnOneDatabaseNeverDialOneContactTwice(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign(d => d with { MaxAttempts = 1 });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         for (var i = 0; i < 120; i++)
@@ -156,10 +165,11 @@ public sealed class EngineCallFlowTests
         Assert.Equal(2, byWorker.Count);
     }
 
-    [Fact]
-    public async Task PreviewOffersAContactTheAgentDialsThroughARequestAndSkippingGivesItBack()
+    [Theory]
+    [Dialects]
+    public async Task PreviewOffersAContactTheAgentDialsThroughARequestAndSkippingGivesItBack(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign(d => d with { Mode = "preview", PreviewSeconds = 60 });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var first = await EngineHarness.AddContactAsync(db, campaignId, "+15550000021");

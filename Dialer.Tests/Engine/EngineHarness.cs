@@ -51,7 +51,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public AgentStateStore Agents => new(Db.Factory);
 
-    public static async Task<TestDatabase> DatabaseAsync() => await TestDatabase.CreateAsync(SqlDialect.Sqlite);
+    public static async Task<TestDatabase> DatabaseAsync(SqlDialect dialect = SqlDialect.Sqlite) => await TestDatabase.CreateAsync(dialect);
 
     public static async Task<long> CreateCampaignAsync(TestDatabase db, CampaignDefinition definition)
     {

@@ -43,10 +43,11 @@ public sealed class ContactImporterTests
         Assert.Equal("ok", await check.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
     }
 
-    [Fact]
-    public async Task AFailureAfterTheImportCompletedLeavesItCompleteWithItsContacts()
+    [Theory]
+    [Dialects]
+    public async Task AFailureAfterTheImportCompletedLeavesItCompleteWithItsContacts(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(SqlDialect.Sqlite);
+        await using var db = await TestDatabase.CreateAsync(dialect);
         var store = new ImportStore(db.Factory, TimeProvider.System);
         await using var c = await db.Factory.OpenAsync(CancellationToken.None);
         var campaign = await c.ExecuteScalarAsync<long>(

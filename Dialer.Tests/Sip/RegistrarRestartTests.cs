@@ -143,12 +143,13 @@ public sealed class RegistrarRestartTests(SipTrunkApiFactory api) : IClassFixtur
         Assert.Equal(outboxBefore + 3, await PhoneEventCountAsync(db.Factory));
     }
 
-    [Fact]
-    public async Task ARefreshedRegistrationMovesTheStoredExpiryAndSource()
+    [Theory]
+    [Dialects]
+    public async Task ARefreshedRegistrationMovesTheStoredExpiryAndSource(SqlDialect dialect)
     {
         // Arrange: one phone registered with the Worker for 60 s.
         var time = new ManualTimeProvider();
-        await using var db = await TestDatabase.CreateAsync(SqlDialect.Sqlite, time);
+        await using var db = await TestDatabase.CreateAsync(dialect, time);
         var agentId = (await new UserStore(db.Factory, time).CreateAsync(
             new NewUser("agent.refresh", "refresh", "agent", "password-123", "refresh", SipPassword, "en"), "dialer", CancellationToken.None)).Id;
         await using var worker = new WorkerRegistrar(db.Factory, time);

@@ -11,10 +11,11 @@ namespace Dialer.Tests.TestCalls;
 
 public sealed class TestCallRunnerTests
 {
-    [Fact]
-    public async Task TheRunnerClaimsAQueuedRequestAndStoresTheSimulatedCallsResult()
+    [Theory]
+    [Dialects]
+    public async Task TheRunnerClaimsAQueuedRequestAndStoresTheSimulatedCallsResult(SqlDialect dialect)
     {
-        await using var db = await TestDatabase.CreateAsync(SqlDialect.Sqlite);
+        await using var db = await TestDatabase.CreateAsync(dialect);
         var store = new TestCallStore(db.Factory, TimeProvider.System);
         var profile = new SimulationProfile
         {
@@ -41,11 +42,12 @@ public sealed class TestCallRunnerTests
         Assert.Equal(1, carrier.Dials);
     }
 
-    [Fact]
-    public async Task AClaimSucceedsOnceAndAStaleRequestFails()
+    [Theory]
+    [Dialects]
+    public async Task AClaimSucceedsOnceAndAStaleRequestFails(SqlDialect dialect)
     {
         var clock = new VirtualTimeProvider(DateTimeOffset.Parse("2026-03-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var db = await TestDatabase.CreateAsync(SqlDialect.Sqlite, clock);
+        await using var db = await TestDatabase.CreateAsync(dialect, clock);
         var store = new TestCallStore(db.Factory, clock);
         var claimed = await store.QueueAsync("+8613800138001", "key:1", CancellationToken.None);
         var stale = await store.QueueAsync("+8613800138002", "key:1", CancellationToken.None);
