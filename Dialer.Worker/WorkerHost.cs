@@ -24,8 +24,12 @@ internal static class WorkerHost
             return 3;
         }
 
-        RecurringJobs.Register(host.Services.GetRequiredService<IRecurringJobManager>(), options);
+        // Beside the host, not before it: a lock a killed Worker left in the job storage delays the jobs, not the dialing.
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var jobs = Task.Run(() => RecurringJobs.RegisterUntilDoneAsync(host.Services.GetRequiredService<IRecurringJobManager>(), options,
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecurringJobs)), time, stopping), CancellationToken.None);
         await host.RunAsync();
+        await jobs;
         await leases.StoppedAsync(options.ResolveWorkerId(), time.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         return 0;
     }

@@ -25,6 +25,37 @@ public static class RecurringJobs
         jobs.AddOrUpdate<ClaimRecoveryJob>(ClaimRecovery, j => j.RunAsync(CancellationToken.None), "* * * * *");
         jobs.AddOrUpdate<DailyStatsJob>(DailyStats, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
     }
+
+    /// <summary>
+    /// Registers the recurring jobs, trying again every 5 s until it works or the Worker stops. A Worker killed while
+    /// it held a recurring job's lock leaves the lock in a server job storage until its timeout (Hangfire.PostgreSql:
+    /// a lock row, 60 s); a Worker starting meanwhile must not die of it: it dials (the lease loop runs) while the
+    /// jobs, which the other Workers registered in the shared storage already, are registered again later.
+    /// </summary>
+    public static async Task RegisterUntilDoneAsync(IRecurringJobManager jobs, DialingOptions options, ILogger log, TimeProvider time, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                Register(jobs, options);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogWarning("Recurring jobs not registered yet ({Error}); trying again in 5 s", ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 }
 
 /// <summary>
