@@ -6,7 +6,7 @@ public static class WorkerProgram
 {
     /// <summary>
     /// With no verb: the worker host (dialing engine). Verbs run the administrator and benchmark tools
-    /// that scripts/ wraps: bench-pacing, bench-sip, test-call.
+    /// that scripts/ wraps: bench-pacing, bench-sip, bench-media, bench-crash, bench-failover, test-call.
     /// </summary>
     public static Task<int> Main(string[] args) => args.FirstOrDefault() switch
     {
@@ -15,6 +15,7 @@ public static class WorkerProgram
         "test-call" => TestCallCommand.RunAsync(args[1..]),
         "bench-media" => Media.MediaBenchmark.RunAsync(args[1..]),
         "bench-crash" => BenchCrashCommand.RunAsync(args[1..]),
+        "bench-failover" => BenchFailoverCommand.RunAsync(args[1..]),
         _ => WorkerHost.RunAsync(args),
     };
 }

@@ -84,6 +84,13 @@ public sealed class CrashApiClient(HttpClient http) : IDisposable
         await EnsureAsync(response, "starting the campaign", ct);
     }
 
+    /// <summary>Pauses the campaign: its engine stops dialing, lets its calls end and gives its lease back.</summary>
+    public async Task PauseCampaignAsync(long campaignId, CancellationToken ct)
+    {
+        using var response = await http.PostAsync(new Uri($"/api/campaigns/{campaignId}/pause", UriKind.Relative), null, ct);
+        await EnsureAsync(response, "pausing the campaign", ct);
+    }
+
     /// <summary>Uploads a CSV file to the campaign (multipart, streamed from disk); answers the import's id.</summary>
     public async Task<long> ImportAsync(long campaignId, string csvPath, CancellationToken ct)
     {
@@ -142,14 +149,15 @@ public static class CrashContacts
     /// Writes <paramref name="rows"/> contacts (name, phone, timezone). Numbers are 13X followed by eight digits
     /// that run through a permutation of 0..10^8, so no two rows share a number. Every
     /// <paramref name="invalidEvery"/>-th row has a malformed number and every <paramref name="duplicateEvery"/>-th
-    /// repeats the row before it (0: none), for an import report with all its kinds of rows.
+    /// repeats the row before it (0: none), for an import report with all its kinds of rows. Rows are numbered from
+    /// <paramref name="first"/>: lists numbered apart share no number.
     /// </summary>
-    public static void Write(string path, int rows, string timeZone, int invalidEvery = 0, int duplicateEvery = 0)
+    public static void Write(string path, int rows, string timeZone, int invalidEvery = 0, int duplicateEvery = 0, int first = 1)
     {
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
         writer.Write("name,phone,timezone\n");
         var previous = "";
-        for (var i = 1; i <= rows; i++)
+        for (var i = first; i < first + rows; i++)
         {
             string phone;
             if (invalidEvery > 0 && i % invalidEvery == 0)
