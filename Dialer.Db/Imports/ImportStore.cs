@@ -161,6 +161,53 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         await c.ExecuteAsync(new CommandDefinition(Sql.Requeue, new { id, status = ImportStatus.Queued }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Claims the import for <paramref name="instance"/>: free, or held by this instance before (a restart), or held by
+    /// an instance whose last heartbeat is older than <paramref name="staleBefore"/> (it died). False when another
+    /// live instance runs it.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(long id, string instance, long staleBefore, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.DropClaim, new { id, instance, staleBefore }, tx, cancellationToken: ct));
+        int claimed;
+        try
+        {
+            claimed = await c.ExecuteAsync(new CommandDefinition(Sql.Claim, new { id, instance, now = Now() }, tx, cancellationToken: ct));
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return false; // another instance inserted its claim at the same moment
+        }
+
+        await tx.CommitAsync(ct);
+        return claimed == 1;
+    }
+
+    /// <summary>Renews every claim <paramref name="instance"/> holds.</summary>
+    public async Task HeartbeatAsync(string instance, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.Heartbeat, new { instance, now = Now() }, cancellationToken: ct));
+    }
+
+    public async Task ReleaseClaimAsync(long id, string instance, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.ReleaseClaim, new { id, instance }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Unfinished imports this instance should run: its own, those whose claim went stale (their instance died), and
+    /// those created before <paramref name="staleBefore"/> that nobody claimed (their instance died before it began).
+    /// </summary>
+    public async Task<IReadOnlyList<ImportRow>> OrphanedAsync(string instance, long staleBefore, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ImportRow>(new CommandDefinition(Sql.Orphaned, new { instance, staleBefore }, cancellationToken: ct))).AsList();
+    }
+
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     internal static class Sql
@@ -189,6 +236,28 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         public const string Get = $"SELECT {Columns} FROM imports WHERE id = @id";
 
         public const string Unfinished = $"SELECT {Columns} FROM imports WHERE status IN ('queued', 'running') ORDER BY id";
+
+        public const string DropClaim = """
+            DELETE FROM import_claims WHERE import_id = @id AND (instance_id = @instance OR heartbeat_at < @staleBefore)
+            """;
+
+        public const string Claim = """
+            INSERT INTO import_claims (import_id, instance_id, heartbeat_at)
+            SELECT @id, @instance, @now WHERE NOT EXISTS (SELECT 1 FROM import_claims WHERE import_id = @id)
+            """;
+
+        public const string Heartbeat = "UPDATE import_claims SET heartbeat_at = @now WHERE instance_id = @instance";
+
+        public const string ReleaseClaim = "DELETE FROM import_claims WHERE import_id = @id AND instance_id = @instance";
+
+        public const string Orphaned = """
+            SELECT i.id, i.kind, i.campaign_id, i.list_id, i.file_name, i.status, i.total, i.imported, i.duplicates, i.invalid, i.dnc,
+                i.error, i.created_by, i.created_at, i.completed_at
+            FROM imports i LEFT JOIN import_claims c ON c.import_id = i.id
+            WHERE i.status IN ('queued', 'running')
+              AND (c.instance_id = @instance OR c.heartbeat_at < @staleBefore OR (c.import_id IS NULL AND i.created_at < @staleBefore))
+            ORDER BY i.id
+            """;
 
         public const string Campaign = "SELECT config_json FROM campaigns WHERE id = @id";
 
