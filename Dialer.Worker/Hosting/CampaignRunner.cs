@@ -105,6 +105,7 @@ public sealed class CampaignRunner(
         var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         loop.Post(() =>
         {
+            simulated?.FinishPending();
             engine.ReleaseAgents();
             released.TrySetResult();
         });

@@ -41,6 +41,28 @@ public sealed class SimulatedAgents : IDisposable
         }
     }
 
+    /// <summary>
+    /// On the engine's loop as it stops: the agents still in wrap-up record their disposition now instead of when their
+    /// drawn wrap-up would have ended, so that none is left in wrap-up with no engine to end it.
+    /// </summary>
+    public void FinishPending()
+    {
+        List<long> waiting;
+        lock (pending)
+        {
+            waiting = [.. pending.Keys];
+        }
+
+        foreach (var id in waiting)
+        {
+            Cancel(id);
+            if (engine.FindAgent(id) is { State: AgentState.WrapUp, Call: not null })
+            {
+                engine.Dispose(id, new Disposition(Dispositions.FirstOrDefault() ?? "done"));
+            }
+        }
+    }
+
     // On the engine's loop.
     private void OnAgentChanged(AgentSlot agent)
     {
