@@ -30,7 +30,6 @@ internal static class WorkerHost
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecurringJobs)), time, stopping), CancellationToken.None);
         await host.RunAsync();
         await jobs;
-        await leases.StoppedAsync(options.ResolveWorkerId(), time.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         return 0;
     }
 

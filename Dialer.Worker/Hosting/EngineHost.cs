@@ -23,6 +23,7 @@ public sealed class EngineHost(
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<long, Held> held = new();
     private readonly SemaphoreSlim recovering = new(1, 1);
+    private readonly CancellationTokenSource giveUp = new();
 
     public string WorkerId { get; } = options.ResolveWorkerId();
 
@@ -71,6 +72,26 @@ public sealed class EngineHost(
         }
 
         await StopAllAsync();
+        if (giveUp.IsCancellationRequested)
+        {
+            return; // The host gave up waiting and is disposing its services: the heartbeat ages instead.
+        }
+
+        try
+        {
+            await leases.StoppedAsync(WorkerId, NowMs, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "The workers table does not say this Worker stopped (its heartbeat ages instead)");
+        }
+    }
+
+    /// <summary>The host stops: engines stop dialing and drain until the host's shutdown timeout, then are left to expire.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var registration = cancellationToken.Register(giveUp.Cancel);
+        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>Takes free leases of running campaigns up to the fair share, and starts their engines.</summary>
@@ -266,9 +287,9 @@ public sealed class EngineHost(
         }
 
         var all = Task.WhenAll(entries.Select(e => e.Run ?? Task.CompletedTask));
-        while (!all.IsCompleted)
+        while (!all.IsCompleted && !giveUp.IsCancellationRequested)
         {
-            await Task.WhenAny(all, Task.Delay(TimeSpan.FromMilliseconds(TtlMs / 3), time));
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromMilliseconds(TtlMs / 3), time, giveUp.Token));
             try
             {
                 await RenewAsync(CancellationToken.None);
