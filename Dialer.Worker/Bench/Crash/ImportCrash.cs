@@ -139,6 +139,7 @@ public sealed class ImportCrash(BuildOutputs build, TextWriter? progress = null)
 
             // Running, then rows written (the WAL grows), then the kill.
             long walAtStart = -1;
+            var running = new Stopwatch();
             while (sinceUpload.Elapsed < TimeSpan.FromSeconds(60))
             {
                 var report = await client.GetImportAsync(importId, ct);
@@ -152,8 +153,9 @@ public sealed class ImportCrash(BuildOutputs build, TextWriter? progress = null)
                     if (walAtStart < 0)
                     {
                         walAtStart = WalBytes(dbFile);
+                        running.Start();
                     }
-                    else if (WalBytes(dbFile) - walAtStart >= ProgressBytes || report.Total > 0)
+                    else if (WalBytes(dbFile) - walAtStart >= ProgressBytes || report.Total > 0 || running.Elapsed > TimeSpan.FromMilliseconds(200))
                     {
                         break;
                     }
