@@ -92,6 +92,48 @@ public sealed class ComplianceAtDialTimeTests
         Assert.InRange(first, opens, opens + 6000);
     }
 
+    /// <summary>
+    /// The Worker's one gate, an engine run with window A, then (the campaign edited: the runner restarts the engine with the
+    /// new definition) an engine for the same campaign with B: B's window, days or holidays apply at once.
+    /// </summary>
+    [Theory]
+    [InlineData("window", "outside_window")]
+    [InlineData("holiday", "holiday")]
+    [InlineData("days", "day_not_allowed")]
+    public async Task AnEditedCallingWindowAppliesAtOnceThroughTheSameGate(string edit, string reason)
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var windowA = new CallingWindow { Start = "09:00", End = "17:00" };
+        var definitionA = EngineHarness.Campaign(d => d with { CallingWindow = windowA });
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definitionA);
+        var first = await EngineHarness.AddContactAsync(db, campaignId, "+12125550101", "America/New_York");
+        var gate = new Dialer.Worker.Compliance.ComplianceGate();
+        await using (var a = await EngineHarness.StartAsync(db, campaignId, definitionA, Monday15Utc, EngineHarness.Everyone("busy"), gate: gate))
+        {
+            await a.AddReadyAgentAsync("dora");
+            a.Run(TimeSpan.FromMinutes(1));
+            a.Engine.Stop();
+            Assert.Equal(1, await a.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE contact_id = @first", new { first }));
+        }
+
+        // 10:00 on Monday 5 January in New York: inside A, outside B.
+        var windowB = edit switch
+        {
+            "window" => windowA with { Start = "12:00", End = "20:00" },
+            "holiday" => windowA with { Holidays = ["2026-01-05"] },
+            _ => windowA with { Days = ["Tue", "Wed", "Thu", "Fri"] },
+        };
+        var definitionB = definitionA with { CallingWindow = windowB };
+        var second = await EngineHarness.AddContactAsync(db, campaignId, "+12125550102", "America/New_York");
+        await using var b = await EngineHarness.StartAsync(db, campaignId, definitionB, Monday15Utc.AddMinutes(2), EngineHarness.Everyone("busy"), gate: gate);
+        await b.AddReadyAgentAsync("ed");
+        b.Run(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, await b.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE contact_id = @second", new { second }));
+        var (state, why) = (await b.QueryAsync<(string, string)>("SELECT state, eligible_reason FROM contacts WHERE id = @second", new { second })).Single();
+        Assert.Equal((ContactState.Retry, reason), (state, why));
+    }
+
     [Fact]
     public void RingTimeoutIsNeverBelowFifteenSeconds()
     {

@@ -64,11 +64,13 @@ public sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>
     /// An engine for the campaign in <paramref name="db"/> (several may share one database: several workers); with a
-    /// <paramref name="fence"/> its writes are fenced by that lease epoch, as a live engine's are.
+    /// <paramref name="fence"/> its writes are fenced by that lease epoch, as a live engine's are; with a <paramref name="gate"/> it
+    /// shares that compliance gate (the Worker's one singleton) with other engines.
     /// </summary>
     public static async Task<EngineHarness> StartAsync(TestDatabase db, long campaignId, CampaignDefinition definition, DateTimeOffset start,
         SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null,
-        ITelephony? telephony = null, Func<ITelephony, ITelephony>? around = null, LeaseFence? fence = null, Action? leaseLost = null)
+        ITelephony? telephony = null, Func<ITelephony, ITelephony>? around = null, LeaseFence? fence = null, Action? leaseLost = null,
+        ComplianceGate? gate = null)
     {
         var clock = new VirtualTimeProvider(start);
         var loop = new VirtualScheduler(clock);
@@ -80,7 +82,8 @@ public sealed class EngineHarness : IAsyncDisposable
             Fence = fence,
             LeaseLost = leaseLost,
         };
-        var engine = new CampaignEngine(runtime, loop, around is null ? telephony ?? carrier : around(telephony ?? carrier), pacer ?? new ProgressivePacer(), ports, ports, ports, new ComplianceGate());
+        var engine = new CampaignEngine(runtime, loop, around is null ? telephony ?? carrier : around(telephony ?? carrier), pacer ?? new ProgressivePacer(), ports, ports, ports,
+            gate ?? new ComplianceGate());
         _ = new SimulatedAgents(engine, () => carrier.Profile, seed);
         engine.Start();
         return await Task.FromResult(new EngineHarness(db, clock, campaignId, runtime, carrier, engine, workerId));

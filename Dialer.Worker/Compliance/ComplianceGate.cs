@@ -15,26 +15,12 @@ public readonly record struct ComplianceVerdict(bool Allowed, ContactUpdate? Upd
 /// The law at the moment of dialing: DNC (global and campaign, checked just in time), maximum attempts,
 /// minimum gap, the profile's no-redial period after an abandoned call, and the calling window (days,
 /// holidays, hours) in the contact's local time. Callbacks and billing contacts go through here like any
-/// other contact.
+/// other contact. It holds nothing between calls: the window rules are the ones built from the definition the
+/// engine runs with (<see cref="CampaignRuntime.WindowRules"/>), so an edited campaign's window, days and holidays
+/// apply as soon as its engine restarts with the new definition.
 /// </summary>
 public sealed class ComplianceGate
 {
-    private readonly Dictionary<long, CallingWindowRules> windows = [];
-
-    public CallingWindowRules WindowFor(CampaignRuntime campaign)
-    {
-        lock (windows)
-        {
-            if (!windows.TryGetValue(campaign.Id, out var rules))
-            {
-                rules = new CallingWindowRules(campaign.Window);
-                windows[campaign.Id] = rules;
-            }
-
-            return rules;
-        }
-    }
-
     public ComplianceVerdict Check(CampaignRuntime campaign, DialContact contact, DateTimeOffset now, bool onDnc)
     {
         var definition = campaign.Definition;
@@ -74,7 +60,7 @@ public sealed class ComplianceGate
         }
 
         var zone = TimeZones.Find(contact.TimeZone) ?? campaign.TimeZone;
-        var window = WindowFor(campaign);
+        var window = campaign.WindowRules;
         var why = window.Why(notBefore, zone);
         if (why is not null)
         {
@@ -95,6 +81,6 @@ public sealed class ComplianceGate
     public string? CallbackProblem(CampaignRuntime campaign, string? contactZone, DateTimeOffset at)
     {
         var zone = TimeZones.Find(contactZone) ?? campaign.TimeZone;
-        return WindowFor(campaign).Why(at, zone);
+        return campaign.WindowRules.Why(at, zone);
     }
 }

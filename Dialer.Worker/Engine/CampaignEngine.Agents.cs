@@ -162,8 +162,8 @@ public sealed partial class CampaignEngine
             return false;
         }
 
-        // The agent is already reserved; Dial moves Reserved to Reserved with the call attached.
-        if (attempts.Start(campaign, contact, Now, agent.Id) is not { } id)
+        // The agent is already reserved (for this offer): the call is placed as every other call is.
+        if (!Launch(contact, agent, Now))
         {
             // The lease moved on: another engine runs this campaign now and takes over this contact.
             AgentFree(agent);
@@ -171,11 +171,6 @@ public sealed partial class CampaignEngine
             return false;
         }
 
-        var call = new ActiveCall(this, loop, id, contact, Now) { Agent = agent, Reserved = true, DialedAt = Now };
-        agent.Call = call;
-        calls.Add(call);
-        var definition = campaign.Definition;
-        call.Leg = telephony.Dial(new DialRequest(id, contact.Phone, definition.CallerId ?? "", campaign.RingTimeout, definition.DetectMachines), call);
         return true;
     }
 

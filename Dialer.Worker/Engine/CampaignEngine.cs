@@ -276,7 +276,7 @@ public sealed partial class CampaignEngine(
             return;
         }
 
-        if (attempts.Start(campaign, contact, now, agent?.Id) is not { } id)
+        if (!Launch(contact, agent, now))
         {
             // The lease moved on: another engine runs this campaign now and takes over this contact.
             if (agent is not null)
@@ -285,7 +285,20 @@ public sealed partial class CampaignEngine(
             }
 
             Stop();
-            return;
+        }
+    }
+
+    /// <summary>
+    /// The one path that places a customer call, whatever started it (predictive, progressive, preview, callback):
+    /// the attempt row, the call, and the carrier's dial with the campaign's settings (caller id, ring time, machine
+    /// detection, recording). The agent, when there is one, is already reserved for it. False when the lease has
+    /// moved on: nothing is dialed, and the caller gives the agent back and stops.
+    /// </summary>
+    private bool Launch(DialContact contact, AgentSlot? agent, DateTimeOffset now)
+    {
+        if (attempts.Start(campaign, contact, now, agent?.Id) is not { } id)
+        {
+            return false;
         }
 
         var call = new ActiveCall(this, loop, id, contact, now) { Agent = agent, Reserved = agent is not null, DialedAt = now };
@@ -303,6 +316,7 @@ public sealed partial class CampaignEngine(
             new DialRequest(id, contact.Phone, definition.CallerId ?? "", campaign.RingTimeout,
                 definition.DetectMachines || campaign.Mode == "agentless", call.RecordingPath),
             call);
+        return true;
     }
 
     internal void OnRinging(ActiveCall call)

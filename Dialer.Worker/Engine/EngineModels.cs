@@ -84,6 +84,7 @@ public sealed class CampaignRuntime
         Profile = ComplianceProfile.Find(definition.ComplianceProfile) ?? ComplianceProfile.Cn;
         TimeZone = TimeZones.Find(definition.TimeZone) ?? TimeZoneInfo.Utc;
         Window = Profile.WindowFor(definition);
+        WindowRules = new CallingWindowRules(Window);
         AbandonCap = (double)Math.Min(definition.AbandonCapPercent, Profile.LegalAbandonCapPercent) / 100.0;
     }
 
@@ -99,6 +100,12 @@ public sealed class CampaignRuntime
     public TimeZoneInfo TimeZone { get; }
 
     public CallingWindow Window { get; }
+
+    /// <summary>
+    /// <see cref="Window"/> ready to evaluate, built from this definition: an edited campaign runs with a new runtime,
+    /// so its window, days and holidays are never those of an earlier definition.
+    /// </summary>
+    public CallingWindowRules WindowRules { get; }
 
     /// <summary>Abandon cap as a fraction (0.03).</summary>
     public double AbandonCap { get; }
