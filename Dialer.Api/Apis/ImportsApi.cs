@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Dialer.Api.Auth;
+using Dialer.Api.Reports;
 using Dialer.Db.Imports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -115,28 +115,11 @@ public static class ImportsApi
         await writer.WriteAsync("row,kind,reason,raw\r\n");
         await foreach (var e in imports.AllErrorsAsync(id, ct))
         {
-            await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{e.RowNumber},{Csv(e.Kind)},{Csv(e.Reason)},{Csv(e.Raw)}\r\n"));
+            await writer.WriteAsync(Csv.Line([e.RowNumber, e.Kind, e.Reason, e.Raw]));
         }
 
         await writer.FlushAsync(ct);
         return TypedResults.Empty;
-    }
-
-    private static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        // A leading = or @ would be run as a formula by spreadsheets: prefix a quote mark.
-        if (value[0] is '=' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
 
     /// <summary>The multipart form, for the OpenAPI document.</summary>

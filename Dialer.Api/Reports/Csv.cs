@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Dialer.Api.Reports;
 
-/// <summary>CSV as spreadsheet programs read it: UTF-8 with a byte-order mark (so Chinese survives Excel), CRLF, quoted where needed.</summary>
+/// <summary>
+/// CSV as spreadsheet programs read it: UTF-8 with a byte-order mark (so Chinese survives Excel), CRLF, quoted where
+/// needed, and no formulas from data. Every CSV export of the Api writes its cells through here.
+/// </summary>
 public static class Csv
 {
     public static byte[] Build(IEnumerable<IEnumerable<object?>> rows)
@@ -20,6 +23,14 @@ public static class Csv
     /// <summary>One record with its CRLF, for exports written as they are read.</summary>
     public static string Line(IEnumerable<object?> row) => string.Join(',', row.Select(Cell)) + "\r\n";
 
+    /// <summary>
+    /// Formula injection guard (OWASP "CSV Injection"): text starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or
+    /// CR gets a leading <c>'</c> so that a spreadsheet shows it as text instead of running it. That includes an
+    /// E.164 phone such as <c>+8613812340001</c>, which a spreadsheet would otherwise turn into the number 8.61E+12.
+    /// </summary>
+    public static string Neutralize(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
+
     private static string Cell(object? value)
     {
         var s = value switch
@@ -29,14 +40,15 @@ public static class Csv
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
-        // A phone number (E.164, checked on the way in) keeps its '+'.
-        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@' && value is string && !IsE164(s))
+        // Numbers are formatted here, not taken from data: a negative one stays a number.
+        if (!IsNumber(value))
         {
-            s = "'" + s; // no formulas from data
+            s = Neutralize(s);
         }
 
-        return s.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+        return s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
     }
 
-    private static bool IsE164(string s) => s.Length is >= 8 and <= 16 && s[0] == '+' && s[1] != '0' && s.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
+    private static bool IsNumber(object? value) =>
+        value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal;
 }

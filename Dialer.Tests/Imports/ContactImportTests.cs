@@ -169,7 +169,7 @@ public class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("row,kind,reason,raw", lines[0]);
         Assert.StartsWith("3,invalid,\"invalid phone: Chinese mobile numbers have 11 digits", lines[1]);
         Assert.EndsWith(",\"123,韩梅梅\"", lines[1]);
-        Assert.Equal("4,duplicate,+8613812345678 is a duplicate of row 2,\"13812345678,\"\"李, 雷\"\"\"", lines[2]);
+        Assert.Equal("4,duplicate,'+8613812345678 is a duplicate of row 2,\"13812345678,\"\"李, 雷\"\"\"", lines[2]);
         Assert.Equal(3, lines.Length);
     }
 
