@@ -51,7 +51,7 @@ public static class DemoSeed
         {
             Name = "演示：杭州回访 Demo care calls (simulated carrier)",
             Type = "care",
-            Mode = "predictive",
+            Mode = CampaignModes.Predictive,
             DefaultCountry = "CN",
             TimeZone = "Asia/Shanghai",
             // The demo dials the simulated carrier at whatever hour a newcomer tries it; real campaigns keep
@@ -81,7 +81,7 @@ public static class DemoSeed
         {
             Name = "演示：满意度语音调查 Demo IVR survey (simulated carrier)",
             Type = "survey",
-            Mode = "agentless",
+            Mode = CampaignModes.Agentless,
             DefaultCountry = "CN",
             TimeZone = "Asia/Shanghai",
             CallingWindow = new CallingWindow { Start = "00:00", End = "23:59" },

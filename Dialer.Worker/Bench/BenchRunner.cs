@@ -35,7 +35,7 @@ public static class BenchRunner
     {
         Name = scenario.Name,
         Type = "care",
-        Mode = "predictive",
+        Mode = CampaignModes.Predictive,
         TimeZone = "UTC",
         ComplianceProfile = "US",
         CallingWindow = new CallingWindow { Start = "08:00", End = "21:00" },

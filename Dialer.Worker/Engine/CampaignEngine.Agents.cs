@@ -328,7 +328,7 @@ public sealed partial class CampaignEngine
     private void OpenLeg(AgentSlot agent)
     {
         // Agentless campaigns need agents' phones only to take the transfer digit's calls.
-        if (campaign.Mode == "agentless" && campaign.Definition.TransferDigit is null)
+        if (campaign.Mode == CampaignModes.Agentless && campaign.Definition.TransferDigit is null)
         {
             return;
         }

@@ -143,7 +143,7 @@ public sealed partial class CampaignEngine(
             return;
         }
 
-        if (campaign.Mode != "agentless")
+        if (campaign.Mode != CampaignModes.Agentless)
         {
             ServeOwnedCallbacks();
         }
@@ -314,7 +314,7 @@ public sealed partial class CampaignEngine(
             : null;
         call.Leg = telephony.Dial(
             new DialRequest(id, contact.Phone, definition.CallerId ?? "", campaign.RingTimeout,
-                definition.DetectMachines || campaign.Mode == "agentless", call.RecordingPath),
+                definition.DetectMachines || campaign.Mode == CampaignModes.Agentless, call.RecordingPath),
             call);
         return true;
     }
@@ -347,7 +347,7 @@ public sealed partial class CampaignEngine(
             return;
         }
 
-        if (campaign.Mode == "agentless")
+        if (campaign.Mode == CampaignModes.Agentless)
         {
             AnswerAgentless(call);
             return;
@@ -415,7 +415,7 @@ public sealed partial class CampaignEngine(
             AgentFree(agent);
         }
 
-        if (campaign.Mode == "agentless")
+        if (campaign.Mode == CampaignModes.Agentless)
         {
             PlayMessageThenHangup(call, CallOutcome.Machine, MessagePrompt());
         }

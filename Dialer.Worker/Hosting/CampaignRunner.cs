@@ -122,9 +122,9 @@ public sealed class CampaignRunner(
 
     public static IPacer PacerFor(CampaignRuntime campaign) => campaign.Mode switch
     {
-        "preview" => new PreviewPacer(),
-        "progressive" => new ProgressivePacer(),
-        "agentless" => new AgentlessPacer(),
+        CampaignModes.Preview => new PreviewPacer(),
+        CampaignModes.Progressive => new ProgressivePacer(),
+        CampaignModes.Agentless => new AgentlessPacer(),
         _ => new PredictivePacer(),
     };
 
@@ -163,7 +163,7 @@ public sealed class CampaignRunner(
     /// </summary>
     private async Task<SimulatedAgents?> SimulatedAgentsAsync(CampaignEngine engine, CampaignRuntime runtime, CancellationToken ct)
     {
-        if (telephony is not SimulatedCarrier carrier || options.SimulatedAgents <= 0 || runtime.Mode is "agentless" or "preview")
+        if (telephony is not SimulatedCarrier carrier || options.SimulatedAgents <= 0 || runtime.Mode is CampaignModes.Agentless or CampaignModes.Preview)
         {
             return null;
         }

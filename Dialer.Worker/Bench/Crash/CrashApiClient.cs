@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using Dialer.Db.Model;
 
 namespace Dialer.Worker.Bench.Crash;
 
@@ -60,7 +61,7 @@ public sealed class CrashApiClient(HttpClient http) : IDisposable
         {
             name,
             type = "care",
-            mode = "predictive",
+            mode = CampaignModes.Predictive,
             defaultCountry = "CN",
             timeZone,
             callingWindow = new { start = "08:00", end = "21:00", days = new[] { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" } },
