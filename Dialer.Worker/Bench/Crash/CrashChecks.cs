@@ -88,7 +88,7 @@ public sealed record CrashInvariants
     }
 }
 
-/// <summary>The invariant queries, run on a read-only connection to the product's SQLite file.</summary>
+/// <summary>The invariant queries (plain SQL, one text for every dialect; the failover run uses them too), run here on a read-only connection to the product's SQLite file.</summary>
 public static class CrashChecks
 {
     /// <summary>A read-only connection to the SQLite file (the processes keep writing it).</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Dialer.Worker.Bench.Crash;
 
 namespace Dialer.Worker.Bench.Failover;
 
@@ -142,14 +143,14 @@ public static class FailoverChecks
             var counted = await db.QuerySingleAsync<OutcomeTotals>(new CommandDefinition(Sql.AttemptTotals, args, cancellationToken: ct));
             total = total with
             {
-                Contacts = total.Contacts + await Count(Sql.Contacts),
-                Attempts = total.Attempts + await Count(Sql.Attempts),
-                ContactsClaimed = total.ContactsClaimed + await Count(Sql.ContactsClaimed),
-                OpenAttempts = total.OpenAttempts + await Count(Sql.OpenAttempts),
-                AttemptCounterMismatches = total.AttemptCounterMismatches + await Count(Sql.AttemptCounterMismatches),
+                Contacts = total.Contacts + await Count(CrashChecks.Sql.Contacts),
+                Attempts = total.Attempts + await Count(CrashChecks.Sql.Attempts),
+                ContactsClaimed = total.ContactsClaimed + await Count(CrashChecks.Sql.ContactsClaimed),
+                OpenAttempts = total.OpenAttempts + await Count(CrashChecks.Sql.OpenAttempts),
+                AttemptCounterMismatches = total.AttemptCounterMismatches + await Count(CrashChecks.Sql.AttemptCounterMismatches),
                 DoneWithoutAttempts = total.DoneWithoutAttempts + await Count(Sql.DoneWithoutAttempts),
-                OverMaxAttempts = total.OverMaxAttempts + await Count(Sql.OverMaxAttempts),
-                OverlappingPairs = total.OverlappingPairs + await Count(Sql.OverlappingPairs),
+                OverMaxAttempts = total.OverMaxAttempts + await Count(CrashChecks.Sql.OverMaxAttempts),
+                OverlappingPairs = total.OverlappingPairs + await Count(CrashChecks.Sql.OverlappingPairs),
                 SharedCallIds = total.SharedCallIds + await Count(Sql.SharedCallIds),
                 WorkerLostAttempts = total.WorkerLostAttempts + await Count(Sql.WorkerLostAttempts),
                 Stats = total.Stats + stats,
@@ -164,7 +165,7 @@ public static class FailoverChecks
             .ToDictionary(r => r.Outcome, r => r.Count);
         return total with
         {
-            AgentsInInvalidState = await db.ExecuteScalarAsync<long>(new CommandDefinition(Sql.AgentsInInvalidState, cancellationToken: ct)),
+            AgentsInInvalidState = await db.ExecuteScalarAsync<long>(new CommandDefinition(CrashChecks.Sql.AgentsInInvalidState, cancellationToken: ct)),
             AgentsOnEndedAttempts = await db.ExecuteScalarAsync<long>(new CommandDefinition(Sql.AgentsOnEndedAttempts, cancellationToken: ct)),
             AgentsBusy = await db.ExecuteScalarAsync<long>(new CommandDefinition(Sql.AgentsBusy, cancellationToken: ct)),
             AgentsInWrapUp = await db.ExecuteScalarAsync<long>(new CommandDefinition(Sql.AgentsInWrapUp, cancellationToken: ct)),
@@ -216,45 +217,17 @@ public static class FailoverChecks
         public string? WorkerId { get; init; }
     }
 
+    // The invariants both runs check (contacts, attempts, claims, counters, overlaps, agents) are CrashChecks.Sql's:
+    // one text each, valid on every dialect. What only failover needs is here.
     internal static class Sql
     {
-        public const string Contacts = "SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaignId";
-
-        public const string Attempts = "SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId";
-
-        public const string ContactsClaimed = """
-            SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaignId AND (state = 'dialing' OR locked_by IS NOT NULL)
-            """;
-
-        public const string OpenAttempts = "SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId AND ended_at IS NULL";
-
-        public const string AttemptCounterMismatches = """
-            SELECT COUNT(*) FROM contacts c
-            WHERE c.campaign_id = @campaignId
-              AND c.attempts <> (SELECT COUNT(*) FROM call_attempts a WHERE a.contact_id = c.id)
-            """;
-
         public const string DoneWithoutAttempts = """
             SELECT COUNT(*) FROM contacts c
             WHERE c.campaign_id = @campaignId AND c.state = 'done'
               AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.contact_id = c.id)
             """;
 
-        public const string OverMaxAttempts = """
-            SELECT COUNT(*) FROM (
-                SELECT contact_id FROM call_attempts WHERE campaign_id = @campaignId
-                GROUP BY contact_id HAVING COUNT(*) > @maxAttempts) over_max
-            """;
-
         // An attempt with no end lasts for ever: it overlaps every later attempt of its contact.
-        public const string OverlappingPairs = """
-            SELECT COUNT(*) FROM call_attempts a
-            JOIN call_attempts b ON b.contact_id = a.contact_id AND b.id > a.id
-            WHERE a.campaign_id = @campaignId
-              AND b.queued_at < COALESCE(a.ended_at, 9223372036854775807)
-              AND a.queued_at < COALESCE(b.ended_at, 9223372036854775807)
-            """;
-
         // Call ids are unique within one Worker process (the simulated carrier counts them), so per Worker.
         public const string SharedCallIds = """
             SELECT COUNT(*) FROM (
@@ -290,11 +263,6 @@ public static class FailoverChecks
         public const string Outcomes = """
             SELECT COALESCE(outcome, 'open') AS outcome, COUNT(*) AS count FROM call_attempts
             GROUP BY COALESCE(outcome, 'open') ORDER BY 2 DESC
-            """;
-
-        public const string AgentsInInvalidState = """
-            SELECT COUNT(*) FROM agent_states
-            WHERE state NOT IN ('logged_out', 'ready', 'reserved', 'on_call', 'wrap_up', 'paused')
             """;
 
         public const string AgentsOnEndedAttempts = """
