@@ -109,6 +109,27 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         return listId ?? 0;
     }
 
+    /// <summary>
+    /// A bulk writer's checkpoint, inside its transaction: the import's counts so far and, with
+    /// <paramref name="completedAt"/>, its completion.
+    /// </summary>
+    internal static async Task WriteProgressAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, long id, ImportCounts counts,
+        long? completedAt, CancellationToken ct)
+    {
+        await c.ExecuteAsync(new CommandDefinition(Sql.Progress, new
+        {
+            id, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates, invalid = counts.Invalid, dnc = counts.Dnc,
+        }, tx, cancellationToken: ct));
+        if (completedAt is { } at)
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.Complete, new
+            {
+                id, status = ImportStatus.Completed, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates,
+                invalid = counts.Invalid, dnc = counts.Dnc, now = at,
+            }, tx, cancellationToken: ct));
+        }
+    }
+
     public async Task CompleteAsync(long id, ImportCounts counts, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -40,18 +40,7 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
         await using var tx = (SqlTransaction)await connection.BeginTransactionAsync(ct);
         await CopyAsync(ContactsTarget, contacts, tx, ct);
         await CopyAsync(ErrorsTarget, errors, tx, ct);
-        await connection.ExecuteAsync(new CommandDefinition(ImportStore.Sql.Progress, new
-        {
-            id = importId, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates, invalid = counts.Invalid, dnc = counts.Dnc,
-        }, tx, cancellationToken: ct));
-        if (completedAt is { } at)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(ImportStore.Sql.Complete, new
-            {
-                id = importId, status = ImportStatus.Completed, total = counts.Total, imported = counts.Imported, duplicates = counts.Duplicates,
-                invalid = counts.Invalid, dnc = counts.Dnc, now = at,
-            }, tx, cancellationToken: ct));
-        }
+        await ImportStore.WriteProgressAsync(connection, tx, importId, counts, completedAt, ct);
 
         await tx.CommitAsync(ct);
         contacts.Clear();
