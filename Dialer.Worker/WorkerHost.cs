@@ -18,7 +18,7 @@ internal static class WorkerHost
         var options = host.Services.GetRequiredService<DialingOptions>();
         var leases = host.Services.GetRequiredService<CampaignLeaseStore>();
         var time = host.Services.GetRequiredService<TimeProvider>();
-        if (await RegisterAsync(leases, options, JobStorageNameOf(builder.Configuration), time) is { } problem)
+        if (await RegisterAsync(leases, options, DialingServiceCollectionExtensions.JobStorageName(builder.Configuration), time) is { } problem)
         {
             Console.Error.WriteLine(problem);
             return 3;
@@ -32,8 +32,6 @@ internal static class WorkerHost
         await jobs;
         return 0;
     }
-
-    private static string JobStorageNameOf(IConfiguration configuration) => DialingServiceCollectionExtensions.JobStorageName(configuration);
 
     /// <summary>
     /// Registers this process under its worker id; refuses (with the reason) when another live process already runs
