@@ -42,9 +42,9 @@ public static class AgentApi
         group.MapGet("/call", CurrentCall);
         group.MapPost("/disposition", Dispose);
         group.MapPost("/preview/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-            PreviewAsync(user, store, time, "request:preview_dial", ct));
+            PreviewAsync(user, store, time, AgentRequest.PreviewDial, ct));
         group.MapPost("/preview/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-            PreviewAsync(user, store, time, "request:preview_skip", ct));
+            PreviewAsync(user, store, time, AgentRequest.PreviewSkip, ct));
         return app;
     }
 
@@ -81,22 +81,21 @@ public static class AgentApi
         }
 
         var json = JsonSerializer.Serialize(request.CampaignIds!.Distinct().ToList());
-        return await ChangeAsync(agentId, store, time, ct, row => row.State == "logged_out"
-            ? (request.Paused ? "paused" : "ready", request.Paused ? "login" : null, json)
-            : (row.State, row.Reason, json));
+        return await ChangeAsync(agentId, store, time, ct, row => row.Current == AgentState.LoggedOut
+            ? Change(request.Paused ? AgentState.Paused : AgentState.Ready, request.Paused ? "login" : null, json)
+            : Change(row.Current, row.Reason, json));
     }
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Ready(
         ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones, IConfiguration configuration, TimeProvider time, CancellationToken ct) =>
         await PhoneProblemAsync(AgentId(user), phones, configuration, ct) is { } problem
             ? TypedResults.Conflict(problem)
-            : await ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+            : await ChangeAsync(AgentId(user), store, time, ct, row => row.Current switch
         {
-            "paused" or "ready" => ("ready", null, null),
-            "wrap_up" => ("ready", null, null),
-            "logged_out" => Refuse("Log in to a campaign first."),
+            AgentState.Paused or AgentState.Ready or AgentState.WrapUp => Change(AgentState.Ready),
+            AgentState.LoggedOut => Refuse("Log in to a campaign first."),
             // Busy on a call: cancel a pending pause or logout.
-            _ => (row.State, "request:ready", null),
+            _ => Ask(AgentRequest.StayReady),
         });
 
     public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Pause(
@@ -109,21 +108,21 @@ public static class AgentApi
 
         var reason = request.Reason!.Trim();
 
-        return await ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+        return await ChangeAsync(AgentId(user), store, time, ct, row => row.Current switch
         {
-            "ready" or "paused" => ("paused", reason, null),
-            "logged_out" => Refuse("Log in to a campaign first."),
+            AgentState.Ready or AgentState.Paused => Change(AgentState.Paused, reason),
+            AgentState.LoggedOut => Refuse("Log in to a campaign first."),
             // Reserved, on a call or in wrap-up: the engine pauses the agent when the call is done.
-            _ => (row.State, $"request:pause:{reason}", null),
+            _ => Ask(AgentRequest.Pause(reason)),
         });
     }
 
     public static Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> Logout(
         ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-        ChangeAsync(AgentId(user), store, time, ct, row => row.State switch
+        ChangeAsync(AgentId(user), store, time, ct, row => row.Current switch
         {
-            "ready" or "paused" or "logged_out" => ("logged_out", null, "[]"),
-            _ => (row.State, "request:logout", null),
+            AgentState.Ready or AgentState.Paused or AgentState.LoggedOut => Change(AgentState.LoggedOut, null, "[]"),
+            _ => Ask(AgentRequest.Logout),
         });
 
     public static async Task<Results<Ok<AgentCallView>, NotFound<ProblemDetails>>> CurrentCall(
@@ -155,7 +154,7 @@ public static class AgentApi
     {
         var agentId = AgentId(user);
         var row = await store.EnsureAsync(agentId, Now(time), ct);
-        if (row.State is not ("wrap_up" or "on_call") || row.AttemptId is not { } attemptId)
+        if (row.Current is not (AgentState.WrapUp or AgentState.OnCall) || row.AttemptId is not { } attemptId)
         {
             return TypedResults.Conflict(Problems.Conflict($"No call to record: the agent is {row.State}."));
         }
@@ -179,7 +178,7 @@ public static class AgentApi
         }
 
         // Given during the call, the disposition leaves no wrap-up to do: the engine makes the agent ready when the call ends.
-        var wrap = row.State == "wrap_up" ? (Now(time) - row.Since) / 1000.0 : 0.0;
+        var wrap = row.Current == AgentState.WrapUp ? (Now(time) - row.Since) / 1000.0 : 0.0;
         var survey = request.Survey is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s ? s.GetRawText() : null;
         if (!await attempts.DisposeAsync(attemptId, agentId, code, request.Notes, survey, wrap, callback, Now(time), ct))
         {
@@ -190,30 +189,31 @@ public static class AgentApi
         // would lose its compare-and-set to a needless write): when the call ends the engine reads the disposition
         // with the call's result and makes the agent ready (or applies a pending pause or logout) without wrap-up.
         var current = await store.GetAsync(agentId, ct) ?? row;
-        if (current.State != "wrap_up" || current.AttemptId != attemptId)
+        if (current.Current != AgentState.WrapUp || current.AttemptId != attemptId)
         {
             return TypedResults.Ok(View(current));
         }
 
-        return await ChangeAsync(agentId, store, time, ct, r => r.State == "wrap_up" && r.AttemptId == attemptId
-            ? ("ready", null, null)
-            : (r.State, r.Reason, null));
+        // Wrap-up is over: ready, unless the agent asked for a pause or a logout meanwhile.
+        return await ChangeAsync(agentId, store, time, ct, r => r.Current == AgentState.WrapUp && r.AttemptId == attemptId
+            ? AfterWrapUp(r.PendingRequest)
+            : Unchanged(r));
     }
 
     private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> PreviewAsync(
-        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, string request, CancellationToken ct) =>
-        await ChangeAsync(AgentId(user), store, time, ct, row => row.State == "reserved" && row.Reason == "preview" && row.ContactId is not null
-            ? (row.State, request, null)
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, AgentRequest request, CancellationToken ct) =>
+        await ChangeAsync(AgentId(user), store, time, ct, row => row.Current == AgentState.Reserved && row.Reason == AgentStates.PreviewReason && row.ContactId is not null
+            ? Ask(request)
             : Refuse("No contact is offered for preview."));
 
     private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> ChangeAsync(
         long agentId, AgentStateStore store, TimeProvider time, CancellationToken ct,
-        Func<AgentStateRow, (string State, string? Reason, string? CampaignsJson)> decide)
+        Func<AgentStateRow, Decision> decide)
     {
         for (var i = 0; i < CasRetries; i++)
         {
             var row = await store.EnsureAsync(agentId, Now(time), ct);
-            (string State, string? Reason, string? Campaigns) next;
+            Decision next;
             try
             {
                 next = decide(row);
@@ -223,17 +223,26 @@ public static class AgentApi
                 return TypedResults.Conflict(Problems.Conflict(refused.Message));
             }
 
-            // A change keeps the engine's call and contact while the agent is busy.
-            var busy = next.State is "reserved" or "on_call" or "wrap_up";
-            var version = await store.TryChangeAsync(agentId, row.Version, next.State, next.Reason, busy ? row.AttemptId : null,
-                busy ? row.ContactId : null, null, Now(time), ct, next.Campaigns);
+            long? version;
+            if (next.Request is { } request)
+            {
+                // The engine owns the agent: the request waits in its own column, the state and its time are unchanged.
+                version = await store.TryRequestAsync(agentId, row.Version, request, ct);
+            }
+            else
+            {
+                // A change keeps the engine's call and contact while the agent is busy.
+                var busy = next.State.IsBusy();
+                version = await store.TryChangeAsync(agentId, row.Version, next.State, next.Reason, busy ? row.AttemptId : null,
+                    busy ? row.ContactId : null, null, Now(time), ct, next.CampaignsJson);
+                if (version is not null && next.State != row.Current)
+                {
+                    await store.PublishAsync(agentId, null, new AgentStateChanged(next.State.ToDb(), next.Reason), Now(time), ct);
+                }
+            }
+
             if (version is not null)
             {
-                if (next.State != row.State)
-                {
-                    await store.PublishAsync("agent_state", agentId, null, JsonSerializer.Serialize(new { state = next.State, reason = next.Reason }), Now(time), ct);
-                }
-
                 return TypedResults.Ok(View((await store.GetAsync(agentId, ct))!));
             }
         }
@@ -241,16 +250,31 @@ public static class AgentApi
         return TypedResults.Conflict(Problems.Conflict("The agent's state kept changing; try again."));
     }
 
-    private static (string, string?, string?) Refuse(string why) => throw new RefusedException(why);
+    /// <summary>What a call of the agent does to its row: change the state (and its reason, and the campaigns), or leave a request for the engine.</summary>
+    private sealed record Decision(AgentState State, string? Reason, string? CampaignsJson, AgentRequest? Request);
+
+    private static Decision Change(AgentState state, string? reason = null, string? campaignsJson = null) => new(state, reason, campaignsJson, null);
+
+    private static Decision Ask(AgentRequest request) => new(default, null, null, request);
+
+    private static Decision Unchanged(AgentStateRow row) => Change(row.Current, row.Reason);
+
+    private static Decision AfterWrapUp(AgentRequest? pending)
+    {
+        var (state, reason) = AgentRequest.AfterCall(pending);
+        return Change(state, reason, state == AgentState.LoggedOut ? "[]" : null);
+    }
+
+    private static Decision Refuse(string why) => throw new RefusedException(why);
 
     private static AgentStateView View(AgentStateRow row) => new(
         row.State,
-        row.Reason is { } r && r.StartsWith("request:", StringComparison.Ordinal) ? null : row.Reason,
+        row.Reason,
         JsonSerializer.Deserialize<long[]>(row.CampaignsJson) ?? [],
         Ms.ToTime(row.Since),
         row.AttemptId,
         row.ContactId,
-        row.Reason?.StartsWith("request:", StringComparison.Ordinal) == true);
+        row.PendingRequest is not null);
 
     private static long AgentId(ClaimsPrincipal user) =>
         user.UserId() ?? throw new InvalidOperationException("The agent policy admits signed-in users only.");

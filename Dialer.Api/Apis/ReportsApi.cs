@@ -2,6 +2,7 @@ using System.Globalization;
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Localization;
 using Dialer.Api.Reports;
+using Dialer.Db.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -41,14 +42,14 @@ public static class ReportsApi
 
         using var _ = Language(lang);
         var header = new List<object?> { Strings.T("report.hour"), Strings.T("report.attempts") };
-        header.AddRange(Outcomes.Columns.Select(o => (object?)Strings.Code("outcome", o)));
+        header.AddRange(CallOutcomes.Columns.Select(o => (object?)Strings.Code("outcome", o)));
         header.AddRange([Strings.T("report.contactRate"), Strings.T("report.abandonRate")]);
         header.AddRange(report.DispositionCodes);
         var rows = new List<IEnumerable<object?>> { header };
         foreach (var line in report.Hours.Append(report.Total))
         {
             var row = new List<object?> { line.Hour < 0 ? Strings.T("report.total") : $"{line.Hour:00}:00", line.Attempts };
-            row.AddRange(Outcomes.Columns.Select(o => (object?)line.Outcomes.GetValueOrDefault(o)));
+            row.AddRange(CallOutcomes.Columns.Select(o => (object?)line.Outcomes.GetValueOrDefault(o)));
             row.AddRange([line.ContactRate, line.AbandonRate]);
             row.AddRange(report.DispositionCodes.Select(d => (object?)line.Dispositions.GetValueOrDefault(d)));
             rows.Add(row);

@@ -1,3 +1,5 @@
+using Dialer.Db.Model;
+
 namespace Dialer.Api.Reports;
 
 /// <summary>One hour (local to the campaign) of a campaign's calls.</summary>
@@ -12,7 +14,7 @@ public sealed record HourLine(
     public double? ContactRate => Attempts == 0 ? null : (double)LiveAnswered / Attempts;
 
     /// <summary>Abandoned per live answer (the regulators' definition).</summary>
-    public double? AbandonRate => LiveAnswered == 0 ? null : (double)Outcomes.GetValueOrDefault(Reports.Outcomes.Abandoned) / LiveAnswered;
+    public double? AbandonRate => LiveAnswered == 0 ? null : (double)Outcomes.GetValueOrDefault(CallOutcomes.Abandoned) / LiveAnswered;
 }
 
 public sealed record CampaignHourlyReport(DateOnly Day, string TimeZone, IReadOnlyList<HourLine> Hours, HourLine Total, IReadOnlyList<string> DispositionCodes)
@@ -39,8 +41,8 @@ public sealed record CampaignHourlyReport(DateOnly Day, string TimeZone, IReadOn
         return new HourLine(
             hour,
             list.Count,
-            list.Where(a => a.Outcome is not null).GroupBy(a => Outcomes.Column(a.Outcome)).ToDictionary(g => g.Key, g => g.Count()),
+            list.Where(a => a.Outcome is not null).GroupBy(a => CallOutcomes.Column(a.Outcome)).ToDictionary(g => g.Key, g => g.Count()),
             list.Where(a => a.Disposition is not null).GroupBy(a => a.Disposition!).ToDictionary(g => g.Key, g => g.Count()),
-            list.Count(a => Outcomes.IsLiveAnswer(a.Outcome)));
+            list.Count(a => CallOutcomes.IsLiveAnswer(a.Outcome)));
     }
 }

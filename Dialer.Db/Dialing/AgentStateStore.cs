@@ -9,12 +9,22 @@ public sealed record AgentStateRow
 {
     public long AgentId { get; init; }
 
-    /// <summary>logged_out | ready | reserved | on_call | wrap_up | paused</summary>
-    public string State { get; init; } = "logged_out";
+    /// <summary>agent_states.state as stored; <see cref="Current"/> is the state it names.</summary>
+    public string State { get; init; } = AgentStates.LoggedOut;
 
-    /// <summary>Pause reason; or a request to the engine written by the Api: "request:pause:&lt;reason&gt;",
-    /// "request:logout", "request:preview_dial", "request:preview_skip".</summary>
+    /// <summary>Pause reason, or why the engine changed the state (preview, preview_timeout, …).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>agent_states.request as stored; <see cref="PendingRequest"/> is the request it names.</summary>
+    public string? Request { get; init; }
+
+    /// <summary>The pause reason of a pause request.</summary>
+    public string? RequestReason { get; init; }
+
+    public AgentState Current => AgentStates.FromDb(State);
+
+    /// <summary>What the agent asked the engine while it owns the agent, not yet carried out; null when nothing is pending.</summary>
+    public AgentRequest? PendingRequest => AgentRequest.FromDb(Request, RequestReason);
 
     public string CampaignsJson { get; init; } = "[]";
 
@@ -96,11 +106,13 @@ public sealed class AgentStateStore(DbConnectionFactory db)
 
     /// <summary>
     /// Changes the row only if its version is still <paramref name="expectedVersion"/>; logs the change.
-    /// Returns the new version, or null when someone else changed it first.
+    /// Returns the new version, or null when someone else changed it first. A change clears a pending request (the
+    /// change carries it out, or supersedes it).
     /// </summary>
-    public async Task<long?> TryChangeAsync(long agentId, long expectedVersion, string state, string? reason, long? attemptId, long? contactId,
+    public async Task<long?> TryChangeAsync(long agentId, long expectedVersion, AgentState to, string? reason, long? attemptId, long? contactId,
         long? wrapUntil, long at, CancellationToken ct, string? campaignsJson = null)
     {
+        var state = to.ToDb();
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync(new CommandDefinition(Sql.Change,
@@ -110,14 +122,22 @@ public sealed class AgentStateStore(DbConnectionFactory db)
             return null;
         }
 
-        // A request to the engine is not a state change: only real changes go to the log.
-        if (reason is null || !reason.StartsWith("request:", StringComparison.Ordinal))
-        {
-            await c.ExecuteAsync(new CommandDefinition(Sql.Log, new { agentId, state, reason, at }, tx, cancellationToken: ct));
-        }
-
+        await c.ExecuteAsync(new CommandDefinition(Sql.Log, new { agentId, state, reason, at }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return expectedVersion + 1;
+    }
+
+    /// <summary>
+    /// Leaves a request for the engine (the agent is reserved, on a call or in wrap-up), compare-and-set on the row version:
+    /// the state, its reason and its time are unchanged (time in state goes on), the version moves so that the engine sees it.
+    /// Returns the new version, or null when someone else changed the row first.
+    /// </summary>
+    public async Task<long?> TryRequestAsync(long agentId, long expectedVersion, AgentRequest request, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var n = await c.ExecuteAsync(new CommandDefinition(Sql.Request,
+            new { agentId, expectedVersion, request = request.Db, requestReason = request.PauseReason }, cancellationToken: ct));
+        return n == 1 ? expectedVersion + 1 : null;
     }
 
     /// <summary>Creates the row on the agent's first login (logged out, version 1) if missing.</summary>
@@ -147,10 +167,11 @@ public sealed class AgentStateStore(DbConnectionFactory db)
     }
 
     /// <summary>An event for the agent's page (and the live dashboard).</summary>
-    public async Task PublishAsync(string kind, long? agentId, long? campaignId, string payloadJson, long at, CancellationToken ct)
+    public async Task PublishAsync(long? agentId, long? campaignId, OutboxEvent e, long at, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(Sql.Outbox, new { kind, agentId, campaignId, payloadJson, at }, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Sql.Outbox, new { kind = e.Kind, agentId, campaignId, payloadJson = OutboxEvents.Serialize(e), at },
+            cancellationToken: ct));
     }
 
     /// <summary>The state log of an agent, oldest first.</summary>
@@ -163,7 +184,8 @@ public sealed class AgentStateStore(DbConnectionFactory db)
     internal static class Sql
     {
         private const string Columns = """
-            s.agent_id, s.state, s.reason, s.campaigns_json, s.since, s.attempt_id, s.contact_id, s.wrap_until, s.version, u.sip_username
+            s.agent_id, s.state, s.reason, s.request, s.request_reason, s.campaigns_json, s.since, s.attempt_id, s.contact_id, s.wrap_until,
+            s.version, u.sip_username
             """;
 
         public const string Get = $"SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id WHERE s.agent_id = @agentId";
@@ -172,15 +194,15 @@ public sealed class AgentStateStore(DbConnectionFactory db)
         public static readonly DialectSql ForCampaign = new(
             Sqlite: $"""
                 SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
-                WHERE s.state <> 'logged_out' AND EXISTS (SELECT 1 FROM json_each(s.campaigns_json) j WHERE j.value = @campaignId)
+                WHERE s.state <> '{AgentStates.LoggedOut}' AND EXISTS (SELECT 1 FROM json_each(s.campaigns_json) j WHERE j.value = @campaignId)
                 """,
             SqlServer: $"""
                 SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
-                WHERE s.state <> 'logged_out' AND EXISTS (SELECT 1 FROM OPENJSON(s.campaigns_json) j WHERE TRY_CAST(j.value AS BIGINT) = @campaignId)
+                WHERE s.state <> '{AgentStates.LoggedOut}' AND EXISTS (SELECT 1 FROM OPENJSON(s.campaigns_json) j WHERE TRY_CAST(j.value AS BIGINT) = @campaignId)
                 """,
             Postgres: $"""
                 SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
-                WHERE s.state <> 'logged_out'
+                WHERE s.state <> '{AgentStates.LoggedOut}'
                   AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.campaigns_json::jsonb) j(value) WHERE j.value = CAST(@campaignId AS TEXT))
                 """);
 
@@ -194,7 +216,13 @@ public sealed class AgentStateStore(DbConnectionFactory db)
 
         public const string Change = """
             UPDATE agent_states SET state = @state, reason = @reason, since = @at, attempt_id = @attemptId, contact_id = @contactId,
-                wrap_until = @wrapUntil, campaigns_json = COALESCE(@campaignsJson, campaigns_json), version = version + 1
+                wrap_until = @wrapUntil, campaigns_json = COALESCE(@campaignsJson, campaigns_json), request = NULL, request_reason = NULL,
+                version = version + 1
+            WHERE agent_id = @agentId AND version = @expectedVersion
+            """;
+
+        public const string Request = """
+            UPDATE agent_states SET request = @request, request_reason = @requestReason, version = version + 1
             WHERE agent_id = @agentId AND version = @expectedVersion
             """;
 
@@ -203,16 +231,16 @@ public sealed class AgentStateStore(DbConnectionFactory db)
         public const string ReadLog = "SELECT state, reason, at FROM agent_state_log WHERE agent_id = @agentId ORDER BY id";
 
         public static readonly DialectSql Ensure = new(
-            Sqlite: """
-                INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
+            Sqlite: $"""
+                INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, '{AgentStates.LoggedOut}', '[]', @at, 1)
                 ON CONFLICT (agent_id) DO NOTHING
                 """,
-            SqlServer: """
+            SqlServer: $"""
                 IF NOT EXISTS (SELECT 1 FROM agent_states WITH (UPDLOCK, HOLDLOCK) WHERE agent_id = @agentId)
-                    INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
+                    INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, '{AgentStates.LoggedOut}', '[]', @at, 1)
                 """,
-            Postgres: """
-                INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, 'logged_out', '[]', @at, 1)
+            Postgres: $"""
+                INSERT INTO agent_states (agent_id, state, campaigns_json, since, version) VALUES (@agentId, '{AgentStates.LoggedOut}', '[]', @at, 1)
                 ON CONFLICT (agent_id) DO NOTHING
                 """);
 

@@ -129,18 +129,18 @@ public sealed class AttemptStore(DbConnectionFactory db)
 
         await c.ExecuteAsync(new CommandDefinition(ContactClaimStore.Sql.Release,
             ContactClaimStore.Args(contactId, workerId, next, result.EndedAt), tx, cancellationToken: ct));
-        var o = result.Outcome;
+        var o = CallOutcomes.Column(result.Outcome);
         await c.ExecuteAsync(new CommandDefinition(db.Sql(Sql.AddDay), new
         {
             campaignId,
             day,
-            live = o is "connected" or "abandoned" ? 1 : 0,
-            connected = o == "connected" ? 1 : 0,
-            abandoned = o == "abandoned" ? 1 : 0,
-            machine = o == "machine" ? 1 : 0,
-            busy = o is "busy" or "declined" ? 1 : 0,
-            noAnswer = o == "no_answer" ? 1 : 0,
-            failed = o is "failed" or "invalid" ? 1 : 0,
+            live = CallOutcomes.IsLiveAnswer(o) ? 1 : 0,
+            connected = o == CallOutcomes.Connected ? 1 : 0,
+            abandoned = o == CallOutcomes.Abandoned ? 1 : 0,
+            machine = o == CallOutcomes.Machine ? 1 : 0,
+            busy = o == CallOutcomes.Busy ? 1 : 0,
+            noAnswer = o == CallOutcomes.NoAnswer ? 1 : 0,
+            failed = o is CallOutcomes.Failed or CallOutcomes.Invalid ? 1 : 0,
             talk = result.TalkSeconds ?? 0,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);

@@ -163,7 +163,7 @@ public sealed class CampaignLeaseStore(DbConnectionFactory db)
         var lost = (await c.QueryAsync<long?>(new CommandDefinition(Sql.Unended, new { campaignId }, tx, cancellationToken: ct))).ToList();
         if (lost.Count > 0)
         {
-            await c.ExecuteAsync(new CommandDefinition(Sql.EndLost, new { campaignId, now, failed = "failed", reason = WorkerLost },
+            await c.ExecuteAsync(new CommandDefinition(Sql.EndLost, new { campaignId, now, failed = CallOutcomes.Failed, reason = WorkerLost },
                 tx, cancellationToken: ct));
             var addDay = db.Sql(AttemptStore.Sql.AddDay);
             var day = dayOf(now);
@@ -187,13 +187,14 @@ public sealed class CampaignLeaseStore(DbConnectionFactory db)
             done = ContactState.Done,
             callback = ContactState.Callback,
             reason = WorkerLost,
-            failed = "failed",
+            failed = CallOutcomes.Failed,
         }, tx, cancellationToken: ct));
         var agents = 0;
-        foreach (var agent in await c.QueryAsync<(long AgentId, string? Reason, long Version)>(new CommandDefinition(Sql.HeldAgents, new { campaignId },
-                     tx, cancellationToken: ct)))
+        foreach (var agent in await c.QueryAsync<(long AgentId, string? Request, string? RequestReason, long Version)>(new CommandDefinition(Sql.HeldAgents,
+                     new { campaignId }, tx, cancellationToken: ct)))
         {
-            var (state, reason) = AfterLoss(agent.Reason);
+            var (to, reason) = AgentRequest.AfterCall(AgentRequest.FromDb(agent.Request, agent.RequestReason));
+            var state = to.ToDb();
             if (await c.ExecuteAsync(new CommandDefinition(AgentStateStore.Sql.Change, new
                 {
                     agentId = agent.AgentId, expectedVersion = agent.Version, state, reason, attemptId = (long?)null, contactId = (long?)null,
@@ -208,23 +209,6 @@ public sealed class CampaignLeaseStore(DbConnectionFactory db)
 
         await tx.CommitAsync(ct);
         return new LeaseRecovery(lost.Count, contacts, agents);
-    }
-
-    /// <summary>An agent freed after a lost call: the request the agent made meanwhile is carried out.</summary>
-    internal static (string State, string? Reason) AfterLoss(string? reason)
-    {
-        if (reason == "request:logout")
-        {
-            return ("logged_out", null);
-        }
-
-        if (reason is not null && reason.StartsWith("request:pause", StringComparison.Ordinal))
-        {
-            var pause = reason.Length > "request:pause:".Length ? reason["request:pause:".Length..] : null;
-            return ("paused", string.IsNullOrEmpty(pause) ? null : pause);
-        }
-
-        return ("ready", null);
     }
 
     /// <summary>Registers this Worker process (replacing an earlier row of the same id).</summary>
@@ -308,9 +292,9 @@ public sealed class CampaignLeaseStore(DbConnectionFactory db)
             WHERE campaign_id = @campaignId AND state = @dialing
             """;
 
-        public const string HeldAgents = """
-            SELECT agent_id, reason, version FROM agent_states
-            WHERE state IN ('reserved', 'on_call', 'wrap_up')
+        public const string HeldAgents = $"""
+            SELECT agent_id, request, request_reason, version FROM agent_states
+            WHERE state IN ({AgentStates.BusySql})
               AND (attempt_id IN (SELECT id FROM call_attempts WHERE campaign_id = @campaignId)
                    OR contact_id IN (SELECT id FROM contacts WHERE campaign_id = @campaignId))
             """;

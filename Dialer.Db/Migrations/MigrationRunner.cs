@@ -22,7 +22,7 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
         }
 
         var done = new List<int>();
-        foreach (var (version, name, text) in Scripts(db.Dialect))
+        foreach (var (version, name, script) in Scripts(db.Dialect))
         {
             // Checked inside the transaction: the Api and the Worker may start together on one database. SQLite's
             // writer lock and SQL Server's locks on schema_version keep them apart; on PostgreSQL an advisory lock
@@ -35,6 +35,8 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
             {
                 continue;
             }
+
+            var text = db.Dialect == SqlDialect.Sqlite ? await WithoutExistingColumnsAsync(connection, tx, script, ct) : script;
 
             foreach (var batch in Batches(text))
             {
@@ -81,6 +83,26 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
         return scripts;
     }
 
+    /// <summary>
+    /// SQLite has no ADD COLUMN IF NOT EXISTS: to keep its scripts re-runnable, an <c>ALTER TABLE t ADD COLUMN c …;</c>
+    /// whose column already exists is left out.
+    /// </summary>
+    private static async Task<string> WithoutExistingColumnsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx,
+        string text, CancellationToken ct)
+    {
+        foreach (Match add in AddColumn().Matches(text))
+        {
+            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.ColumnExists,
+                new { table = add.Groups[1].Value, column = add.Groups[2].Value }, tx, cancellationToken: ct));
+            if (exists > 0)
+            {
+                text = text.Replace(add.Value, string.Empty, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
     private static string Read(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)!;
@@ -106,8 +128,13 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
     [GeneratedRegex(@"--[^\n]*")]
     private static partial Regex CommentLine();
 
+    [GeneratedRegex(@"^\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)[^;]*;", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex AddColumn();
+
     private static class Sql
     {
+        public const string ColumnExists = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
+
         /// <summary>
         /// PostgreSQL: one migrating process at a time, until the transaction ends (the key is "dialer m" in ASCII).
         /// The other dialects serialize on their own locks; they run a statement that does nothing.

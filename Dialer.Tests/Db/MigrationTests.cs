@@ -38,6 +38,34 @@ public sealed class MigrationTests
         Assert.NotEmpty(again);
     }
 
+    [Theory]
+    [Dialects]
+    public async Task AgentRequestsWrittenInsideTheReasonMoveToTheirOwnColumns(SqlDialect dialect)
+    {
+        await using var db = await TestDatabase.CreateAsync(dialect);
+        await using var c = await db.Factory.OpenAsync(CancellationToken.None);
+        string[] reasons = ["request:pause:lunch", "request:pause", "request:logout", "request:preview_dial", "request:ready", "break"];
+        foreach (var (reason, i) in reasons.Select((r, i) => (r, i)))
+        {
+            var id = await c.ExecuteScalarAsync<long>(
+                "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (@u, @u, 'agent', 'x', 0) RETURNING id", new { u = $"a{i}" });
+            await c.ExecuteAsync("INSERT INTO agent_states (agent_id, state, reason, campaigns_json, since, version) VALUES (@id, 'on_call', @reason, '[]', 0, 1)",
+                new { id, reason });
+        }
+
+        // Rows as a Worker before migration 0028 wrote them: the script runs again over them.
+        await c.ExecuteAsync("DELETE FROM schema_version WHERE version = 28");
+        Assert.Contains(28, await new MigrationRunner(db.Factory, TimeProvider.System).ApplyAsync(CancellationToken.None));
+
+        var rows = (await c.QueryAsync<(string? Reason, string? Request, string? RequestReason)>(
+            "SELECT reason, request, request_reason FROM agent_states ORDER BY agent_id")).ToList();
+        Assert.Equal(
+        [
+            (null, "pause", "lunch"), (null, "pause", null), (null, "logout", null), ("preview", "preview_dial", null), (null, "ready", null),
+            ("break", null, null),
+        ], rows);
+    }
+
     [Fact]
     public async Task EveryDialectHasTheSameNumberedScripts()
     {

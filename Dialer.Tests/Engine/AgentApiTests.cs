@@ -57,12 +57,32 @@ public class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var (agent, agentId, _, _) = await AgentInWrapUpAsync("on_call");
 
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        var since = await c.ExecuteScalarAsync<long>("SELECT since FROM agent_states WHERE agent_id = @agentId", new { agentId });
         var pending = await Body(await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "break" }));
 
         Assert.Equal("on_call", pending.GetProperty("state").GetString());
         Assert.True(pending.GetProperty("requestPending").GetBoolean());
+        // The request has columns of its own: the state's reason and time in state are untouched, and nothing is logged.
+        var row = await c.QuerySingleAsync<(string? Reason, string? Request, string? RequestReason, long Since)>(
+            "SELECT reason, request, request_reason, since FROM agent_states WHERE agent_id = @agentId", new { agentId });
+        Assert.Equal(((string?)null, "pause", "break", since), row);
+        Assert.DoesNotContain("on_call", await c.QueryAsync<string>("SELECT state FROM agent_state_log WHERE agent_id = @agentId", new { agentId }));
+    }
+
+    [ApiFact]
+    public async Task APauseAskedInWrapUpIsTakenWhenTheDispositionEndsIt()
+    {
+        var (agent, agentId, _, _) = await AgentInWrapUpAsync("wrap_up");
+
+        Assert.True((await Body(await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "lunch" }))).GetProperty("requestPending").GetBoolean());
+        var after = await Body(await agent.PostAsJsonAsync("/api/agent/disposition", new { code = "paid" }));
+
+        Assert.Equal(("paused", "lunch", false),
+            (after.GetProperty("state").GetString(), after.GetProperty("reason").GetString(), after.GetProperty("requestPending").GetBoolean()));
         await using var c = await Db().OpenAsync(CancellationToken.None);
-        Assert.Equal("request:pause:break", await c.ExecuteScalarAsync<string>("SELECT reason FROM agent_states WHERE agent_id = @agentId", new { agentId }));
+        Assert.Equal(((string?)null, (string?)null), await c.QuerySingleAsync<(string?, string?)>(
+            "SELECT request, request_reason FROM agent_states WHERE agent_id = @agentId", new { agentId }));
     }
 
     [ApiFact]

@@ -101,7 +101,7 @@ public sealed class CampaignLeaseTests
         var t = Start.ToUnixTimeMilliseconds();
         var ct = CancellationToken.None;
         var first = new LeaseFence(campaign, (await leases.TryTakeAsync(campaign, "a", t, Ttl, ct))!.Value);
-        var cases = new[] { ((string?)null, "ready", (string?)null), ("request:logout", "logged_out", null), ("request:pause:lunch", "paused", "lunch") };
+        var cases = new[] { ((AgentRequest?)null, "ready", (string?)null), (AgentRequest.Logout, "logged_out", null), (AgentRequest.Pause("lunch"), "paused", "lunch") };
         var ids = new List<long>();
         await using (var c = await db.Factory.OpenAsync(ct))
         {
@@ -114,7 +114,13 @@ public sealed class CampaignLeaseTests
                 var agent = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c,
                     "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (@u, @u, 'agent', 'x', 0) RETURNING id", new { u = $"agent{i}" });
                 var row = await agents.EnsureAsync(agent, t, ct);
-                Assert.NotNull(await agents.TryChangeAsync(agent, row.Version, "on_call", cases[i].Item1, attempt, contact, null, t, ct, $"[{campaign}]"));
+                var version = await agents.TryChangeAsync(agent, row.Version, AgentState.OnCall, null, attempt, contact, null, t, ct, $"[{campaign}]");
+                Assert.NotNull(version);
+                if (cases[i].Item1 is { } request)
+                {
+                    Assert.NotNull(await agents.TryRequestAsync(agent, version.Value, request, ct));
+                }
+
                 ids.Add(agent);
             }
         }

@@ -47,7 +47,7 @@ public sealed class DispositionDuringCallTests
         Assert.Equal(("ready", (long?)null), (state!.State, state.AttemptId));
         var log = await h.Agents.LogAsync(agent, CancellationToken.None);
         Assert.Equal(["ready", "reserved", "on_call", "ready"], log.Select(l => l.State).ToArray());
-        Assert.Equal(Dialer.Worker.Engine.AgentState.Ready, AgentStateOf(h, agent));
+        Assert.Equal(AgentState.Ready, AgentStateOf(h, agent));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class DispositionDuringCallTests
         var onCall = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
 
         // The Api's pause during a call is a request; then the disposition, still on the call.
-        await h.Agents.TryChangeAsync(agent, onCall.Version, "on_call", "request:pause:break", onCall.AttemptId, onCall.ContactId, null, 0, CancellationToken.None);
+        await h.Agents.TryRequestAsync(agent, onCall.Version, AgentRequest.Pause("break"), CancellationToken.None);
         await h.SyncAgentsAsync();
         Assert.True(await new AttemptStore(db.Factory).DisposeAsync(onCall.AttemptId!.Value, agent, "done", null, null, 0, null,
             h.Clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None));
@@ -100,5 +100,5 @@ public sealed class DispositionDuringCallTests
         Assert.Equal("done", await h.ScalarAsync<string>("SELECT disposition FROM call_attempts WHERE id = @id", new { id = onCall.AttemptId }));
     }
 
-    private static Dialer.Worker.Engine.AgentState AgentStateOf(EngineHarness h, long agent) => h.Engine.FindAgent(agent)!.State;
+    private static AgentState AgentStateOf(EngineHarness h, long agent) => h.Engine.FindAgent(agent)!.State;
 }

@@ -184,14 +184,14 @@ public sealed class EngineCallFlowTests
         Assert.Contains("contact_offered", await h.QueryAsync<string>("SELECT kind FROM outbox WHERE agent_id = @agent", new { agent }));
 
         // The Api writes the agent's skip as a request; the engine reads it on its next poll.
-        await h.Agents.TryChangeAsync(agent, offered.Version, "reserved", "request:preview_skip", null, first, null, 0, CancellationToken.None);
+        await h.Agents.TryRequestAsync(agent, offered.Version, AgentRequest.PreviewSkip, CancellationToken.None);
         await h.SyncAgentsAsync();
         h.Run(TimeSpan.FromSeconds(2));
         Assert.Equal(("retry", "skipped"), (await h.QueryAsync<(string, string)>("SELECT state, eligible_reason FROM contacts WHERE id = @first", new { first })).Single());
         var next = await h.Agents.GetAsync(agent, CancellationToken.None);
         Assert.Equal(second, next!.ContactId);
 
-        await h.Agents.TryChangeAsync(agent, next.Version, "reserved", "request:preview_dial", null, second, null, 0, CancellationToken.None);
+        await h.Agents.TryRequestAsync(agent, next.Version, AgentRequest.PreviewDial, CancellationToken.None);
         await h.SyncAgentsAsync();
         h.Run(TimeSpan.FromSeconds(10));
         Assert.Equal(second, await h.ScalarAsync<long>("SELECT contact_id FROM call_attempts WHERE agent_id = @agent", new { agent }));

@@ -111,7 +111,7 @@ public sealed class EngineHarness : IAsyncDisposable
         }
 
         var row = await Agents.EnsureAsync(id, 0, CancellationToken.None);
-        await Agents.TryChangeAsync(id, row.Version, "ready", null, null, null, null, Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        await Agents.TryChangeAsync(id, row.Version, AgentState.Ready, null, null, null, null, Clock.GetUtcNow().ToUnixTimeMilliseconds(),
             CancellationToken.None, $"[{CampaignId}]");
         OwnAgents.Add(id);
         await SyncAgentsAsync();

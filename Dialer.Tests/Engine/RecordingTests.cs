@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dialer.Db.Model;
 using Dialer.Worker.Pacing;
 using Dialer.Worker.Telephony;
 
@@ -46,7 +47,7 @@ public sealed class RecordingTests
         // The agent dials the offered contact through the Api (a request the engine reads on its next poll).
         var offered = await h.Agents.GetAsync(agent, CancellationToken.None);
         Assert.Equal(contact, offered!.ContactId);
-        await h.Agents.TryChangeAsync(agent, offered.Version, "reserved", "request:preview_dial", null, contact, null, 0, CancellationToken.None);
+        await h.Agents.TryRequestAsync(agent, offered.Version, AgentRequest.PreviewDial, CancellationToken.None);
         await h.SyncAgentsAsync();
         h.Run(TimeSpan.FromSeconds(90));
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dialer.Db.Model;
 using Dialer.Worker.Bench;
 using Dialer.Worker.Clock;
 using Dialer.Worker.Compliance;

@@ -1,5 +1,6 @@
 using System.Text;
 using Dialer.Api.Reports;
+using Dialer.Db.Model;
 
 namespace Dialer.Tests.Pages;
 
@@ -82,7 +83,10 @@ public sealed class ReportMathTests
         Assert.Equal(3.0 / 4, nineOClock.ContactRate);
         Assert.Equal(1.0 / 3, nineOClock.AbandonRate);
         Assert.Equal(1, nineOClock.Dispositions["callback"]);
-        Assert.Equal(1, report.Hours[1].Outcomes[Outcomes.Failed]);
+        // Declined (the callee refused the call) counts as busy, in the reports as in the daily statistics.
+        Assert.Equal(1, report.Hours[1].Outcomes[CallOutcomes.Busy]);
+        Assert.Equal(2, report.Total.Outcomes[CallOutcomes.Busy]);
+        Assert.False(report.Hours[1].Outcomes.ContainsKey(CallOutcomes.Failed));
         Assert.Equal(6, report.Total.Attempts);
     }
 

@@ -1,3 +1,4 @@
+using Dialer.Db.Model;
 using Dialer.Tests.Sip.Support;
 using Dialer.Worker.Media;
 using Dialer.Worker.Sip.Telephony;

@@ -1,3 +1,4 @@
+using Dialer.Db.Model;
 using Dialer.Worker.Telephony;
 
 namespace Dialer.Worker.Engine;

@@ -1,3 +1,5 @@
+using Dialer.Db.Model;
+
 namespace Dialer.Worker.Engine;
 
 /// <summary>One agent as a campaign engine sees it. Touched only on the engine's loop.</summary>

@@ -65,7 +65,7 @@ public sealed partial class CampaignEngine
         }
     }
 
-    public bool Pause(long agentId, string reason) => Leave(agentId, AgentState.Paused, reason);
+    public bool Pause(long agentId, string? reason) => Leave(agentId, AgentState.Paused, reason);
 
     public bool Logout(long agentId) => Leave(agentId, AgentState.LoggedOut, null);
 
@@ -120,18 +120,14 @@ public sealed partial class CampaignEngine
 
         // Offered first, so that the stored reservation names the contact.
         agent.Offered = contact;
-        if (!ChangeAgent(agent, AgentState.Reserved, "preview"))
+        if (!ChangeAgent(agent, AgentState.Reserved, AgentStates.PreviewReason))
         {
             agent.Offered = null;
             contacts.Defer(contact, new ContactUpdate(contact.State == ContactState.Callback ? ContactState.Callback : ContactState.New, Now, null), Now);
             return true;
         }
 
-        ledger.Publish(new AgentEvent("contact_offered", agent.Id, campaign.Id, new
-        {
-            contact = new { id = contact.Id, phone = contact.Phone, name = contact.Name, accountId = contact.AccountId, custom = contact.CustomJson },
-            expiresInSeconds = campaign.Definition.PreviewSeconds,
-        }), Now);
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new ContactOffered(contact.ToEvent(), campaign.Definition.PreviewSeconds)), Now);
         agent.Timer = loop.After(TimeSpan.FromSeconds(campaign.Definition.PreviewSeconds), () =>
         {
             if (agent.Offered == contact)
@@ -199,7 +195,7 @@ public sealed partial class CampaignEngine
     /// Live mode: the stored row of an agent changed outside this engine — through the Api (ready, pause,
     /// logout, disposition, or a request for the engine) or by another campaign's engine (busy elsewhere).
     /// </summary>
-    public void ApplyStored(long agentId, AgentState stored, string? reason, long version, string? sipUser)
+    public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser)
     {
         if (!agents.TryGetValue(agentId, out var agent))
         {
@@ -217,28 +213,25 @@ public sealed partial class CampaignEngine
         }
 
         agent.Version = version;
-        if (reason is not null && reason.StartsWith("request:", StringComparison.Ordinal))
+        if (request is not null)
         {
-            var request = reason["request:".Length..];
-            if (request.StartsWith("pause:", StringComparison.Ordinal))
+            switch (request.Kind)
             {
-                Pause(agentId, request["pause:".Length..]);
-            }
-            else if (request == "logout")
-            {
-                Logout(agentId);
-            }
-            else if (request == "ready")
-            {
-                Ready(agentId);
-            }
-            else if (request == "preview_dial")
-            {
-                PreviewDial(agentId);
-            }
-            else if (request == "preview_skip")
-            {
-                PreviewSkip(agentId);
+                case AgentRequestKind.Pause:
+                    Pause(agentId, request.PauseReason);
+                    break;
+                case AgentRequestKind.Logout:
+                    Logout(agentId);
+                    break;
+                case AgentRequestKind.Ready:
+                    Ready(agentId);
+                    break;
+                case AgentRequestKind.PreviewDial:
+                    PreviewDial(agentId);
+                    break;
+                case AgentRequestKind.PreviewSkip:
+                    PreviewSkip(agentId);
+                    break;
             }
 
             return;
@@ -257,6 +250,19 @@ public sealed partial class CampaignEngine
             case AgentState.Ready:
                 SetStored(agent, AgentState.Ready, null);
                 AgentReadyNow(agent);
+                break;
+            case AgentState.Paused or AgentState.LoggedOut when agent.State == AgentState.WrapUp && agent.Call is not null:
+                // Disposition written by the Api, with the pause or logout the agent asked for meanwhile: wrap-up is over.
+                Stats.RecordWrap((Now - agent.Since).TotalSeconds);
+                agent.Timer?.Dispose();
+                agent.Call = null;
+                agent.After = null;
+                SetStored(agent, stored, reason);
+                if (stored == AgentState.LoggedOut)
+                {
+                    RemoveAgent(agent);
+                }
+
                 break;
             case AgentState.Paused or AgentState.LoggedOut when agent.Call is not null:
                 // Still on one of our calls: leave when it is done.

@@ -472,12 +472,7 @@ public sealed partial class CampaignEngine(
             call.Leg.Bridge(agent.Leg);
         }
 
-        ledger.Publish(new AgentEvent("call_connected", agent.Id, campaign.Id, new
-        {
-            attemptId = call.AttemptId,
-            contact = new { id = call.Contact.Id, phone = call.Contact.Phone, name = call.Contact.Name, accountId = call.Contact.AccountId, custom = call.Contact.CustomJson, timeZone = call.Contact.TimeZone },
-            script = campaign.Definition.Script,
-        }), now);
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new CallConnected(call.AttemptId, call.Contact.ToEvent(), campaign.Definition.Script)), now);
     }
 
     private void Abandon(ActiveCall call)
@@ -591,13 +586,11 @@ public sealed partial class CampaignEngine(
             return;
         }
 
-        ledger.Publish(new AgentEvent("call_ended", agent.Id, campaign.Id, new
-        {
-            attemptId = call.AttemptId,
-            outcome = call.Outcome?.ToDb(),
-            talkSeconds = call.ConnectedAt is { } c ? Math.Round((now - c).TotalSeconds, 1) : 0,
-            wrapUpSeconds = disposed ? 0 : campaign.Definition.WrapUpSeconds,
-        }), now);
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new CallEnded(
+            call.AttemptId,
+            call.Outcome?.ToDb(),
+            call.ConnectedAt is { } c ? Math.Round((now - c).TotalSeconds, 1) : 0,
+            disposed ? 0 : campaign.Definition.WrapUpSeconds)), now);
         if (disposed)
         {
             Stats.RecordWrap(0);
@@ -704,7 +697,7 @@ public sealed partial class CampaignEngine(
             agent.Call = null;
         }
 
-        ledger.Publish(new AgentEvent("agent_state", agent.Id, campaign.Id, new { state = to.ToDb(), reason }), now);
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new AgentStateChanged(to.ToDb(), reason)), now);
         AgentChanged?.Invoke(agent);
         return true;
     }

@@ -4,60 +4,6 @@ using Dialer.Worker.Telephony;
 
 namespace Dialer.Worker.Engine;
 
-public enum AgentState
-{
-    LoggedOut,
-    Ready,
-    Reserved,
-    OnCall,
-    WrapUp,
-    Paused,
-}
-
-public static class AgentStates
-{
-    public static string ToDb(this AgentState state) => state switch
-    {
-        AgentState.LoggedOut => "logged_out",
-        AgentState.Ready => "ready",
-        AgentState.Reserved => "reserved",
-        AgentState.OnCall => "on_call",
-        AgentState.WrapUp => "wrap_up",
-        AgentState.Paused => "paused",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
-
-    public static AgentState FromDb(string state) => state switch
-    {
-        "logged_out" => AgentState.LoggedOut,
-        "ready" => AgentState.Ready,
-        "reserved" => AgentState.Reserved,
-        "on_call" => AgentState.OnCall,
-        "wrap_up" => AgentState.WrapUp,
-        "paused" => AgentState.Paused,
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown agent state"),
-    };
-
-    /// <summary>Logged in and not paused: the time occupancy is measured against.</summary>
-    public static bool IsWorking(this AgentState state) =>
-        state is AgentState.Ready or AgentState.Reserved or AgentState.OnCall or AgentState.WrapUp;
-}
-
-public static class Outcomes
-{
-    public static string ToDb(this CallOutcome outcome) => outcome switch
-    {
-        CallOutcome.Connected => "connected",
-        CallOutcome.Busy => "busy",
-        CallOutcome.NoAnswer => "no_answer",
-        CallOutcome.Machine => "machine",
-        CallOutcome.Abandoned => "abandoned",
-        CallOutcome.Invalid => "invalid",
-        CallOutcome.Declined => "declined",
-        _ => "failed",
-    };
-}
-
 /// <summary>A contact as the engine dials it (a claimed row of contacts).</summary>
 public sealed record DialContact(
     long Id,
@@ -72,7 +18,11 @@ public sealed record DialContact(
     long? CallbackAgentId,
     string? Name = null,
     string? AccountId = null,
-    string? CustomJson = null);
+    string? CustomJson = null)
+{
+    /// <summary>The contact as the agent's page shows it (outbox events).</summary>
+    public EventContact ToEvent() => new(Id, Phone, Name, AccountId, CustomJson, TimeZone);
+}
 
 /// <summary>A campaign as the engine runs it: its definition plus the resolved profile and zone.</summary>
 public sealed class CampaignRuntime
@@ -129,4 +79,4 @@ public sealed record Disposition(
     bool CallbackMine = false);
 
 /// <summary>An event for an agent's page (outbox row).</summary>
-public sealed record AgentEvent(string Kind, long AgentId, long CampaignId, object Payload);
+public sealed record AgentEvent(long AgentId, long CampaignId, OutboxEvent Event);

@@ -1,3 +1,5 @@
+using Dialer.Db.Model;
+
 namespace Dialer.Worker.Engine;
 
 /// <summary>Where the engine gets contacts. Live: the contacts table (claimed by compare-and-set); benchmark: memory.</summary>

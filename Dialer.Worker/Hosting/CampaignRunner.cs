@@ -135,14 +135,14 @@ public sealed class CampaignRunner(
         foreach (var row in stored)
         {
             seen.Add(row.AgentId);
-            engine.ApplyStored(row.AgentId, AgentStates.FromDb(row.State), row.Reason, row.Version, row.SipUsername);
+            engine.ApplyStored(row.AgentId, row.Current, row.Reason, row.PendingRequest, row.Version, row.SipUsername);
         }
 
         foreach (var id in engine.AgentIds.Where(id => !seen.Contains(id)).ToList())
         {
             // Logged out, or no longer logged in to this campaign.
             var agent = engine.FindAgent(id)!;
-            engine.ApplyStored(id, AgentState.LoggedOut, null, agent.Version + 1, agent.SipUser);
+            engine.ApplyStored(id, AgentState.LoggedOut, null, null, agent.Version + 1, agent.SipUser);
         }
     }
 
@@ -174,9 +174,9 @@ public sealed class CampaignRunner(
         {
             var row = await agents.EnsureAsync(id, now, ct);
             var json = System.Text.Json.JsonSerializer.Serialize(new[] { runtime.Id });
-            if (row.State is "logged_out" or "paused")
+            if (row.Current is AgentState.LoggedOut or AgentState.Paused)
             {
-                await agents.TryChangeAsync(id, row.Version, "ready", null, null, null, null, now, ct, json);
+                await agents.TryChangeAsync(id, row.Version, AgentState.Ready, null, null, null, null, now, ct, json);
             }
         }
 

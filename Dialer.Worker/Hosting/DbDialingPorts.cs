@@ -108,10 +108,10 @@ public sealed class DbDialingPorts(
 
     public bool TryChange(AgentSlot agent, AgentState to, string? reason, DateTimeOffset at)
     {
-        var call = to is AgentState.Reserved or AgentState.OnCall or AgentState.WrapUp ? agent.Call : null;
+        var call = to.IsBusy() ? agent.Call : null;
         // A reservation records its contact (offered, or about to be dialed): a recovery after a lost worker finds it by that.
         var contactId = call?.Contact.Id ?? (to == AgentState.Reserved ? (agent.Offered ?? agent.Dialing)?.Id : null);
-        var version = Wait(agents.TryChangeAsync(agent.Id, agent.Version, to.ToDb(), reason, call?.AttemptId, contactId, null,
+        var version = Wait(agents.TryChangeAsync(agent.Id, agent.Version, to, reason, call?.AttemptId, contactId, null,
             at.ToUnixTimeMilliseconds(), ct));
         if (version is { } v)
         {
@@ -123,7 +123,7 @@ public sealed class DbDialingPorts(
         if (Wait(agents.GetAsync(agent.Id, ct)) is { } row)
         {
             agent.Version = row.Version;
-            agent.State = AgentStates.FromDb(row.State);
+            agent.State = row.Current;
             agent.Reason = row.Reason;
         }
 
@@ -131,8 +131,7 @@ public sealed class DbDialingPorts(
     }
 
     public void Publish(AgentEvent agentEvent, DateTimeOffset at) =>
-        Wait(agents.PublishAsync(agentEvent.Kind, agentEvent.AgentId, agentEvent.CampaignId,
-            JsonSerializer.Serialize(agentEvent.Payload, Json), at.ToUnixTimeMilliseconds(), ct));
+        Wait(agents.PublishAsync(agentEvent.AgentId, agentEvent.CampaignId, agentEvent.Event, at.ToUnixTimeMilliseconds(), ct));
 
     private static ContactNext Next(ContactUpdate u, DialContact? contact) => new(
         u.State,

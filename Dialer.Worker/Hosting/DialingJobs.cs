@@ -197,18 +197,19 @@ public static class DailyStats
         var end = start.AddDays(1);
         var to = new DateTimeOffset(end, zone.GetUtcOffset(end)).ToUnixTimeMilliseconds();
         var rows = await attempts.EndedBetweenAsync(campaignId, from, to, ct);
+        int Count(string column) => rows.Count(r => CallOutcomes.Column(r.Outcome) == column);
         return new DailyCounts
         {
             CampaignId = campaignId,
             Day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Attempts = rows.Count,
-            LiveAnswered = rows.Count(r => r.Outcome is "connected" or "abandoned"),
-            Connected = rows.Count(r => r.Outcome == "connected"),
-            Abandoned = rows.Count(r => r.Outcome == "abandoned"),
-            Machine = rows.Count(r => r.Outcome == "machine"),
-            Busy = rows.Count(r => r.Outcome is "busy" or "declined"),
-            NoAnswer = rows.Count(r => r.Outcome == "no_answer"),
-            Failed = rows.Count(r => r.Outcome is "failed" or "invalid"),
+            LiveAnswered = rows.Count(r => CallOutcomes.IsLiveAnswer(r.Outcome)),
+            Connected = Count(CallOutcomes.Connected),
+            Abandoned = Count(CallOutcomes.Abandoned),
+            Machine = Count(CallOutcomes.Machine),
+            Busy = Count(CallOutcomes.Busy),
+            NoAnswer = Count(CallOutcomes.NoAnswer),
+            Failed = Count(CallOutcomes.Failed) + Count(CallOutcomes.Invalid),
             TalkSeconds = rows.Sum(r => r.Talk ?? 0),
         };
     }

@@ -1,3 +1,5 @@
+using Dialer.Db.Model;
+
 namespace Dialer.Worker.Telephony;
 
 /// <summary>
@@ -69,18 +71,6 @@ public sealed record Prompt(string? WavPath, string? Text)
     /// by #); null when it asks nothing. Real carriers ignore it; the simulated customer presses one.
     /// </summary>
     public string? AnswerKeys { get; init; }
-}
-
-public enum CallOutcome
-{
-    Connected,
-    Busy,
-    NoAnswer,
-    Machine,
-    Abandoned,
-    Invalid,
-    Declined,
-    Failed,
 }
 
 public enum HangupBy

@@ -6,6 +6,7 @@ using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
+using Dialer.Db.Model;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -29,10 +30,10 @@ public static class DeskEndpoints
         group.MapPost("/logout", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             Back((await AgentApi.Logout(user, store, time, ct)).Result));
         group.MapPost("/dispose", Dispose);
-        group.MapPost("/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-            PreviewAsync(user, store, time, "request:preview_dial", ct));
-        group.MapPost("/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-            PreviewAsync(user, store, time, "request:preview_skip", ct));
+        group.MapPost("/dial", (ClaimsPrincipal user, AgentStateStore store, CancellationToken ct) =>
+            PreviewAsync(user, store, AgentRequest.PreviewDial, ct));
+        group.MapPost("/skip", (ClaimsPrincipal user, AgentStateStore store, CancellationToken ct) =>
+            PreviewAsync(user, store, AgentRequest.PreviewSkip, ct));
         return app;
     }
 
@@ -72,18 +73,17 @@ public static class DeskEndpoints
     }
 
     /// <summary>Preview: asks the engine to dial or skip the offered contact (the same request the agent API writes).</summary>
-    private static async Task<RedirectHttpResult> PreviewAsync(ClaimsPrincipal user, AgentStateStore store, TimeProvider time, string what, CancellationToken ct)
+    private static async Task<RedirectHttpResult> PreviewAsync(ClaimsPrincipal user, AgentStateStore store, AgentRequest request, CancellationToken ct)
     {
         var agentId = user.UserId()!.Value;
         var row = await store.GetAsync(agentId, ct);
         // The offer itself lives in the engine (and the outbox event the page shows); the row says reserved for preview.
-        if (row is not { State: "reserved", Reason: "preview" })
+        if (row is not { Current: AgentState.Reserved, Reason: AgentStates.PreviewReason })
         {
             return Redirect(Localization.Strings.T("desk.noOffer"));
         }
 
-        var changed = await store.TryChangeAsync(agentId, row.Version, row.State, what, row.AttemptId, row.ContactId, row.WrapUntil,
-            time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        var changed = await store.TryRequestAsync(agentId, row.Version, request, ct);
         return Redirect(changed is null ? Localization.Strings.T("desk.tryAgain") : null);
     }
 

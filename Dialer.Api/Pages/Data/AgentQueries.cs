@@ -108,38 +108,11 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
         }
     }
 
-    private static (long ContactId, int Seconds)? ReadOffer(string payload)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(payload);
-            var root = doc.RootElement;
-            var id = root.GetProperty("contact").GetProperty("id").GetInt64();
-            var seconds = root.TryGetProperty("expiresInSeconds", out var s) && s.TryGetInt32(out var v) ? v : 30;
-            return (id, seconds);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    private static (long ContactId, int Seconds)? ReadOffer(string payload) =>
+        OutboxEvents.Read<ContactOffered>(payload) is { Contact: { } contact } offer ? (contact.Id, offer.ExpiresInSeconds) : null;
 
-    private static PhoneStatus? ReadPhone(string payload, long at)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(payload);
-            var root = doc.RootElement;
-            return new PhoneStatus(
-                root.TryGetProperty("registered", out var r) && r.ValueKind == JsonValueKind.True,
-                root.TryGetProperty("contact", out var contact) && contact.ValueKind == JsonValueKind.String ? contact.GetString() : null,
-                at);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static PhoneStatus? ReadPhone(string payload, long at) =>
+        OutboxEvents.Read<PhoneRegistrationChanged>(payload) is { } phone ? new PhoneStatus(phone.Registered, phone.Contact, at) : null;
 
     private static class Sql
     {
@@ -151,7 +124,7 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
 
         public const string Assigned = "SELECT campaign_id FROM agent_campaigns WHERE agent_id = @agentId";
 
-        public const string Campaigns = "SELECT id, name, status, mode, config_json FROM campaigns WHERE status IN ('running', 'paused') ORDER BY name";
+        public const string Campaigns = $"SELECT id, name, status, mode, config_json FROM campaigns WHERE status IN ('{CampaignStatus.Running}', '{CampaignStatus.Paused}') ORDER BY name";
 
         public const string Campaign = "SELECT id, name, status, mode, config_json FROM campaigns WHERE id = @id";
 
@@ -171,14 +144,14 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             WHERE a.agent_id = @agentId AND a.queued_at >= @from ORDER BY a.queued_at DESC
             """;
 
-        public const string LastOffer = """
+        public const string LastOffer = $"""
             SELECT payload_json AS payload, created_at FROM outbox
-            WHERE agent_id = @agentId AND kind = 'contact_offered' AND created_at >= @since ORDER BY id DESC
+            WHERE agent_id = @agentId AND kind = '{ContactOffered.KindName}' AND created_at >= @since ORDER BY id DESC
             """;
 
-        public const string LastPhone = """
+        public const string LastPhone = $"""
             SELECT payload_json AS payload, created_at FROM outbox
-            WHERE agent_id = @agentId AND kind = 'phone_registration' AND created_at >= @since ORDER BY id DESC
+            WHERE agent_id = @agentId AND kind = '{PhoneRegistrationChanged.KindName}' AND created_at >= @since ORDER BY id DESC
             """;
     }
 }

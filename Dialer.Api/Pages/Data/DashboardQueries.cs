@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Dialer.Api.Reports;
 using Dialer.Db;
+using Dialer.Db.Model;
 
 namespace Dialer.Api.Pages.Data;
 
@@ -77,8 +78,8 @@ public sealed class DashboardQueries(DbConnectionFactory db, ReportStore reports
         var abandonSeries = Enumerable.Range(0, buckets).Select(b =>
         {
             var inBucket = attempts.Where(a => (a.QueuedAt - seriesStart) / BucketMs == b).ToList();
-            var live = inBucket.Count(a => Outcomes.IsLiveAnswer(a.Outcome));
-            return live == 0 ? (double?)null : (double)inBucket.Count(a => a.Outcome == Outcomes.Abandoned) / live;
+            var live = inBucket.Count(a => CallOutcomes.IsLiveAnswer(a.Outcome));
+            return live == 0 ? (double?)null : (double)inBucket.Count(a => a.Outcome == CallOutcomes.Abandoned) / live;
         }).ToList();
         var agentIds = agents.Select(a => a.AgentId).ToHashSet();
         var spans = StateTimeline.Spans((await reports.StateChangesAsync(seriesStart, nowMs, ct)).Where(s => agentIds.Contains(s.AgentId)), seriesStart, nowMs).ToList();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Dialer.Db.Model;
 using Dialer.Worker.Media;
 using Dialer.Worker.Sip.Calls;
 using Dialer.Worker.Sip.Messages;

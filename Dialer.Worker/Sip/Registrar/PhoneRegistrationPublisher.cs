@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
+using Dialer.Db.Model;
 
 namespace Dialer.Worker.Sip.Registrar;
 
@@ -181,8 +182,8 @@ public sealed partial class PhoneRegistrationPublisher(
     private Task PublishAsync(long agentId, SipRegistration? binding, CancellationToken ct)
     {
         var expiresAt = binding?.ExpiresAt.ToUnixTimeMilliseconds() ?? 0;
-        var payload = JsonSerializer.Serialize(new { registered = binding is not null, contact = binding?.ContactUri, expiresAt });
-        return agents.PublishAsync("phone_registration", agentId, null, payload, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        return agents.PublishAsync(agentId, null, new PhoneRegistrationChanged(binding is not null, binding?.ContactUri, expiresAt),
+            time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
     }
 
     private void OnChanged(string user, bool registered) => Record(user, registered, publish: true);

@@ -1,3 +1,4 @@
+using Dialer.Db.Model;
 using Dialer.Worker.Sip.Calls;
 using Dialer.Worker.Sip.Registrar;
 using Dialer.Worker.Sip.Trunk;
