@@ -1,3 +1,5 @@
+using Dialer.Db.Model;
+
 namespace Dialer.Api.Reports;
 
 /// <summary>One line of agent_state_log: from <see cref="At"/> the agent was in <see cref="State"/>.</summary>
@@ -16,12 +18,12 @@ public readonly record struct StateSpan(long AgentId, string State, long From, l
 /// </summary>
 public static class StateTimeline
 {
-    public const string LoggedOut = "logged_out";
-    public const string Ready = "ready";
-    public const string Reserved = "reserved";
-    public const string OnCall = "on_call";
-    public const string WrapUp = "wrap_up";
-    public const string Paused = "paused";
+    public const string LoggedOut = AgentStates.LoggedOut;
+    public const string Ready = AgentStates.Ready;
+    public const string Reserved = AgentStates.Reserved;
+    public const string OnCall = AgentStates.OnCall;
+    public const string WrapUp = AgentStates.WrapUp;
+    public const string Paused = AgentStates.Paused;
 
     /// <summary>Signed in and not paused: the time occupancy is measured against.</summary>
     public static bool IsAvailable(string state) => state is Ready or Reserved or OnCall or WrapUp;

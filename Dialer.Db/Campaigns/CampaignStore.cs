@@ -260,10 +260,10 @@ public sealed class CampaignStore(DbConnectionFactory db, TimeProvider time, Rem
             """;
 
         // Dialable: still to be dialled now or later (new, retry, callback); done: finished with a result.
-        private const string CountColumns = """
+        private const string CountColumns = $"""
             COUNT(*) AS total,
-            COALESCE(SUM(CASE WHEN state IN ('new', 'retry', 'callback') THEN 1 ELSE 0 END), 0) AS dialable,
-            COALESCE(SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), 0) AS done
+            COALESCE(SUM(CASE WHEN state IN ({ContactState.DialableSql}) THEN 1 ELSE 0 END), 0) AS dialable,
+            COALESCE(SUM(CASE WHEN state = '{ContactState.Done}' THEN 1 ELSE 0 END), 0) AS done
             """;
 
         public const string Counts = $"SELECT {CountColumns} FROM contacts WHERE campaign_id = @id";

@@ -178,16 +178,16 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
             callback_at, callback_agent_id, callback_open_at, name, account_id, custom_json
             """;
 
-        private const string DueFrom = """
+        private const string DueFrom = $"""
             FROM contacts
-            WHERE campaign_id = @campaignId AND state IN ('new', 'retry', 'callback') AND next_eligible_at <= @now
+            WHERE campaign_id = @campaignId AND state IN ({ContactState.DialableSql}) AND next_eligible_at <= @now
               AND (callback_agent_id IS NULL OR callback_open_at IS NULL OR callback_open_at <= @now)
-            ORDER BY CASE WHEN state = 'callback' THEN 0 ELSE 1 END, priority DESC, next_eligible_at, id
+            ORDER BY CASE WHEN state = '{ContactState.Callback}' THEN 0 ELSE 1 END, priority DESC, next_eligible_at, id
             """;
 
-        private const string OwnedFrom = """
+        private const string OwnedFrom = $"""
             FROM contacts
-            WHERE campaign_id = @campaignId AND state = 'callback' AND callback_agent_id = @agentId
+            WHERE campaign_id = @campaignId AND state = '{ContactState.Callback}' AND callback_agent_id = @agentId
               AND next_eligible_at <= @now AND callback_open_at > @now
             ORDER BY next_eligible_at, id
             """;

@@ -85,7 +85,8 @@ public sealed class DialingCampaignStore(DbConnectionFactory db, TimeProvider ti
 
     internal static class Sql
     {
-        public const string Pulses = "SELECT id, status, version FROM campaigns WHERE status IN ('running', 'paused', 'draft')";
+        public const string Pulses =
+            $"SELECT id, status, version FROM campaigns WHERE status IN ('{CampaignStatus.Running}', '{CampaignStatus.Paused}', '{CampaignStatus.Draft}')";
         public const string Pulse = "SELECT id, status, version FROM campaigns WHERE id = @id";
         public const string Load = "SELECT id, status, version, config_json FROM campaigns WHERE id = @id";
 

@@ -122,7 +122,7 @@ public sealed class DncStore(DbConnectionFactory db, TimeProvider time)
             """;
 
         // Contacts not yet done: new, waiting for a retry or a callback. One being dialled now is re-checked by the engine.
-        private const string Markable = "state IN ('new', 'retry', 'callback')";
+        private const string Markable = $"state IN ({ContactState.DialableSql})";
 
         public const string MarkCampaign = $"""
             UPDATE contacts SET state = @dnc, updated_at = @now

@@ -1,3 +1,4 @@
+using Dialer.Db.Model;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -15,16 +16,16 @@ internal sealed class SqliteContactWriter : IContactWriter
 {
     private const int RowsPerStatement = 32;
 
-    private const string InsertContact = """
+    private const string InsertContact = $"""
         INSERT OR IGNORE INTO contacts (campaign_id, list_id, phone, name, time_zone, account_id, custom_json, state, created_at, updated_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8, ?8)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '{ContactState.New}', ?8, ?8)
         """;
 
     // Values per row: phone, name, time_zone, account_id, custom_json (?1…?160); then campaign, list, now.
     private static readonly string InsertContacts =
         "INSERT OR IGNORE INTO contacts (campaign_id, list_id, phone, name, time_zone, account_id, custom_json, state, created_at, updated_at) VALUES "
         + string.Join(", ", Enumerable.Range(0, RowsPerStatement).Select(r =>
-            $"(?{(RowsPerStatement * 5) + 1}, ?{(RowsPerStatement * 5) + 2}, ?{(r * 5) + 1}, ?{(r * 5) + 2}, ?{(r * 5) + 3}, ?{(r * 5) + 4}, ?{(r * 5) + 5}, 'new', ?{(RowsPerStatement * 5) + 3}, ?{(RowsPerStatement * 5) + 3})"));
+            $"(?{(RowsPerStatement * 5) + 1}, ?{(RowsPerStatement * 5) + 2}, ?{(r * 5) + 1}, ?{(r * 5) + 2}, ?{(r * 5) + 3}, ?{(r * 5) + 4}, ?{(r * 5) + 5}, '{ContactState.New}', ?{(RowsPerStatement * 5) + 3}, ?{(RowsPerStatement * 5) + 3})"));
 
     private const string ListOf = "SELECT list_id FROM contacts WHERE campaign_id = ?1 AND phone = ?2";
 

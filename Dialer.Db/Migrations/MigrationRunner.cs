@@ -36,7 +36,7 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
                 continue;
             }
 
-            var text = db.Dialect == SqlDialect.Sqlite ? await WithoutExistingColumnsAsync(connection, tx, script, ct) : script;
+            var text = db.Dialect == SqlDialect.Sqlite ? await WithoutExistingColumnsAsync(connection, tx, db.Sql(Sql.ColumnExists), script, ct) : script;
 
             foreach (var batch in Batches(text))
             {
@@ -88,11 +88,11 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
     /// whose column already exists is left out.
     /// </summary>
     private static async Task<string> WithoutExistingColumnsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx,
-        string text, CancellationToken ct)
+        string columnExists, string text, CancellationToken ct)
     {
         foreach (Match add in AddColumn().Matches(text))
         {
-            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.ColumnExists,
+            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(columnExists,
                 new { table = add.Groups[1].Value, column = add.Groups[2].Value }, tx, cancellationToken: ct));
             if (exists > 0)
             {
@@ -133,7 +133,11 @@ public sealed partial class MigrationRunner(DbConnectionFactory db, TimeProvider
 
     private static class Sql
     {
-        public const string ColumnExists = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
+        // Used on SQLite only (the other dialects' scripts check for themselves); a text for each dialect all the same.
+        public static readonly DialectSql ColumnExists = new(
+            Sqlite: "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column",
+            SqlServer: "SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = @table AND COLUMN_NAME = @column",
+            Postgres: "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = @table AND column_name = @column");
 
         /// <summary>
         /// PostgreSQL: one migrating process at a time, until the transaction ends (the key is "dialer m" in ASCII).

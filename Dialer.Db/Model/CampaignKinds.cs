@@ -28,3 +28,12 @@ public static class SurveyQuestionKinds
 {
     public static readonly IReadOnlyList<string> All = ["text", "choice", "number", "rating", "yesno"];
 }
+
+/// <summary>A campaign's status (campaigns.status), as stored.</summary>
+public static class CampaignStatus
+{
+    public const string Draft = "draft";
+    public const string Running = "running";
+    public const string Paused = "paused";
+    public const string Stopped = "stopped";
+}

@@ -32,6 +32,9 @@ public static class CallOutcomes
     /// <summary>For SQL texts: the outcomes counted as busy.</summary>
     public const string BusySql = $"'{Busy}', '{Declined}'";
 
+    /// <summary>For SQL texts: the outcomes of a live answer (<see cref="IsLiveAnswer"/>).</summary>
+    public const string LiveSql = $"'{Connected}', '{Abandoned}'";
+
     /// <summary>The columns the reports show, in order.</summary>
     public static readonly IReadOnlyList<string> Columns = [Connected, Busy, NoAnswer, Machine, Abandoned, Invalid, Failed];
 

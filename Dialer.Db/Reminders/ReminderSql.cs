@@ -1,3 +1,5 @@
+using Dialer.Db.Model;
+
 namespace Dialer.Db.Reminders;
 
 /// <summary>The SQL of the billing intake; dialect differences side by side (<see cref="DialectSql"/>).</summary>
@@ -72,9 +74,9 @@ internal static class ReminderSql
             VALUES (@campaignId, @listId, @phone, @timeZone, @accountId, @customJson, @state, 0, @now, 0, @now, @now) RETURNING id
             """);
 
-    public const string UpdateLiveContact = """
+    public const string UpdateLiveContact = $"""
         UPDATE contacts SET account_id = @accountId, custom_json = @customJson, updated_at = @now
-        WHERE id = @id AND state IN ('new', 'retry', 'callback')
+        WHERE id = @id AND state IN ({ContactState.DialableSql})
         """;
 
     // Attempts restart for the new reminder; last_attempt_at and abandoned_at stay, so the minimum gap

@@ -1,5 +1,6 @@
 using Dapper;
 using Dialer.Db;
+using Dialer.Db.Model;
 
 namespace Dialer.Api.Pages.Data;
 
@@ -141,17 +142,17 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
 
         public const string Campaign = "SELECT id, name, type, mode, status, config_json, updated_at FROM campaigns WHERE id = @id";
 
-        public const string ContactCounts = """
+        public const string ContactCounts = $"""
             SELECT campaign_id, COUNT(*) AS total,
-                   SUM(CASE WHEN state IN ('new', 'retry', 'callback', 'dialing') THEN 1 ELSE 0 END) AS remaining
+                   SUM(CASE WHEN state IN ({ContactState.RemainingSql}) THEN 1 ELSE 0 END) AS remaining
             FROM contacts GROUP BY campaign_id
             """;
 
-        public const string DayCounts = """
+        public const string DayCounts = $"""
             SELECT COUNT(*) AS attempts,
-                   COALESCE(SUM(CASE WHEN outcome = 'connected' THEN 1 ELSE 0 END), 0) AS connected,
-                   COALESCE(SUM(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END), 0) AS abandoned,
-                   COALESCE(SUM(CASE WHEN outcome IN ('connected', 'abandoned') THEN 1 ELSE 0 END), 0) AS live_answered
+                   COALESCE(SUM(CASE WHEN outcome = '{CallOutcomes.Connected}' THEN 1 ELSE 0 END), 0) AS connected,
+                   COALESCE(SUM(CASE WHEN outcome = '{CallOutcomes.Abandoned}' THEN 1 ELSE 0 END), 0) AS abandoned,
+                   COALESCE(SUM(CASE WHEN outcome IN ({CallOutcomes.LiveSql}) THEN 1 ELSE 0 END), 0) AS live_answered
             FROM call_attempts WHERE campaign_id = @campaignId AND queued_at >= @from
             """;
     }

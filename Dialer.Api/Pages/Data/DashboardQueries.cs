@@ -133,10 +133,10 @@ public sealed class DashboardQueries(DbConnectionFactory db, ReportStore reports
 
     private static class Sql
     {
-        public const string Agents = """
+        public const string Agents = $"""
             SELECT s.agent_id, u.display_name AS name, s.state, s.reason, s.since, s.campaigns_json, k.name AS contact_name
             FROM agent_states s JOIN users u ON u.id = s.agent_id LEFT JOIN contacts k ON k.id = s.contact_id
-            WHERE s.state <> 'logged_out'
+            WHERE s.state <> '{AgentStates.LoggedOut}'
             """;
 
         public const string OpenLines = """
@@ -146,9 +146,9 @@ public sealed class DashboardQueries(DbConnectionFactory db, ReportStore reports
 
         public const string Answered = "SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId AND queued_at >= @from AND answered_at IS NOT NULL";
 
-        public const string Contacts = """
+        public const string Contacts = $"""
             SELECT COUNT(*) AS total,
-                   COALESCE(SUM(CASE WHEN state IN ('new', 'retry', 'callback', 'dialing') THEN 1 ELSE 0 END), 0) AS remaining,
+                   COALESCE(SUM(CASE WHEN state IN ({ContactState.RemainingSql}) THEN 1 ELSE 0 END), 0) AS remaining,
                    COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS tried
             FROM contacts WHERE campaign_id = @campaignId
             """;

@@ -1,4 +1,5 @@
 using Dapper;
+using Dialer.Db.Model;
 using Microsoft.Data.Sqlite;
 
 namespace Dialer.Worker.Bench.Crash;
@@ -156,8 +157,8 @@ public static class CrashChecks
 
         public const string EndedAttempts = "SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId AND ended_at IS NOT NULL";
 
-        public const string ContactsClaimed = """
-            SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaignId AND (state = 'dialing' OR locked_by IS NOT NULL)
+        public const string ContactsClaimed = $"""
+            SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaignId AND (state = '{ContactState.Dialing}' OR locked_by IS NOT NULL)
             """;
 
         public const string OpenAttempts = "SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId AND ended_at IS NULL";
@@ -167,10 +168,10 @@ public static class CrashChecks
             WHERE c.campaign_id = @campaignId AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.contact_id = c.id)
             """;
 
-        public const string Unworked = """
+        public const string Unworked = $"""
             SELECT COUNT(*) FROM contacts
             WHERE campaign_id = @campaignId
-              AND (state IN ('new', 'retry', 'dialing') OR (state = 'callback' AND next_eligible_at <= @now))
+              AND (state IN ('{ContactState.New}', '{ContactState.Retry}', '{ContactState.Dialing}') OR (state = '{ContactState.Callback}' AND next_eligible_at <= @now))
             """;
 
         public const string OverMaxAttempts = """
@@ -196,17 +197,17 @@ public static class CrashChecks
               AND c.attempts <> (SELECT COUNT(*) FROM call_attempts a WHERE a.contact_id = c.id)
             """;
 
-        public const string AgentsInInvalidState = """
+        public const string AgentsInInvalidState = $"""
             SELECT COUNT(*) FROM agent_states
-            WHERE state NOT IN ('logged_out', 'ready', 'reserved', 'on_call', 'wrap_up', 'paused')
+            WHERE state NOT IN ({AgentStates.AllSql})
             """;
 
-        public const string AgentsOnEndedAttempts = """
+        public const string AgentsOnEndedAttempts = $"""
             SELECT COUNT(*) FROM agent_states s JOIN call_attempts a ON a.id = s.attempt_id
-            WHERE s.state IN ('reserved', 'on_call', 'wrap_up') AND a.ended_at IS NOT NULL
+            WHERE s.state IN ({AgentStates.BusySql}) AND a.ended_at IS NOT NULL
             """;
 
-        public const string AgentsBusy = "SELECT COUNT(*) FROM agent_states WHERE state IN ('reserved', 'on_call', 'wrap_up')";
+        public const string AgentsBusy = $"SELECT COUNT(*) FROM agent_states WHERE state IN ({AgentStates.BusySql})";
 
         public const string WorkerLostAttempts = """
             SELECT COUNT(*) FROM call_attempts
@@ -218,10 +219,10 @@ public static class CrashChecks
             WHERE campaign_id = @campaignId GROUP BY COALESCE(outcome, 'open') ORDER BY 2 DESC
             """;
 
-        public const string InFlight = """
+        public const string InFlight = $"""
             SELECT (SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId AND ended_at IS NULL)
-                 + (SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaignId AND state = 'dialing')
-                 + (SELECT COUNT(*) FROM agent_states WHERE state IN ('reserved', 'on_call', 'wrap_up'))
+                 + (SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaignId AND state = '{ContactState.Dialing}')
+                 + (SELECT COUNT(*) FROM agent_states WHERE state IN ({AgentStates.BusySql}))
             """;
 
         public const string LastAttemptId = "SELECT COALESCE(MAX(id), 0) FROM call_attempts";

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Dialer.Db.Model;
 using Dialer.Worker.Bench.Crash;
 
 namespace Dialer.Worker.Bench.Failover;
@@ -221,9 +222,9 @@ public static class FailoverChecks
     // one text each, valid on every dialect. What only failover needs is here.
     internal static class Sql
     {
-        public const string DoneWithoutAttempts = """
+        public const string DoneWithoutAttempts = $"""
             SELECT COUNT(*) FROM contacts c
-            WHERE c.campaign_id = @campaignId AND c.state = 'done'
+            WHERE c.campaign_id = @campaignId AND c.state = '{ContactState.Done}'
               AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.contact_id = c.id)
             """;
 
@@ -244,15 +245,15 @@ public static class FailoverChecks
             """;
 
         // The same counts as AttemptStore adds to the day at each result (and recovery adds as failed).
-        public const string AttemptTotals = """
+        public const string AttemptTotals = $"""
             SELECT CAST(COUNT(*) AS BIGINT) AS attempts,
-                   CAST(COALESCE(SUM(CASE WHEN outcome IN ('connected', 'abandoned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS live_answered,
-                   CAST(COALESCE(SUM(CASE WHEN outcome = 'connected' THEN 1 ELSE 0 END), 0) AS BIGINT) AS connected,
-                   CAST(COALESCE(SUM(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
-                   CAST(COALESCE(SUM(CASE WHEN outcome = 'machine' THEN 1 ELSE 0 END), 0) AS BIGINT) AS machine,
-                   CAST(COALESCE(SUM(CASE WHEN outcome IN ('busy', 'declined') THEN 1 ELSE 0 END), 0) AS BIGINT) AS busy,
-                   CAST(COALESCE(SUM(CASE WHEN outcome = 'no_answer' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_answer,
-                   CAST(COALESCE(SUM(CASE WHEN outcome IN ('failed', 'invalid') THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed
+                   CAST(COALESCE(SUM(CASE WHEN outcome IN ({CallOutcomes.LiveSql}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS live_answered,
+                   CAST(COALESCE(SUM(CASE WHEN outcome = '{CallOutcomes.Connected}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS connected,
+                   CAST(COALESCE(SUM(CASE WHEN outcome = '{CallOutcomes.Abandoned}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
+                   CAST(COALESCE(SUM(CASE WHEN outcome = '{CallOutcomes.Machine}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS machine,
+                   CAST(COALESCE(SUM(CASE WHEN outcome IN ({CallOutcomes.BusySql}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS busy,
+                   CAST(COALESCE(SUM(CASE WHEN outcome = '{CallOutcomes.NoAnswer}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_answer,
+                   CAST(COALESCE(SUM(CASE WHEN outcome IN ('{CallOutcomes.Failed}', '{CallOutcomes.Invalid}') THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed
             FROM call_attempts WHERE campaign_id = @campaignId AND ended_at IS NOT NULL
             """;
 
@@ -265,14 +266,14 @@ public static class FailoverChecks
             GROUP BY COALESCE(outcome, 'open') ORDER BY 2 DESC
             """;
 
-        public const string AgentsOnEndedAttempts = """
+        public const string AgentsOnEndedAttempts = $"""
             SELECT COUNT(*) FROM agent_states s JOIN call_attempts a ON a.id = s.attempt_id
-            WHERE s.state IN ('reserved', 'on_call') AND a.ended_at IS NOT NULL
+            WHERE s.state IN ('{AgentStates.Reserved}', '{AgentStates.OnCall}') AND a.ended_at IS NOT NULL
             """;
 
-        public const string AgentsBusy = "SELECT COUNT(*) FROM agent_states WHERE state IN ('reserved', 'on_call')";
+        public const string AgentsBusy = $"SELECT COUNT(*) FROM agent_states WHERE state IN ('{AgentStates.Reserved}', '{AgentStates.OnCall}')";
 
-        public const string AgentsInWrapUp = "SELECT COUNT(*) FROM agent_states WHERE state = 'wrap_up'";
+        public const string AgentsInWrapUp = $"SELECT COUNT(*) FROM agent_states WHERE state = '{AgentStates.WrapUp}'";
 
         public const string LiveWorkers = "SELECT COUNT(*) FROM workers WHERE stopped_at IS NULL AND heartbeat_at >= @since";
 
@@ -290,10 +291,10 @@ public static class FailoverChecks
 
         public const string AttemptsBetween = "SELECT COUNT(*) FROM call_attempts WHERE queued_at >= @from AND queued_at < @to";
 
-        public const string InFlight = """
+        public const string InFlight = $"""
             SELECT (SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NULL)
-                 + (SELECT COUNT(*) FROM contacts WHERE state = 'dialing')
-                 + (SELECT COUNT(*) FROM agent_states WHERE state IN ('reserved', 'on_call'))
+                 + (SELECT COUNT(*) FROM contacts WHERE state = '{ContactState.Dialing}')
+                 + (SELECT COUNT(*) FROM agent_states WHERE state IN ('{AgentStates.Reserved}', '{AgentStates.OnCall}'))
             """;
     }
 }
