@@ -1,6 +1,8 @@
 using Dialer.Api.Apis;
 using Dialer.Api.Auth;
+using Dialer.Api.Imports;
 using Dialer.Api.Jobs;
+using Dialer.Api.Maintenance;
 using Dialer.Api.Pages;
 using Dialer.Api.Validation;
 using Dialer.Db;
@@ -17,7 +19,7 @@ public static class ApiServiceCollectionExtensions
         builder.Configuration.AddDialerEnvironment();
         var services = builder.Services;
         services.AddDialerDb(builder.Configuration);
-        services.AddDialerImports();
+        services.AddDialerImports(builder.Configuration);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddValidators();

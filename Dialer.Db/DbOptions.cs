@@ -8,7 +8,7 @@ public enum SqlDialect
 }
 
 /// <summary>Configuration section "Database": which engine, and where.</summary>
-public sealed class DbOptions
+public sealed class DbOptions : IValidatedOptions
 {
     public const string Section = "Database";
 
@@ -35,6 +35,22 @@ public sealed class DbOptions
         _ => throw new InvalidOperationException(
             $"Database:Provider '{provider}' is not known: use sqlite, sqlserver or postgres."),
     };
+
+    public IEnumerable<string> Problems()
+    {
+        if (Provider?.Trim().ToLowerInvariant() is not (null or "" or "sqlite" or "sqlserver" or "postgres" or "postgresql"))
+        {
+            yield return $"{Section}:Provider must be sqlite, sqlserver or postgres, not {Provider}.";
+        }
+        else if (Dialect != SqlDialect.Sqlite && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return $"{Section}:ConnectionString (DIALER_DB_CONNECTION) is required for {Provider}.";
+        }
+        else if (Dialect == SqlDialect.Sqlite && string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(DataDir))
+        {
+            yield return $"{Section}:DataDir (DIALER_DATA_DIR) must name a folder.";
+        }
+    }
 
     public string ResolveConnectionString()
     {

@@ -10,10 +10,13 @@ public static class DbServiceCollectionExtensions
     /// <summary>Registers the connection factory, the migration runner and every Dapper store.</summary>
     public static IServiceCollection AddDialerDb(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = new DbOptions();
-        configuration.GetSection(DbOptions.Section).Bind(options);
+        if (services.Any(d => d.ServiceType == typeof(DbConnectionFactory)))
+        {
+            return services;
+        }
+
+        var options = services.AddDialerOptions<DbOptions>(configuration, DbOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
         // Built by the container so that it is disposed with it (PostgreSQL's pool is closed on shutdown).
         services.AddSingleton(_ => new DbConnectionFactory(options));
         services.AddSingleton<MigrationRunner>();

@@ -18,7 +18,7 @@ internal static class WorkerHost
         var options = host.Services.GetRequiredService<DialingOptions>();
         var leases = host.Services.GetRequiredService<CampaignLeaseStore>();
         var time = host.Services.GetRequiredService<TimeProvider>();
-        if (await RegisterAsync(leases, options, DialingServiceCollectionExtensions.JobStorageName(builder.Configuration), time) is { } problem)
+        if (await RegisterAsync(leases, options, DialingServiceCollectionExtensions.JobStorageName(host.Services.GetRequiredService<DbOptions>()), time) is { } problem)
         {
             Console.Error.WriteLine(problem);
             return 3;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Dialer.Api.Auth;
+using Dialer.Api.Imports;
 using Dialer.Api.Validation;
 using Dialer.Db.Dnc;
 using Dialer.Db.Imports;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Dialer.Api.Auth;
+using Dialer.Api.Imports;
 using Dialer.Api.Reports;
 using Dialer.Db.Imports;
 using Microsoft.AspNetCore.Http.HttpResults;

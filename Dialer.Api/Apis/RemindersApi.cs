@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Dialer.Api.Auth;
+using Dialer.Api.Webhooks;
 using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
 using Dialer.Db.Reminders;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dialer.Api.Imports;
 using Dialer.Db.Agents;
 using Dialer.Db.Auth;
 using Dialer.Db.Campaigns;

@@ -49,8 +49,7 @@ public static class JobsDashboard
 
     public static IServiceCollection AddJobsDashboard(this IServiceCollection services, IConfiguration configuration)
     {
-        var db = new DbOptions();
-        configuration.GetSection(DbOptions.Section).Bind(db);
+        var db = services.AddDialerOptions<DbOptions>(configuration, DbOptions.Section);
         var store = StoreFor(db);
         if (store == JobStore.SqlServer)
         {

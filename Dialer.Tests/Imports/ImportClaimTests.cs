@@ -1,4 +1,5 @@
 using Dapper;
+using Dialer.Api.Imports;
 using Dialer.Db;
 using Dialer.Db.Campaigns;
 using Dialer.Db.Imports;
@@ -62,7 +63,7 @@ public sealed class ImportClaimTests
             ["Imports:ClaimSeconds"] = "10",
         });
         builder.Services.AddDialerDb(builder.Configuration);
-        builder.Services.AddDialerImports();
+        builder.Services.AddDialerImports(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync(ct);
         try

@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using Dialer.Api.Maintenance;
 using Dialer.Db;
 using Dialer.Db.Maintenance;
 using Dialer.Tests.Api;

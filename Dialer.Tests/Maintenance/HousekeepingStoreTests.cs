@@ -1,11 +1,15 @@
 using System.Data.Common;
 using Dapper;
+using Dialer.Api.Maintenance;
 using Dialer.Db;
 using Dialer.Db.Auth;
 using Dialer.Db.Maintenance;
 using Dialer.Tests.Db;
 using Dialer.Tests.Reminders;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Dialer.Tests.Maintenance;
 
@@ -109,9 +113,14 @@ public sealed class HousekeepingStoreTests
     [InlineData(60, 0)]
     public void NonPositiveIntervalOrRetentionFailsAtStart(double minutes, double days)
     {
-        var options = new HousekeepingOptions { IntervalMinutes = minutes, IdempotencyKeyDays = days };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Housekeeping:IntervalMinutes"] = minutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Housekeeping:IdempotencyKeyDays"] = days.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
 
-        Assert.Throws<InvalidOperationException>(options.Validate);
+        var e = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddHousekeeping(configuration));
+        Assert.Contains(minutes <= 0 ? "Housekeeping:IntervalMinutes must be above 0" : "Housekeeping:IdempotencyKeyDays must be above 0", e.Message);
     }
 
     private static Task InsertKeysAsync(TestDatabase db, IEnumerable<(string Key, long CreatedAt)> keys) =>

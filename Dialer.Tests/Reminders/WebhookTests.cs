@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Dialer.Api.Webhooks;
 using Dialer.Db;
 using Dialer.Db.Reminders;
 using Dialer.Tests.Api;

@@ -1,7 +1,9 @@
+using Dialer.Db;
+
 namespace Dialer.Worker.Hosting;
 
 /// <summary>Configuration section "Dialing".</summary>
-public sealed class DialingOptions
+public sealed class DialingOptions : IValidatedOptions
 {
     public const string Section = "Dialing";
 
@@ -25,6 +27,13 @@ public sealed class DialingOptions
 
     /// <summary>Claims older than this with no call up are taken back (claims under a lease are recovered with it).</summary>
     public int StaleClaimMinutes { get; set; } = 15;
+
+    public IEnumerable<string> Problems() =>
+        DialerOptions.Check(LeaseSeconds >= 3, $"{Section}:LeaseSeconds", "at least 3", LeaseSeconds)
+            .Concat(DialerOptions.Check(PollMilliseconds is >= 10 and <= 10_000, $"{Section}:PollMilliseconds", "10-10000", PollMilliseconds))
+            .Concat(DialerOptions.Check(WatchSeconds >= 1, $"{Section}:WatchSeconds", "at least 1", WatchSeconds))
+            .Concat(DialerOptions.Check(SimulatedAgents >= 0, $"{Section}:SimulatedAgents", "0 or more", SimulatedAgents))
+            .Concat(DialerOptions.Check(StaleClaimMinutes >= 1, $"{Section}:StaleClaimMinutes", "at least 1", StaleClaimMinutes));
 
     public string ResolveWorkerId() => string.IsNullOrWhiteSpace(WorkerId) ? Environment.MachineName : WorkerId.Trim();
 }

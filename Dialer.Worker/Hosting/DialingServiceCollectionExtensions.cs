@@ -27,9 +27,7 @@ public static class DialingServiceCollectionExtensions
     public static IServiceCollection AddDialingEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDialerDb(configuration);
-        var options = new DialingOptions();
-        configuration.GetSection(DialingOptions.Section).Bind(options);
-        services.AddSingleton(options);
+        var options = services.AddDialerOptions<DialingOptions>(configuration, DialingOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ComplianceGate>();
         services.AddSingleton<CampaignRunner>();
@@ -53,8 +51,7 @@ public static class DialingServiceCollectionExtensions
 
         services.AddSingleton<EngineHost>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
-        var db = new DbOptions();
-        configuration.GetSection(DbOptions.Section).Bind(db);
+        var db = services.AddDialerOptions<DbOptions>(configuration, DbOptions.Section);
         services.AddHangfire(h =>
         {
             h.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
@@ -99,15 +96,11 @@ public static class DialingServiceCollectionExtensions
     }
 
     /// <summary>The Hangfire storage name recorded in the workers table.</summary>
-    public static string JobStorageName(IConfiguration configuration)
-    {
-        var db = new DbOptions();
-        configuration.GetSection(DbOptions.Section).Bind(db);
-        return db.Dialect switch
+    public static string JobStorageName(DbOptions db) =>
+        db.Dialect switch
         {
             SqlDialect.SqlServer => "sqlserver",
             SqlDialect.Postgres => "postgres",
             _ => "inmemory",
         };
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Dialer.Api.Apis;
+using Dialer.Api.Imports;
 using Dialer.Api.Pages.Account;
 using Dialer.Api.Pages.Localization;
 using Dialer.Db.Dnc;

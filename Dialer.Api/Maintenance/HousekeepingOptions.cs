@@ -1,7 +1,9 @@
-namespace Dialer.Db.Maintenance;
+using Dialer.Db;
+
+namespace Dialer.Api.Maintenance;
 
 /// <summary>Configuration section "Housekeeping": the periodic purge of rows nobody reads any more.</summary>
-public sealed class HousekeepingOptions
+public sealed class HousekeepingOptions : IValidatedOptions
 {
     public const string Section = "Housekeeping";
 
@@ -25,16 +27,7 @@ public sealed class HousekeepingOptions
     public TimeSpan IdempotencyKeyRetention => TimeSpan.FromDays(IdempotencyKeyDays);
 
     /// <summary>Fails start-up on values that would spin the loop or purge keys as they are written.</summary>
-    public void Validate()
-    {
-        if (!(IntervalMinutes > 0))
-        {
-            throw new InvalidOperationException($"{Section}:IntervalMinutes must be above 0, not {IntervalMinutes}.");
-        }
-
-        if (!(IdempotencyKeyDays > 0))
-        {
-            throw new InvalidOperationException($"{Section}:IdempotencyKeyDays must be above 0, not {IdempotencyKeyDays}.");
-        }
-    }
+    public IEnumerable<string> Problems() =>
+        DialerOptions.Check(IntervalMinutes > 0, $"{Section}:IntervalMinutes", "above 0", IntervalMinutes)
+            .Concat(DialerOptions.Check(IdempotencyKeyDays > 0, $"{Section}:IdempotencyKeyDays", "above 0", IdempotencyKeyDays));
 }

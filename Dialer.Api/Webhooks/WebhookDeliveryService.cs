@@ -1,9 +1,10 @@
+using Dialer.Db;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Dialer.Db.Reminders;
+namespace Dialer.Api.Webhooks;
 
 /// <summary>Polls the webhook outbox and sends what is due, while Webhooks:Enabled is true.</summary>
 public sealed class WebhookDeliveryService(WebhookSender sender, WebhookOptions options, TimeProvider time, ILogger<WebhookDeliveryService> log)
@@ -53,9 +54,7 @@ public static class WebhookServiceCollectionExtensions
     /// <summary>Registers the sender and, in a host, the delivery loop (section "Webhooks").</summary>
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = new WebhookOptions();
-        configuration.GetSection(WebhookOptions.Section).Bind(options);
-        services.AddSingleton(options);
+        services.AddDialerOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookDeliveryService>();
         return services;

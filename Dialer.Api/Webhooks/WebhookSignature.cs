@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Dialer.Db.Reminders;
+namespace Dialer.Api.Webhooks;
 
 /// <summary>
 /// X-Dialer-Signature: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, t + "." + body)&gt;</c>.

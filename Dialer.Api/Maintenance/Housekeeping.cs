@@ -1,10 +1,12 @@
 using System.Data.Common;
+using Dialer.Db;
+using Dialer.Db.Maintenance;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Dialer.Db.Maintenance;
+namespace Dialer.Api.Maintenance;
 
 /// <summary>The counts of one purge.</summary>
 public readonly record struct PurgeResult(int IdempotencyKeys, int Sessions)
@@ -76,10 +78,7 @@ public static class HousekeepingServiceCollectionExtensions
     /// <summary>Registers the purge loop (section "Housekeeping"); only the Api process calls this.</summary>
     public static IServiceCollection AddHousekeeping(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = new HousekeepingOptions();
-        configuration.GetSection(HousekeepingOptions.Section).Bind(options);
-        options.Validate();
-        services.AddSingleton(options);
+        services.AddDialerOptions<HousekeepingOptions>(configuration, HousekeepingOptions.Section);
         services.AddSingleton<Housekeeping>();
         services.AddHostedService(sp => sp.GetRequiredService<Housekeeping>());
         return services;

@@ -1,8 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Dialer.Db.Reminders;
 using Microsoft.Extensions.Logging;
 
-namespace Dialer.Db.Reminders;
+namespace Dialer.Api.Webhooks;
 
 /// <summary>
 /// Sends due webhook deliveries: POST of the stored JSON body with X-Dialer-Signature, a 2xx answer

@@ -1,7 +1,9 @@
-namespace Dialer.Db.Reminders;
+using Dialer.Db;
+
+namespace Dialer.Api.Webhooks;
 
 /// <summary>Configuration section "Webhooks": how outcome callbacks are sent and retried.</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IValidatedOptions
 {
     public const string Section = "Webhooks";
 
@@ -26,6 +28,15 @@ public sealed class WebhookOptions
     public int BatchSize { get; set; } = 50;
 
     public int Parallelism { get; set; } = 8;
+
+    public IEnumerable<string> Problems() =>
+        DialerOptions.Check(PollSeconds > 0, $"{Section}:PollSeconds", "above 0", PollSeconds)
+            .Concat(DialerOptions.Check(MaxAttempts >= 1, $"{Section}:MaxAttempts", "at least 1", MaxAttempts))
+            .Concat(DialerOptions.Check(RetryBaseSeconds > 0, $"{Section}:RetryBaseSeconds", "above 0", RetryBaseSeconds))
+            .Concat(DialerOptions.Check(RetryMaxSeconds >= RetryBaseSeconds, $"{Section}:RetryMaxSeconds", "at least RetryBaseSeconds", RetryMaxSeconds))
+            .Concat(DialerOptions.Check(TimeoutSeconds > 0, $"{Section}:TimeoutSeconds", "above 0", TimeoutSeconds))
+            .Concat(DialerOptions.Check(BatchSize >= 1, $"{Section}:BatchSize", "at least 1", BatchSize))
+            .Concat(DialerOptions.Check(Parallelism >= 1, $"{Section}:Parallelism", "at least 1", Parallelism));
 
     public TimeSpan Backoff(int failedTries) =>
         TimeSpan.FromSeconds(Math.Min(RetryMaxSeconds, RetryBaseSeconds * Math.Pow(2, Math.Max(0, failedTries - 1))));

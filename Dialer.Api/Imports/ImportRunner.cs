@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Dialer.Db;
 using Dialer.Db.Dnc;
+using Dialer.Db.Imports;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Dialer.Db.Imports;
+namespace Dialer.Api.Imports;
 
 /// <summary>Imports waiting to run, by id.</summary>
 public sealed class ImportQueue
@@ -30,7 +33,7 @@ public sealed class ImportQueue
 }
 
 /// <summary>Configuration section "Imports".</summary>
-public sealed class ImportOptions
+public sealed class ImportOptions : IValidatedOptions
 {
     public const string Section = "Imports";
 
@@ -39,6 +42,8 @@ public sealed class ImportOptions
 
     /// <summary>A claim not renewed for this long belonged to an instance that died: another instance takes the import over.</summary>
     public int ClaimSeconds { get; set; } = 30;
+
+    public IEnumerable<string> Problems() => DialerOptions.Check(ClaimSeconds >= 5, $"{Section}:ClaimSeconds", "at least 5", ClaimSeconds);
 
     public string ResolveInstanceId() => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId.Trim();
 }
@@ -190,16 +195,10 @@ public sealed partial class ImportRunner(
 public static class ImportServiceCollectionExtensions
 {
     /// <summary>The import queue and its background runner (the stores are registered by AddDialerDb).</summary>
-    public static IServiceCollection AddDialerImports(this IServiceCollection services)
+    public static IServiceCollection AddDialerImports(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ImportQueue>();
-        services.AddSingleton(sp =>
-        {
-            var options = new ImportOptions();
-            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(
-                sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>().GetSection(ImportOptions.Section), options);
-            return options;
-        });
+        services.AddDialerOptions<ImportOptions>(configuration, ImportOptions.Section);
         services.AddSingleton<ImportFiles>();
         services.AddSingleton<ContactImporter>();
         services.AddSingleton<DncImporter>();
