@@ -31,10 +31,15 @@ public sealed class OptionsAtStartTests
     [InlineData("Dialing:LeaseSeconds", "1", "Dialing:LeaseSeconds must be at least 3, not 1.")]
     [InlineData("Dialing:PollMilliseconds", "0", "Dialing:PollMilliseconds must be 10-10000, not 0.")]
     [InlineData("Database:Provider", "postgres", "Database:ConnectionString (DIALER_DB_CONNECTION) is required for postgres.")]
+    [InlineData("Telephony:Sip:Port", "70000", "Telephony:Sip:Port must be 0-65535 (0: any free port), not 70000.")]
+    [InlineData("Telephony:Trunk:Transport", "sctp", "Telephony:Trunk:Transport must be udp or tcp")]
     public void TheWorkerRefusesToStartWithAWrongValueAndNamesIt(string key, string value, string expected)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataDir"] = Path.GetTempPath(), [key] = value });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:DataDir"] = Path.GetTempPath(), ["Telephony:Trunk:Host"] = "127.0.0.1", ["Telephony:Sip:Port"] = "0", [key] = value,
+        });
 
         var e = Assert.Throws<OptionsValidationException>(() => { builder.Services.AddDialingEngine(builder.Configuration); });
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Dialer.Db;
 using Dialer.Worker.Media;
 using Dialer.Worker.Sip.Registrar;
 using Dialer.Worker.Sip.Telephony;
@@ -22,21 +23,12 @@ public static class SipServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSipTelephony(this IServiceCollection services, IConfiguration configuration)
     {
-        var stackOptions = configuration.GetSection(SipStackOptions.Section).Get<SipStackOptions>() ?? new SipStackOptions();
-        var trunkOptions = configuration.GetSection(SipTrunkOptions.Section).Get<SipTrunkOptions>() ?? new SipTrunkOptions();
-        var registrarOptions = configuration.GetSection(SipRegistrarOptions.Section).Get<SipRegistrarOptions>() ?? new SipRegistrarOptions();
+        var stackOptions = services.AddDialerOptions<SipStackOptions>(configuration, SipStackOptions.Section);
+        var trunkOptions = services.AddDialerOptions<SipTrunkOptions>(configuration, SipTrunkOptions.Section);
+        var registrarOptions = services.AddDialerOptions<SipRegistrarOptions>(configuration, SipRegistrarOptions.Section);
         registrarOptions.Realm = configuration["Telephony:Realm"] is { Length: > 0 } realm ? realm : "dialer";
-        var problems = trunkOptions.Validate();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("SIP trunk configuration: " + string.Join("; ", problems));
-        }
-
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISipCredentialStore, InMemorySipCredentialStore>();
-        services.AddSingleton(stackOptions);
-        services.AddSingleton(trunkOptions);
-        services.AddSingleton(registrarOptions);
         services.AddSingleton(sp =>
         {
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<SipStack>();

@@ -1,7 +1,9 @@
+using Dialer.Db;
+
 namespace Dialer.Worker.Sip;
 
 /// <summary>Where the dialer's SIP stack listens (configuration section <c>Telephony:Sip</c>).</summary>
-public sealed class SipStackOptions
+public sealed class SipStackOptions : IValidatedOptions
 {
     public const string Section = "Telephony:Sip";
 
@@ -23,4 +25,11 @@ public sealed class SipStackOptions
 
     /// <summary>How long an agent's phone may ring before the agent leg fails.</summary>
     public int AgentRingSeconds { get; set; } = 30;
+
+    public IEnumerable<string> Problems() =>
+        DialerOptions.Check(System.Net.IPAddress.TryParse(ListenAddress, out _), $"{Section}:ListenAddress", "an IP address", ListenAddress)
+            .Concat(DialerOptions.Check(Port is >= 0 and <= 65535, $"{Section}:Port", "0-65535 (0: any free port)", Port))
+            .Concat(DialerOptions.Check(RtpMinPort == 0 || (RtpMinPort is >= 1024 and <= 65534 && RtpMaxPort > RtpMinPort && RtpMaxPort <= 65535),
+                $"{Section}:RtpMinPort and RtpMaxPort", "0 (any port) or a range within 1024-65535", $"{RtpMinPort}-{RtpMaxPort}"))
+            .Concat(DialerOptions.Check(AgentRingSeconds >= 1, $"{Section}:AgentRingSeconds", "at least 1", AgentRingSeconds));
 }

@@ -1,7 +1,9 @@
+using Dialer.Db;
+
 namespace Dialer.Worker.Sip.Registrar;
 
 /// <summary>Registrar settings (section <c>Telephony:Registrar</c>); the realm is <c>Telephony:Realm</c> (default "dialer").</summary>
-public sealed class SipRegistrarOptions
+public sealed class SipRegistrarOptions : IValidatedOptions
 {
     public const string Section = "Telephony:Registrar";
 
@@ -19,4 +21,9 @@ public sealed class SipRegistrarOptions
 
     /// <summary>How long a nonce is accepted before the phone is asked again with stale=true.</summary>
     public int NonceLifetimeSeconds { get; set; } = 300;
+
+    public IEnumerable<string> Problems() =>
+        DialerOptions.Check(MinExpiresSeconds >= 1, $"{Section}:MinExpiresSeconds", "at least 1", MinExpiresSeconds)
+            .Concat(DialerOptions.Check(MaxExpiresSeconds >= MinExpiresSeconds, $"{Section}:MaxExpiresSeconds", "at least MinExpiresSeconds", MaxExpiresSeconds))
+            .Concat(DialerOptions.Check(NonceLifetimeSeconds >= 10, $"{Section}:NonceLifetimeSeconds", "at least 10", NonceLifetimeSeconds));
 }

@@ -1,7 +1,9 @@
+using Dialer.Db;
+
 namespace Dialer.Worker.Sip.Trunk;
 
 /// <summary>The carrier trunk (configuration section <c>Telephony:Trunk</c>; environment <c>Telephony__Trunk__Host</c> and so on).</summary>
-public sealed class SipTrunkOptions
+public sealed class SipTrunkOptions : IValidatedOptions
 {
     public const string Section = "Telephony:Trunk";
 
@@ -32,6 +34,8 @@ public sealed class SipTrunkOptions
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     /// <summary>Checks the values; returns the problems (empty when valid).</summary>
+    public IEnumerable<string> Problems() => Validate();
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
