@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dialer.Db.Model;
 using Dialer.Worker.Bench;
 using Dialer.Worker.Pacing;
 
@@ -71,8 +72,8 @@ public static class BenchSuite
 
     public static IPacer Make(string name, Scenario s) => name switch
     {
-        "predictive" => new PredictivePacer(),
-        "progressive" => new ProgressivePacer(),
+        CampaignModes.Predictive => new PredictivePacer(),
+        CampaignModes.Progressive => new ProgressivePacer(),
         "vicidial-adapt-tapered" => new AdaptTaperedPacer(TimeSpan.FromHours(s.HoursPerDay), BenchRunner.FirstDay),
         _ when name.StartsWith("fixed-", StringComparison.Ordinal) => new FixedRatioPacer(double.Parse(name[6..], CultureInfo.InvariantCulture)),
         _ => throw new ArgumentException($"unknown pacer {name}"),
@@ -83,8 +84,8 @@ public static class BenchSuite
         var jobs = new List<(Scenario Scenario, string Kind, Func<Scenario, IPacer> Make)>();
         foreach (var scenario in scenarios)
         {
-            jobs.Add((scenario, "predictive", _ => new PredictivePacer()));
-            jobs.Add((scenario, "progressive", _ => new ProgressivePacer()));
+            jobs.Add((scenario, CampaignModes.Predictive, _ => new PredictivePacer()));
+            jobs.Add((scenario, CampaignModes.Progressive, _ => new ProgressivePacer()));
             foreach (var ratio in Ratios)
             {
                 jobs.Add((scenario, "fixed", _ => new FixedRatioPacer(ratio)));
@@ -110,8 +111,8 @@ public static class BenchSuite
             var fixedRuns = mine.Where(r => r.Ratio is not null).ToList();
             var best = fixedRuns.Where(r => r.AbandonPercent <= scenario.AbandonCapPercent)
                 .OrderByDescending(r => r.Occupancy).FirstOrDefault() ?? fixedRuns.OrderBy(r => r.Ratio).First();
-            rows.Add(new SuiteRow(scenario, mine.First(r => r.Pacer == "predictive")));
-            rows.Add(new SuiteRow(scenario, mine.First(r => r.Pacer == "progressive")));
+            rows.Add(new SuiteRow(scenario, mine.First(r => r.Pacer == CampaignModes.Predictive)));
+            rows.Add(new SuiteRow(scenario, mine.First(r => r.Pacer == CampaignModes.Progressive)));
             rows.Add(new SuiteRow(scenario, best with { Pacer = "best-fixed-ratio" }));
             rows.Add(new SuiteRow(scenario, mine.First(r => r.Pacer == "vicidial-adapt-tapered")));
         }
@@ -140,7 +141,7 @@ public static class BenchSuite
     public static string Verdict(IReadOnlyList<SuiteRow> rows)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
-        var predictive = rows.Where(r => r.Result.Pacer == "predictive").ToList();
+        var predictive = rows.Where(r => r.Result.Pacer == CampaignModes.Predictive).ToList();
         var over = predictive.Where(r => r.Result.AbandonPercent > r.Scenario.AbandonCapPercent).Select(r => r.Scenario.Name).ToList();
         w.WriteLine(over.Count == 0
             ? "predictive within the abandon cap over the run on every scenario: yes"
@@ -148,7 +149,7 @@ public static class BenchSuite
         foreach (var p in predictive.Where(r => r.Scenario.Name.StartsWith("base", StringComparison.Ordinal)))
         {
             var name = p.Scenario.Name;
-            var progressive = rows.First(r => r.Scenario.Name == name && r.Result.Pacer == "progressive").Result;
+            var progressive = rows.First(r => r.Scenario.Name == name && r.Result.Pacer == CampaignModes.Progressive).Result;
             var best = rows.First(r => r.Scenario.Name == name && r.Result.Pacer == "best-fixed-ratio").Result;
             var r = p.Result;
             var ok = r.Occupancy >= 0.90 && r.AbandonPercent <= 3 && r.WorstDayAbandonPercent <= 3

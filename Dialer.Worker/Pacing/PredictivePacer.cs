@@ -56,7 +56,7 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
     private long seenLive;
     private long seenAbandoned;
 
-    public string Name => "predictive";
+    public string Name => CampaignModes.Predictive;
 
     /// <summary>The marginal risk threshold of the last forecast (diagnostics).</summary>
     public double LastThreshold { get; private set; }

@@ -1,3 +1,4 @@
+using Dialer.Db.Model;
 using Dialer.Worker.Engine;
 
 namespace Dialer.Worker.Pacing;
@@ -5,7 +6,7 @@ namespace Dialer.Worker.Pacing;
 /// <summary>Preview: every ready agent is offered a contact and dials or skips it.</summary>
 public sealed class PreviewPacer : IPacer
 {
-    public string Name => "preview";
+    public string Name => CampaignModes.Preview;
 
     public PacingPlan Plan(CampaignEngine engine) => new(0, 0, PacingSnapshot.Of(engine).Ready);
 }
@@ -13,7 +14,7 @@ public sealed class PreviewPacer : IPacer
 /// <summary>Progressive: one line per ready agent, the agent set aside for it, so nothing is ever abandoned.</summary>
 public sealed class ProgressivePacer : IPacer
 {
-    public string Name => "progressive";
+    public string Name => CampaignModes.Progressive;
 
     public PacingPlan Plan(CampaignEngine engine) => new(0, PacingSnapshot.Of(engine).Ready);
 }
@@ -42,7 +43,7 @@ public sealed class AgentlessPacer : IPacer
     private double tokens;
     private DateTimeOffset last = DateTimeOffset.MinValue;
 
-    public string Name => "agentless";
+    public string Name => CampaignModes.Agentless;
 
     public PacingPlan Plan(CampaignEngine engine)
     {
