@@ -77,7 +77,7 @@ public sealed class MemoryDialingStore : IContactSource, IAttemptLog, IAgentLedg
         return ++nextAttempt;
     }
 
-    public bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
+    public Task<bool> Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
         var day = campaign.LocalDay(call.AnsweredAt ?? call.EndedAt ?? call.DialedAt);
         var (live, abandoned) = days.GetValueOrDefault(day);
@@ -88,7 +88,7 @@ public sealed class MemoryDialingStore : IContactSource, IAttemptLog, IAgentLedg
             Release(row, update, call.Contact);
         }
 
-        return false;
+        return Task.FromResult(false);
     }
 
     public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update)

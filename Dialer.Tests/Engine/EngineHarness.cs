@@ -65,12 +65,13 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>
     /// An engine for the campaign in <paramref name="db"/> (several may share one database: several workers); with a
     /// <paramref name="fence"/> its writes are fenced by that lease epoch, as a live engine's are; with a <paramref name="gate"/> it
-    /// shares that compliance gate (the Worker's one singleton) with other engines.
+    /// shares that compliance gate (the Worker's one singleton) with other engines. Its writes run inline (done when the loop's
+    /// step is), unless <paramref name="writes"/> gives a queue of their own, as live.
     /// </summary>
     public static async Task<EngineHarness> StartAsync(TestDatabase db, long campaignId, CampaignDefinition definition, DateTimeOffset start,
         SimulationProfile profile, IPacer? pacer = null, string workerId = "worker-a", int seed = 1, string? recordingsDir = null,
         ITelephony? telephony = null, Func<ITelephony, ITelephony>? around = null, LeaseFence? fence = null, Action? leaseLost = null,
-        ComplianceGate? gate = null)
+        ComplianceGate? gate = null, DbWriteQueue? writes = null)
     {
         var clock = new VirtualTimeProvider(start);
         var loop = new VirtualScheduler(clock);
@@ -79,6 +80,7 @@ public sealed class EngineHarness : IAsyncDisposable
         var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
             new ReminderStore(db.Factory, clock), workerId, carrier.Name, clock, CancellationToken.None)
         {
+            Writes = writes ?? DbWriteQueue.Inline(),
             Fence = fence,
             LeaseLost = leaseLost,
         };

@@ -62,8 +62,10 @@ public sealed class InMemoryDialing(DateTimeOffset firstDay) : IContactSource, I
         return ++nextAttempt;
     }
 
-    /// <summary>The benchmark's agents record dispositions in wrap-up only: never one given during the call.</summary>
-    public bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
+    private static readonly Task<bool> NotDisposed = Task.FromResult(false);
+
+    /// <summary>The benchmark's agents record dispositions in wrap-up only: never one given during the call. Written at once.</summary>
+    public Task<bool> Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
         var day = DayOf(call.AnsweredAt ?? call.EndedAt ?? call.DialedAt);
         var totals = days.TryGetValue(day, out var t) ? t : new DayTotals();
@@ -91,7 +93,7 @@ public sealed class InMemoryDialing(DateTimeOffset firstDay) : IContactSource, I
             retries.Enqueue(contact, update.NextEligibleAt.ToUnixTimeMilliseconds());
         }
 
-        return false;
+        return NotDisposed;
     }
 
     public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update)

@@ -68,7 +68,7 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
     internal bool Resolved { get; set; }
 
     /// <summary>Agentless: the message and survey in progress.</summary>
-    internal IvrSession? Ivr { get; set; }
+    internal IvrCall? Ivr { get; set; }
 
     public void OnRinging(ICallLeg leg) => loop.Post(() => engine.OnRinging(this));
 

@@ -10,9 +10,13 @@ namespace Dialer.Worker.Engine;
 /// <summary>
 /// Dials one campaign: a single-threaded, event-driven state machine over agents and calls. It takes time
 /// only from its scheduler's TimeProvider and is driven only by posted work (carrier events, timers, agent
-/// commands), so the same code runs live and on the benchmark's virtual clock.
+/// commands), so the same code runs live and on the benchmark's virtual clock. The engine keeps the loop, the
+/// pacing pass and the calls, and launches every call through one path (<see cref="Launch"/>); its agents and
+/// their state changes are an <see cref="AgentRoster"/>, and each agentless call's IVR an <see cref="IvrCall"/>.
+/// The ports never make the loop wait for a write (live, writes are queued in order): only claims, the DNC
+/// read, an attempt's start and an agent's compare-and-set answer at once.
 /// </summary>
-public sealed partial class CampaignEngine(
+public sealed class CampaignEngine(
     CampaignRuntime campaign,
     IEngineScheduler loop,
     ITelephony telephony,
@@ -27,12 +31,12 @@ public sealed partial class CampaignEngine(
     public static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan MessageFallback = TimeSpan.FromSeconds(30);
-    private readonly Dictionary<long, AgentSlot> agents = [];
-    private readonly List<AgentSlot> agentList = [];
     private readonly HashSet<ActiveCall> calls = [];
     private readonly LinkedList<ActiveCall> waiting = new();
-    private readonly ILogger log = logger ?? NullLogger.Instance;
     private IDisposable? tick;
+    private AgentRoster? roster;
+    private int finishing;
+    private IReadOnlyList<IvrQuestion>? ivrQuestions;
     private bool evaluationPending;
     private DateTimeOffset lastOwnedCallbackCheck = DateTimeOffset.MinValue;
     private DateTimeOffset nothingDueUntil = DateTimeOffset.MinValue;
@@ -51,7 +55,7 @@ public sealed partial class CampaignEngine(
 
     public DateTimeOffset Now => loop.Time.GetUtcNow();
 
-    public IReadOnlyList<AgentSlot> Agents => agentList;
+    public IReadOnlyList<AgentSlot> Agents => Roster.All;
 
     public IReadOnlyCollection<ActiveCall> Calls => calls;
 
@@ -59,7 +63,11 @@ public sealed partial class CampaignEngine(
     public int WaitingCount => waiting.Count;
 
     /// <summary>Agent phone legs shared with the worker's other campaigns (live); null: this engine opens its own.</summary>
-    public AgentLegs? SharedLegs { get; init; }
+    public AgentLegs? SharedLegs
+    {
+        get => Roster.SharedLegs;
+        init => Roster.SharedLegs = value;
+    }
 
     /// <summary>After the list had nothing due, how long before asking again.</summary>
     public TimeSpan NothingDueBackoff { get; init; } = TimeSpan.FromSeconds(5);
@@ -68,13 +76,50 @@ public sealed partial class CampaignEngine(
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Raised on the loop after every agent state change (simulated agents and tests listen).</summary>
-    public event Action<AgentSlot>? AgentChanged;
+    public event Action<AgentSlot>? AgentChanged
+    {
+        add => Roster.Changed += value;
+        remove => Roster.Changed -= value;
+    }
 
-    /// <summary>Raised on the loop when a call has ended and its result is written.</summary>
+    /// <summary>Raised on the loop when a call has ended and its agent moved on (for a connected call, once its result is written).</summary>
     public event Action<ActiveCall>? CallFinished;
 
     /// <summary>Raised on the loop when a contact is not dialed because of compliance.</summary>
     public event Action<DialContact, ContactUpdate>? ContactDeferred;
+
+    /// <summary>Agents this engine knows, to compare with the stored ones.</summary>
+    public IReadOnlyCollection<long> AgentIds => Roster.Ids;
+
+    private AgentRoster Roster => roster ??= new AgentRoster(this, campaign, loop, telephony, attempts, ledger, logger ?? NullLogger.Instance);
+
+    private IReadOnlyList<IvrQuestion> IvrQuestions => ivrQuestions ??= IvrScript.Questions(campaign.Definition);
+
+    public AgentSlot? FindAgent(long agentId) => Roster.Find(agentId);
+
+    /// <summary>The agent joins this campaign (ready unless <paramref name="pausedReason"/> is given).</summary>
+    public AgentSlot Login(long agentId, string? sipUser, string? pausedReason = null, long version = 0) =>
+        Roster.Login(agentId, sipUser, pausedReason, version);
+
+    public bool Ready(long agentId) => Roster.Ready(agentId);
+
+    public bool Pause(long agentId, string? reason) => Roster.Pause(agentId, reason);
+
+    public bool Logout(long agentId) => Roster.Logout(agentId);
+
+    /// <summary>The agent records the outcome of the call in wrap-up (or still on it); wrap-up ends.</summary>
+    public bool Dispose(long agentId, Disposition disposition) => Roster.Dispose(agentId, disposition);
+
+    /// <summary>Live mode: the stored row of an agent changed outside this engine (see <see cref="AgentRoster.ApplyStored"/>).</summary>
+    public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser) =>
+        Roster.ApplyStored(agentId, stored, reason, request, version, sipUser);
+
+    /// <summary>Takes an agent in as stored (no state change written): live mode, first seen by this engine.</summary>
+    public AgentSlot Adopt(long agentId, string? sipUser, AgentState stored, string? reason, long version) =>
+        Roster.Adopt(agentId, sipUser, stored, reason, version);
+
+    /// <summary>The campaign stopped: its agents' legs are released (their stored states are left as they are).</summary>
+    public void ReleaseAgents() => Roster.ReleaseAll();
 
     public void Start()
     {
@@ -94,20 +139,20 @@ public sealed partial class CampaignEngine(
         Running = false;
         tick?.Dispose();
         tick = null;
-        foreach (var agent in agentList)
+        foreach (var agent in Roster.All)
         {
             if (agent.Offered is { } offered)
             {
                 agent.Offered = null;
                 agent.Timer?.Dispose();
                 contacts.Defer(offered, new ContactUpdate(offered.State == ContactState.Callback ? ContactState.Callback : ContactState.New, Now, null), Now);
-                ChangeAgent(agent, AgentState.Ready, null);
+                Roster.Change(agent, AgentState.Ready, null);
             }
         }
     }
 
-    /// <summary>Calls still up (the engine may be disposed when this is zero after Stop).</summary>
-    public bool IsIdle => calls.Count == 0;
+    /// <summary>No call up and no call's result still being written (the engine may be disposed when so after Stop).</summary>
+    public bool IsIdle => calls.Count == 0 && finishing == 0;
 
     /// <summary>Asks for a pacing pass after the current work item (several requests make one pass).</summary>
     public void RequestEvaluation()
@@ -151,7 +196,7 @@ public sealed partial class CampaignEngine(
         var plan = pacer.Plan(this);
         for (var i = 0; i < plan.Offers; i++)
         {
-            var agent = LongestReady();
+            var agent = Roster.LongestReady();
             if (agent is null || !Offer(agent))
             {
                 break;
@@ -160,7 +205,7 @@ public sealed partial class CampaignEngine(
 
         for (var i = 0; i < plan.Reserved; i++)
         {
-            var agent = LongestReady();
+            var agent = Roster.LongestReady();
             if (agent is null)
             {
                 break;
@@ -196,7 +241,7 @@ public sealed partial class CampaignEngine(
         }
 
         lastOwnedCallbackCheck = Now;
-        foreach (var agent in agentList)
+        foreach (var agent in Roster.All)
         {
             if (agent.State != AgentState.Ready)
             {
@@ -264,7 +309,7 @@ public sealed partial class CampaignEngine(
             agent.Dialing = contact;
         }
 
-        var reserved = agent is null || ChangeAgent(agent, AgentState.Reserved, null);
+        var reserved = agent is null || Roster.Change(agent, AgentState.Reserved, null);
         if (agent is not null)
         {
             agent.Dialing = null;
@@ -281,7 +326,7 @@ public sealed partial class CampaignEngine(
             // The lease moved on: another engine runs this campaign now and takes over this contact.
             if (agent is not null)
             {
-                ChangeAgent(agent, AgentState.Ready, null);
+                Roster.Change(agent, AgentState.Ready, null);
             }
 
             Stop();
@@ -289,7 +334,8 @@ public sealed partial class CampaignEngine(
     }
 
     /// <summary>
-    /// The one path that places a customer call, whatever started it (predictive, progressive, preview, callback):
+    /// The one path that places a customer call, whatever started it (predictive, progressive, preview, callback; a
+    /// transfer from the IVR hands on a call placed here, it places none):
     /// the attempt row, the call, and the carrier's dial with the campaign's settings (caller id, ring time, machine
     /// detection, recording). The agent, when there is one, is already reserved for it. False when the lease has
     /// moved on: nothing is dialed, and the caller gives the agent back and stops.
@@ -360,7 +406,7 @@ public sealed partial class CampaignEngine(
             return;
         }
 
-        var free = LongestReady();
+        var free = Roster.LongestReady();
         if (free is not null)
         {
             Connect(call, free);
@@ -374,12 +420,12 @@ public sealed partial class CampaignEngine(
 
     internal void OnMachineDetected(ActiveCall call, bool isMachine)
     {
-        if (call.Ivr is not null && call.Phase == CallPhase.Message)
+        if (call.Ivr is { } ivr && call.Phase == CallPhase.Message)
         {
             // A machine does not press keys: after a keypress a late verdict is wrong.
             if (isMachine && call.Machine != true && call.Dtmf is null)
             {
-                IvrMachine(call);
+                ivr.OnMachine();
             }
 
             return;
@@ -399,7 +445,7 @@ public sealed partial class CampaignEngine(
             agent.Call = null;
             call.Agent = null;
             call.Leg?.Unbridge();
-            AgentFree(agent);
+            Roster.Free(agent);
         }
 
         OnMachine(call);
@@ -412,7 +458,7 @@ public sealed partial class CampaignEngine(
         {
             call.Agent = null;
             agent.Call = null;
-            AgentFree(agent);
+            Roster.Free(agent);
         }
 
         if (campaign.Mode == CampaignModes.Agentless)
@@ -443,13 +489,13 @@ public sealed partial class CampaignEngine(
         call.AbandonTimer = null;
         call.Agent = agent;
         agent.Call = call;
-        if (!ChangeAgent(agent, AgentState.OnCall, null))
+        if (!Roster.Change(agent, AgentState.OnCall, null))
         {
             // The agent left through the Api at this very moment: find another or let the call wait.
             agent.Call = null;
             call.Agent = null;
             call.Reserved = false;
-            var other = LongestReady();
+            var other = Roster.LongestReady();
             if (other is not null)
             {
                 Connect(call, other);
@@ -483,10 +529,10 @@ public sealed partial class CampaignEngine(
         }
 
         waiting.Remove(call);
-        if (call.Ivr is not null)
+        if (call.Ivr is { } ivr)
         {
             // An agentless caller who pressed the transfer digit: not an abandoned predictive call.
-            TransferFailed(call);
+            ivr.TransferFailed();
             return;
         }
 
@@ -517,6 +563,8 @@ public sealed partial class CampaignEngine(
         }));
     }
 
+    internal void OnDtmf(ActiveCall call, char digit) => call.Ivr?.OnDtmf(digit);
+
     internal void OnEnded(ActiveCall call, CallEnd end)
     {
         if (call.Phase == CallPhase.Ended)
@@ -530,7 +578,7 @@ public sealed partial class CampaignEngine(
         call.EndedAt = now;
         call.End = end;
         call.AbandonTimer?.Dispose();
-        call.Ivr?.Timer?.Dispose();
+        call.Ivr?.End();
         calls.Remove(call);
         if (wasWaiting && call.Ivr is not null)
         {
@@ -557,19 +605,41 @@ public sealed partial class CampaignEngine(
         });
         call.Outcome = outcome;
 
-        // Written before the agent moves on: it says whether the agent recorded the disposition during the call.
-        var disposed = attempts.Finish(campaign, call, ContactAfter(call, outcome, now));
+        // The result is written before a connected agent moves on: it says whether the agent recorded the disposition
+        // during the call. The loop does not wait for it: live, the write is queued, and the agent's wrap-up starts
+        // when it is done (posted back to the loop); on the benchmark's ports it is done at once.
+        var finished = attempts.Finish(campaign, call, ContactAfter(call, outcome, now));
+        if (!finished.IsCompleted && call.Agent is { } holder && holder.Call == call && call.ConnectedAt is not null)
+        {
+            finishing++;
+            finished.ContinueWith(t => loop.Post(() =>
+            {
+                finishing--;
+                AfterFinish(call, Disposed(t));
+            }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            RequestEvaluation();
+            return;
+        }
+
+        AfterFinish(call, finished.IsCompleted && Disposed(finished));
+    }
+
+    private static bool Disposed(Task<bool> finished) => finished.Status == TaskStatus.RanToCompletion && finished.Result;
+
+    /// <summary>The call's result is written: its agent goes to wrap-up (or is free), and the pacer runs.</summary>
+    private void AfterFinish(ActiveCall call, bool disposed)
+    {
         if (call.Agent is { } agent && agent.Call == call)
         {
             if (call.ConnectedAt is { } connected)
             {
-                Stats.RecordTalk((now - connected).TotalSeconds);
-                StartWrap(agent, call, disposed);
+                Stats.RecordTalk((call.EndedAt!.Value - connected).TotalSeconds);
+                Roster.StartWrap(agent, call, disposed);
             }
             else
             {
                 agent.Call = null;
-                AgentFree(agent);
+                Roster.Free(agent);
             }
         }
 
@@ -577,84 +647,8 @@ public sealed partial class CampaignEngine(
         RequestEvaluation();
     }
 
-    /// <summary>Wrap-up after a connected call; none when the disposition was recorded during the call.</summary>
-    private void StartWrap(AgentSlot agent, ActiveCall call, bool disposed)
-    {
-        var now = Now;
-        if (!disposed && !ChangeAgent(agent, AgentState.WrapUp, null))
-        {
-            return;
-        }
-
-        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new CallEnded(
-            call.AttemptId,
-            call.Outcome?.ToDb(),
-            call.ConnectedAt is { } c ? Math.Round((now - c).TotalSeconds, 1) : 0,
-            disposed ? 0 : campaign.Definition.WrapUpSeconds)), now);
-        if (disposed)
-        {
-            Stats.RecordWrap(0);
-            agent.Call = null;
-            AgentFree(agent);
-            return;
-        }
-
-        agent.Timer?.Dispose();
-        agent.Timer = loop.After(TimeSpan.FromSeconds(campaign.Definition.WrapUpSeconds), () => EndWrap(agent, null));
-    }
-
-    private void EndWrap(AgentSlot agent, Disposition? disposition)
-    {
-        if (agent.State != AgentState.WrapUp || agent.Call is not { } call)
-        {
-            return;
-        }
-
-        var now = Now;
-        var wrap = (now - agent.Since).TotalSeconds;
-        Stats.RecordWrap(wrap);
-        agent.Timer?.Dispose();
-        agent.Timer = null;
-        agent.Call = null;
-        if (disposition is not null)
-        {
-            ContactUpdate? update = null;
-            if (disposition.CallbackAt is { } at)
-            {
-                update = new ContactUpdate(ContactState.Callback, at, "callback", CallbackAt: at,
-                    CallbackAgentId: disposition.CallbackMine ? agent.Id : null,
-                    CallbackOpenAt: disposition.CallbackMine ? at.AddMinutes(campaign.Definition.CallbackOpenAfterMinutes) : null);
-            }
-
-            attempts.Dispose(campaign, call.AttemptId, call.Contact.Id, agent.Id, disposition, wrap, update);
-        }
-
-        AgentFree(agent);
-    }
-
-    /// <summary>The agent has nothing to do now: apply a pending pause/logout, else make it ready.</summary>
-    private void AgentFree(AgentSlot agent)
-    {
-        if (agent.After is { } after)
-        {
-            agent.After = null;
-            ChangeAgent(agent, after, agent.AfterReason);
-            if (after == AgentState.LoggedOut)
-            {
-                RemoveAgent(agent);
-            }
-
-            return;
-        }
-
-        if (ChangeAgent(agent, AgentState.Ready, null))
-        {
-            AgentReadyNow(agent);
-        }
-    }
-
     /// <summary>A ready agent first takes the oldest answered call waiting, else the pacer runs.</summary>
-    private void AgentReadyNow(AgentSlot agent)
+    internal void AgentReadyNow(AgentSlot agent)
     {
         if (waiting.First is { } first)
         {
@@ -665,48 +659,129 @@ public sealed partial class CampaignEngine(
         RequestEvaluation();
     }
 
-    private AgentSlot? LongestReady()
+    /// <summary>Preview: reserve a ready agent and show a contact; the agent dials or skips it in time.</summary>
+    private bool Offer(AgentSlot agent)
     {
-        AgentSlot? best = null;
-        foreach (var agent in agentList)
+        var contact = ClaimDialable();
+        if (contact is null)
         {
-            if (agent.State == AgentState.Ready && agent.Offered is null && (best is null || agent.Since < best.Since))
-            {
-                best = agent;
-            }
-        }
-
-        return best;
-    }
-
-    private bool ChangeAgent(AgentSlot agent, AgentState to, string? reason)
-    {
-        var now = Now;
-        if (!ledger.TryChange(agent, to, reason, now))
-        {
-            log.LogInformation("Agent {Agent} changed elsewhere to {State}", agent.Id, agent.State);
-            AgentChanged?.Invoke(agent);
             return false;
         }
 
-        agent.State = to;
-        agent.Reason = reason;
-        agent.Since = now;
-        if (to is not (AgentState.OnCall or AgentState.WrapUp or AgentState.Reserved))
+        // Offered first, so that the stored reservation names the contact.
+        agent.Offered = contact;
+        if (!Roster.Change(agent, AgentState.Reserved, AgentStates.PreviewReason))
         {
-            agent.Call = null;
+            agent.Offered = null;
+            contacts.Defer(contact, new ContactUpdate(contact.State == ContactState.Callback ? ContactState.Callback : ContactState.New, Now, null), Now);
+            return true;
         }
 
-        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new AgentStateChanged(to.ToDb(), reason)), now);
-        AgentChanged?.Invoke(agent);
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new ContactOffered(contact.ToEvent(), campaign.Definition.PreviewSeconds)), Now);
+        agent.Timer = loop.After(TimeSpan.FromSeconds(campaign.Definition.PreviewSeconds), () =>
+        {
+            if (agent.Offered == contact)
+            {
+                GiveBackOffer(agent, "preview_timeout");
+                if (agent.State == AgentState.Reserved)
+                {
+                    Roster.Change(agent, AgentState.Paused, "preview_timeout");
+                }
+            }
+        });
         return true;
     }
 
-    private void RemoveAgent(AgentSlot agent)
+    public bool PreviewDial(long agentId)
     {
+        if (Roster.Find(agentId) is not { } agent || agent.Offered is not { } contact)
+        {
+            return false;
+        }
+
+        agent.Offered = null;
         agent.Timer?.Dispose();
-        CloseLeg(agent);
-        agents.Remove(agent.Id);
-        agentList.Remove(agent);
+        // Checked again at the moment of dialing: the preview may have lasted past the window or a DNC entry.
+        if (!Check(contact))
+        {
+            Roster.Free(agent);
+            return false;
+        }
+
+        // The agent is already reserved (for this offer): the call is placed as every other call is.
+        if (!Launch(contact, agent, Now))
+        {
+            // The lease moved on: another engine runs this campaign now and takes over this contact.
+            Roster.Free(agent);
+            Stop();
+            return false;
+        }
+
+        return true;
+    }
+
+    public bool PreviewSkip(long agentId)
+    {
+        if (Roster.Find(agentId) is not { } agent || agent.Offered is null)
+        {
+            return false;
+        }
+
+        GiveBackOffer(agent, "skipped");
+        Roster.Free(agent);
+        return true;
+    }
+
+    /// <summary>The agent's preview offer goes back to the list (the agent left, skipped it, or let it expire).</summary>
+    internal void GiveBackOffer(AgentSlot agent, string reason)
+    {
+        var contact = agent.Offered!;
+        agent.Offered = null;
+        agent.Timer?.Dispose();
+        var state = contact.State == ContactState.Callback ? ContactState.Callback : ContactState.Retry;
+        contacts.Defer(contact, new ContactUpdate(state, Now.AddMinutes(Math.Max(1, campaign.Definition.MinGapMinutes)), reason), Now);
+    }
+
+    /// <summary>A live agentless answer: a callback the customer asked for goes to a ready agent, else the IVR runs.</summary>
+    private void AnswerAgentless(ActiveCall call)
+    {
+        if (campaign.Definition.TransferDigit is { Length: 1 } && call.Contact.State == ContactState.Callback && Roster.LongestReady() is { } agent)
+        {
+            call.Note = "ivr_callback";
+            Connect(call, agent);
+            return;
+        }
+
+        call.Outcome = CallOutcome.Connected;
+        call.Phase = CallPhase.Message;
+        var ivr = new IvrCall(this, loop, call, IvrQuestions);
+        call.Ivr = ivr;
+        ivr.Start(MessagePrompt());
+    }
+
+    /// <summary>The IVR's transfer digit: the longest-ready agent takes the call now, else it waits up to 2 s like a predictive call.</summary>
+    internal void TakeTransfer(ActiveCall call)
+    {
+        if (Roster.LongestReady() is { } agent)
+        {
+            Connect(call, agent);
+            return;
+        }
+
+        call.Phase = CallPhase.WaitingForAgent;
+        waiting.AddLast(call);
+        call.AbandonTimer = loop.After(AbandonAfter, () => Abandon(call));
+    }
+
+    /// <summary>The contact's next state: a callback open to anyone when the IVR promised one, else the retry rules.</summary>
+    private ContactUpdate ContactAfter(ActiveCall call, CallOutcome outcome, DateTimeOffset now)
+    {
+        if (call.Ivr is not { CallbackPromised: true })
+        {
+            return Compliance.RetryRules.After(campaign, call.Contact, outcome, now);
+        }
+
+        var at = now.AddMinutes(Math.Max(1, campaign.Definition.MinGapMinutes));
+        return new ContactUpdate(ContactState.Callback, at, "ivr_transfer_no_agent", outcome.ToDb(), CallbackAt: at);
     }
 }

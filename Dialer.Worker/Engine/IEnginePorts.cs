@@ -32,9 +32,11 @@ public interface IAttemptLog
 
     /// <summary>
     /// Writes the outcome and timings, and moves the contact on (retry, done, …; or to the callback the agent
-    /// gave during the call). True when the agent already recorded a disposition during the call.
+    /// gave during the call). Completes with true when the agent already recorded a disposition during the call.
+    /// The engine does not wait for it: a write still running when this returns is finished off the loop, in the
+    /// order the engine asked for its writes.
     /// </summary>
-    bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update);
+    Task<bool> Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update);
 
     /// <summary>Writes the agent's disposition for the attempt; a callback moves the contact to callback.</summary>
     void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update);

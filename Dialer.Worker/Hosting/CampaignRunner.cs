@@ -32,6 +32,9 @@ public sealed class CampaignRunner(
 {
     private static readonly TimeSpan DrainLimit = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long the engine's queued writes may take once it has stopped; then the one running is cancelled and the rest dropped.</summary>
+    private static readonly TimeSpan WritesDrainLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Runs the campaign's engine under its lease: every write carries <paramref name="fence"/>, and
     /// <paramref name="leaseLost"/> is called once when a write finds the lease moved on (the caller then cancels
@@ -56,8 +59,11 @@ public sealed class CampaignRunner(
         using var loopStop = new CancellationTokenSource();
         var loop = new ChannelScheduler(time, ex => log.LogError(ex, "Campaign {Campaign}: engine error", campaignId));
         var loopTask = Task.Run(() => loop.RunAsync(loopStop.Token), CancellationToken.None);
+        // The engine's writes run in order off its loop; the loop waits only for claims, attempt starts and agents' compare-and-set.
+        var writes = DbWriteQueue.Start(log);
         var ports = new DbDialingPorts(contacts, attempts, agents, reminders, workerId, telephony.Name, time, CancellationToken.None)
         {
+            Writes = writes,
             Fence = fence,
             LeaseLost = leaseLost,
         };
@@ -113,6 +119,13 @@ public sealed class CampaignRunner(
         await loopStop.CancelAsync();
         await loopTask;
         simulated?.Dispose();
+
+        // Every write the engine asked for is done before it reports stopped (and before its lease is let go).
+        using (var writesLimit = new CancellationTokenSource(WritesDrainLimit, time))
+        {
+            await writes.DrainAsync(writesLimit.Token);
+        }
+
         log.LogInformation("Campaign {Campaign} stopped dialing", campaignId);
     }
 

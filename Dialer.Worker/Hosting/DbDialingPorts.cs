@@ -8,11 +8,14 @@ using Dialer.Worker.Telephony;
 namespace Dialer.Worker.Hosting;
 
 /// <summary>
-/// The engine's ports on the product database. The engine's loop is single-threaded and synchronous, so
-/// these wait for the (short) Dapper calls; each campaign's loop has its own thread of work, so a slow
-/// statement delays only that campaign. Under a lease (<see cref="Fence"/>) every write about contacts and
-/// calls carries the epoch: once the lease has moved on, writes change nothing, no contact is claimed, no
-/// attempt starts, and <see cref="LeaseLost"/> is raised once.
+/// The engine's ports on the product database. The writes the engine does not need an answer to at once — a
+/// call's result, a disposition, a contact given back, an event for an agent's page — go to <see cref="Writes"/>,
+/// which runs them in order off the engine's loop; so does the result's one answer (was a disposition given during
+/// the call), which the engine takes when it comes. What the loop waits for is what decides its next step, and
+/// stays synchronous: claiming a contact, the DNC read, starting an attempt (its id names the call, and it is the
+/// lease check before dialing) and an agent's compare-and-set (lost to the Api, the agent is not reserved). Under
+/// a lease (<see cref="Fence"/>) every write about contacts and calls carries the epoch: once the lease has moved
+/// on, writes change nothing, no contact is claimed, no attempt starts, and <see cref="LeaseLost"/> is raised once.
 /// </summary>
 public sealed class DbDialingPorts(
     ContactClaimStore contacts,
@@ -30,7 +33,10 @@ public sealed class DbDialingPorts(
     /// <summary>The lease the engine runs under; null: unfenced (tests of the engine alone).</summary>
     public LeaseFence? Fence { get; init; }
 
-    /// <summary>Raised once, on the loop, when a fenced write found the lease moved on.</summary>
+    /// <summary>Where the queued writes run: <see cref="DbWriteQueue.Start"/> live, <see cref="DbWriteQueue.Inline"/> in tests on the virtual clock.</summary>
+    public required DbWriteQueue Writes { get; init; }
+
+    /// <summary>Raised once, on the loop or on the writer, when a fenced write found the lease moved on.</summary>
     public Action? LeaseLost { get; init; }
 
     /// <summary>True once a fenced write found the lease moved on.</summary>
@@ -47,15 +53,20 @@ public sealed class DbDialingPorts(
 
     public void Defer(DialContact contact, ContactUpdate update, DateTimeOffset now)
     {
-        if (!Fenced(() => contacts.ReleaseAsync(contact.Id, workerId, Next(update, contact), now.ToUnixTimeMilliseconds(), ct, Fence), false))
+        var next = Next(update, contact);
+        var at = now.ToUnixTimeMilliseconds();
+        Writes.Enqueue($"release of contact {contact.Id}", async t =>
         {
-            return;
-        }
+            if (!await FencedAsync(() => contacts.ReleaseAsync(contact.Id, workerId, next, at, t, Fence), false))
+            {
+                return;
+            }
 
-        if (update.State is ContactState.Dnc or ContactState.Done or ContactState.Invalid)
-        {
-            Wait(reminders.CompleteForContactAsync(contact.Id, ReminderStates.Failed, update.Reason, ct));
-        }
+            if (update.State is ContactState.Dnc or ContactState.Done or ContactState.Invalid)
+            {
+                await reminders.CompleteForContactAsync(contact.Id, ReminderStates.Failed, update.Reason, t);
+            }
+        });
     }
 
     public long? Start(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long? agentId) =>
@@ -64,7 +75,7 @@ public sealed class DbDialingPorts(
             : Fenced<long?>(async () => await attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier,
                 queuedAt.ToUnixTimeMilliseconds(), ct, Fence), null);
 
-    public bool Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
+    public Task<bool> Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
         var ended = call.EndedAt ?? call.DialedAt;
         var result = new AttemptResult(
@@ -86,25 +97,34 @@ public sealed class DbDialingPorts(
             call.SurveyJson,
             call.Note);
         var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var written = false;
-        var disposed = Fenced(async () =>
+        var next = Next(update, call.Contact);
+        var contactId = call.Contact.Id;
+        var delivered = call.Outcome == CallOutcome.Connected;
+        return Writes.Enqueue($"result of attempt {call.AttemptId}", async t =>
         {
-            var given = await attempts.FinishAsync(campaign.Id, call.Contact.Id, workerId, result, Next(update, call.Contact), day, ct, Fence);
-            written = true;
-            return given;
-        }, false);
-        if (written && update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
-        {
-            var delivered = call.Outcome == CallOutcome.Connected;
-            Wait(reminders.CompleteForContactAsync(call.Contact.Id, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, ct));
-        }
+            var written = false;
+            var disposed = await FencedAsync(async () =>
+            {
+                var given = await attempts.FinishAsync(campaign.Id, contactId, workerId, result, next, day, t, Fence);
+                written = true;
+                return given;
+            }, false);
+            if (written && update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
+            {
+                await reminders.CompleteForContactAsync(contactId, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, t);
+            }
 
-        return disposed;
+            return disposed;
+        }, false);
     }
 
-    public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update) =>
-        Fenced(() => attempts.DisposeAsync(attemptId, agentId, disposition.Code, disposition.Notes, disposition.SurveyJson, Math.Round(wrapSeconds, 3),
-            update is null ? null : Next(update, null), time.GetUtcNow().ToUnixTimeMilliseconds(), ct, Fence), false);
+    public void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update)
+    {
+        var callback = update is null ? null : Next(update, null);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Writes.Enqueue($"disposition of attempt {attemptId}", t => FencedAsync(() => attempts.DisposeAsync(attemptId, agentId, disposition.Code,
+            disposition.Notes, disposition.SurveyJson, Math.Round(wrapSeconds, 3), callback, now, t, Fence), false));
+    }
 
     public bool TryChange(AgentSlot agent, AgentState to, string? reason, DateTimeOffset at)
     {
@@ -131,7 +151,8 @@ public sealed class DbDialingPorts(
     }
 
     public void Publish(AgentEvent agentEvent, DateTimeOffset at) =>
-        Wait(agents.PublishAsync(agentEvent.AgentId, agentEvent.CampaignId, agentEvent.Event, at.ToUnixTimeMilliseconds(), ct));
+        Writes.Enqueue($"{agentEvent.Event.Kind} event of agent {agentEvent.AgentId}", t =>
+            agents.PublishAsync(agentEvent.AgentId, agentEvent.CampaignId, agentEvent.Event, at.ToUnixTimeMilliseconds(), t));
 
     private static ContactNext Next(ContactUpdate u, DialContact? contact) => new(
         u.State,
@@ -148,12 +169,15 @@ public sealed class DbDialingPorts(
         : new DialContact(c.Id, c.CampaignId, c.Phone, c.TimeZone, c.State, c.Attempts, c.LastAttemptAt, c.AbandonedAt,
             c.State == ContactState.Callback ? c.CallbackAt : null, c.CallbackAgentId, c.Name, c.AccountId, c.CustomJson);
 
-    /// <summary>Runs a fenced write; when the lease has moved on: <paramref name="whenLost"/>, and the loss is raised once.</summary>
-    private T Fenced<T>(Func<Task<T>> write, T whenLost)
+    /// <summary>Runs a fenced statement and waits for it (on the loop); when the lease has moved on: <paramref name="whenLost"/>.</summary>
+    private T Fenced<T>(Func<Task<T>> write, T whenLost) => Wait(FencedAsync(write, whenLost));
+
+    /// <summary>Runs a fenced statement; when the lease has moved on: <paramref name="whenLost"/>, and the loss is raised once.</summary>
+    private async Task<T> FencedAsync<T>(Func<Task<T>> write, T whenLost)
     {
         try
         {
-            return Wait(write());
+            return await write();
         }
         catch (LeaseLostException)
         {

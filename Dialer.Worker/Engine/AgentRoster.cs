@@ -1,12 +1,59 @@
 using Dialer.Db.Model;
+using Dialer.Worker.Pacing;
 using Dialer.Worker.Telephony;
+using Microsoft.Extensions.Logging;
 
 namespace Dialer.Worker.Engine;
 
-/// <summary>Agent commands: login, ready, pause, logout, disposition, preview dial and skip.</summary>
-public sealed partial class CampaignEngine
+/// <summary>
+/// The agents of one campaign's engine and every change of their state: login, ready, pause, logout (at once, or
+/// after the call), reservations, wrap-up and disposition, the stored rows the Api changed (and the requests in
+/// them), and the agents' phone legs. Each change is compare-and-set through the <see cref="IAgentLedger"/>. What
+/// concerns calls — a free agent taking a waiting call, preview offers given back or dialed — is the engine's.
+/// Touched only on the engine's loop.
+/// </summary>
+internal sealed class AgentRoster(
+    CampaignEngine engine,
+    CampaignRuntime campaign,
+    IEngineScheduler loop,
+    ITelephony telephony,
+    IAttemptLog attempts,
+    IAgentLedger ledger,
+    ILogger log)
 {
-    public AgentSlot? FindAgent(long agentId) => agents.GetValueOrDefault(agentId);
+    private readonly Dictionary<long, AgentSlot> agents = [];
+    private readonly List<AgentSlot> agentList = [];
+
+    /// <summary>Raised on the loop after every agent state change.</summary>
+    public event Action<AgentSlot>? Changed;
+
+    /// <summary>Agent phone legs shared with the worker's other campaigns (live); null: the roster opens its own.</summary>
+    public AgentLegs? SharedLegs { get; set; }
+
+    public IReadOnlyList<AgentSlot> All => agentList;
+
+    public IReadOnlyCollection<long> Ids => agents.Keys;
+
+    private DateTimeOffset Now => loop.Time.GetUtcNow();
+
+    private PacingStatistics Stats => engine.Stats;
+
+    public AgentSlot? Find(long agentId) => agents.GetValueOrDefault(agentId);
+
+    /// <summary>The ready agent waiting longest, not holding a preview offer.</summary>
+    public AgentSlot? LongestReady()
+    {
+        AgentSlot? best = null;
+        foreach (var agent in agentList)
+        {
+            if (agent.State == AgentState.Ready && agent.Offered is null && (best is null || agent.Since < best.Since))
+            {
+                best = agent;
+            }
+        }
+
+        return best;
+    }
 
     /// <summary>The agent joins this campaign (ready unless <paramref name="pausedReason"/> is given).</summary>
     public AgentSlot Login(long agentId, string? sipUser, string? pausedReason = null, long version = 0)
@@ -23,14 +70,14 @@ public sealed partial class CampaignEngine
 
         if (pausedReason is null)
         {
-            if (ChangeAgent(agent, AgentState.Ready, null))
+            if (Change(agent, AgentState.Ready, null))
             {
-                AgentReadyNow(agent);
+                engine.AgentReadyNow(agent);
             }
         }
         else
         {
-            ChangeAgent(agent, AgentState.Paused, pausedReason);
+            Change(agent, AgentState.Paused, pausedReason);
         }
 
         return agent;
@@ -47,9 +94,9 @@ public sealed partial class CampaignEngine
         {
             case AgentState.Paused:
                 agent.After = null;
-                if (ChangeAgent(agent, AgentState.Ready, null))
+                if (Change(agent, AgentState.Ready, null))
                 {
-                    AgentReadyNow(agent);
+                    engine.AgentReadyNow(agent);
                 }
 
                 return true;
@@ -78,15 +125,15 @@ public sealed partial class CampaignEngine
 
         if (agent.Offered is not null)
         {
-            GiveBackOffer(agent, "agent_left");
+            engine.GiveBackOffer(agent, "agent_left");
         }
 
         if (agent.State is AgentState.Ready or AgentState.Paused || (agent.State == AgentState.Reserved && agent.Call is null))
         {
-            ChangeAgent(agent, to, reason);
+            Change(agent, to, reason);
             if (to == AgentState.LoggedOut)
             {
-                RemoveAgent(agent);
+                Remove(agent);
             }
 
             return true;
@@ -109,87 +156,9 @@ public sealed partial class CampaignEngine
         return true;
     }
 
-    /// <summary>Preview: reserve a ready agent and show a contact; the agent dials or skips it in time.</summary>
-    private bool Offer(AgentSlot agent)
-    {
-        var contact = ClaimDialable();
-        if (contact is null)
-        {
-            return false;
-        }
+    private bool PreviewDial(long agentId) => engine.PreviewDial(agentId);
 
-        // Offered first, so that the stored reservation names the contact.
-        agent.Offered = contact;
-        if (!ChangeAgent(agent, AgentState.Reserved, AgentStates.PreviewReason))
-        {
-            agent.Offered = null;
-            contacts.Defer(contact, new ContactUpdate(contact.State == ContactState.Callback ? ContactState.Callback : ContactState.New, Now, null), Now);
-            return true;
-        }
-
-        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new ContactOffered(contact.ToEvent(), campaign.Definition.PreviewSeconds)), Now);
-        agent.Timer = loop.After(TimeSpan.FromSeconds(campaign.Definition.PreviewSeconds), () =>
-        {
-            if (agent.Offered == contact)
-            {
-                GiveBackOffer(agent, "preview_timeout");
-                if (agent.State == AgentState.Reserved)
-                {
-                    ChangeAgent(agent, AgentState.Paused, "preview_timeout");
-                }
-            }
-        });
-        return true;
-    }
-
-    public bool PreviewDial(long agentId)
-    {
-        if (!agents.TryGetValue(agentId, out var agent) || agent.Offered is not { } contact)
-        {
-            return false;
-        }
-
-        agent.Offered = null;
-        agent.Timer?.Dispose();
-        // Checked again at the moment of dialing: the preview may have lasted past the window or a DNC entry.
-        if (!Check(contact))
-        {
-            AgentFree(agent);
-            return false;
-        }
-
-        // The agent is already reserved (for this offer): the call is placed as every other call is.
-        if (!Launch(contact, agent, Now))
-        {
-            // The lease moved on: another engine runs this campaign now and takes over this contact.
-            AgentFree(agent);
-            Stop();
-            return false;
-        }
-
-        return true;
-    }
-
-    public bool PreviewSkip(long agentId)
-    {
-        if (!agents.TryGetValue(agentId, out var agent) || agent.Offered is null)
-        {
-            return false;
-        }
-
-        GiveBackOffer(agent, "skipped");
-        AgentFree(agent);
-        return true;
-    }
-
-    private void GiveBackOffer(AgentSlot agent, string reason)
-    {
-        var contact = agent.Offered!;
-        agent.Offered = null;
-        agent.Timer?.Dispose();
-        var state = contact.State == ContactState.Callback ? ContactState.Callback : ContactState.Retry;
-        contacts.Defer(contact, new ContactUpdate(state, Now.AddMinutes(Math.Max(1, campaign.Definition.MinGapMinutes)), reason), Now);
-    }
+    private bool PreviewSkip(long agentId) => engine.PreviewSkip(agentId);
 
     /// <summary>
     /// Live mode: the stored row of an agent changed outside this engine — through the Api (ready, pause,
@@ -245,11 +214,11 @@ public sealed partial class CampaignEngine
                 agent.Timer?.Dispose();
                 agent.Call = null;
                 SetStored(agent, AgentState.Ready, null);
-                AgentReadyNow(agent);
+                engine.AgentReadyNow(agent);
                 break;
             case AgentState.Ready:
                 SetStored(agent, AgentState.Ready, null);
-                AgentReadyNow(agent);
+                engine.AgentReadyNow(agent);
                 break;
             case AgentState.Paused or AgentState.LoggedOut when agent.State == AgentState.WrapUp && agent.Call is not null:
                 // Disposition written by the Api, with the pause or logout the agent asked for meanwhile: wrap-up is over.
@@ -260,7 +229,7 @@ public sealed partial class CampaignEngine
                 SetStored(agent, stored, reason);
                 if (stored == AgentState.LoggedOut)
                 {
-                    RemoveAgent(agent);
+                    Remove(agent);
                 }
 
                 break;
@@ -272,13 +241,13 @@ public sealed partial class CampaignEngine
             case AgentState.Paused or AgentState.LoggedOut:
                 if (agent.Offered is not null)
                 {
-                    GiveBackOffer(agent, "agent_left");
+                    engine.GiveBackOffer(agent, "agent_left");
                 }
 
                 SetStored(agent, stored, reason);
                 if (stored == AgentState.LoggedOut)
                 {
-                    RemoveAgent(agent);
+                    Remove(agent);
                 }
 
                 break;
@@ -301,17 +270,17 @@ public sealed partial class CampaignEngine
         agentList.Add(agent);
         OpenLeg(agent);
 
-        AgentChanged?.Invoke(agent);
+        Changed?.Invoke(agent);
         if (stored == AgentState.Ready)
         {
-            AgentReadyNow(agent);
+            engine.AgentReadyNow(agent);
         }
 
         return agent;
     }
 
     /// <summary>The campaign stopped: its agents' legs are released (their stored states are left as they are).</summary>
-    public void ReleaseAgents()
+    public void ReleaseAll()
     {
         foreach (var agent in agentList.ToList())
         {
@@ -320,15 +289,120 @@ public sealed partial class CampaignEngine
         }
     }
 
-    /// <summary>Agents this engine knows, to compare with the stored ones.</summary>
-    public IReadOnlyCollection<long> AgentIds => agents.Keys;
+    /// <summary>Wrap-up after a connected call; none when the disposition was recorded during the call.</summary>
+    public void StartWrap(AgentSlot agent, ActiveCall call, bool disposed)
+    {
+        var now = Now;
+        if (!disposed && !Change(agent, AgentState.WrapUp, null))
+        {
+            return;
+        }
+
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new CallEnded(
+            call.AttemptId,
+            call.Outcome?.ToDb(),
+            call.ConnectedAt is { } c ? Math.Round(((call.EndedAt ?? now) - c).TotalSeconds, 1) : 0,
+            disposed ? 0 : campaign.Definition.WrapUpSeconds)), now);
+        if (disposed)
+        {
+            Stats.RecordWrap(0);
+            agent.Call = null;
+            Free(agent);
+            return;
+        }
+
+        agent.Timer?.Dispose();
+        agent.Timer = loop.After(TimeSpan.FromSeconds(campaign.Definition.WrapUpSeconds), () => EndWrap(agent, null));
+    }
+
+    private void EndWrap(AgentSlot agent, Disposition? disposition)
+    {
+        if (agent.State != AgentState.WrapUp || agent.Call is not { } call)
+        {
+            return;
+        }
+
+        var now = Now;
+        var wrap = (now - agent.Since).TotalSeconds;
+        Stats.RecordWrap(wrap);
+        agent.Timer?.Dispose();
+        agent.Timer = null;
+        agent.Call = null;
+        if (disposition is not null)
+        {
+            ContactUpdate? update = null;
+            if (disposition.CallbackAt is { } at)
+            {
+                update = new ContactUpdate(ContactState.Callback, at, "callback", CallbackAt: at,
+                    CallbackAgentId: disposition.CallbackMine ? agent.Id : null,
+                    CallbackOpenAt: disposition.CallbackMine ? at.AddMinutes(campaign.Definition.CallbackOpenAfterMinutes) : null);
+            }
+
+            attempts.Dispose(campaign, call.AttemptId, call.Contact.Id, agent.Id, disposition, wrap, update);
+        }
+
+        Free(agent);
+    }
+
+    /// <summary>The agent has nothing to do now: apply a pending pause/logout, else make it ready.</summary>
+    public void Free(AgentSlot agent)
+    {
+        if (agent.After is { } after)
+        {
+            agent.After = null;
+            Change(agent, after, agent.AfterReason);
+            if (after == AgentState.LoggedOut)
+            {
+                Remove(agent);
+            }
+
+            return;
+        }
+
+        if (Change(agent, AgentState.Ready, null))
+        {
+            engine.AgentReadyNow(agent);
+        }
+    }
+
+    /// <summary>Writes the engine's change of an agent's state (compare-and-set); false when the stored row had moved on.</summary>
+    public bool Change(AgentSlot agent, AgentState to, string? reason)
+    {
+        var now = Now;
+        if (!ledger.TryChange(agent, to, reason, now))
+        {
+            log.LogInformation("Agent {Agent} changed elsewhere to {State}", agent.Id, agent.State);
+            Changed?.Invoke(agent);
+            return false;
+        }
+
+        agent.State = to;
+        agent.Reason = reason;
+        agent.Since = now;
+        if (to is not (AgentState.OnCall or AgentState.WrapUp or AgentState.Reserved))
+        {
+            agent.Call = null;
+        }
+
+        ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new AgentStateChanged(to.ToDb(), reason)), now);
+        Changed?.Invoke(agent);
+        return true;
+    }
+
+    private void Remove(AgentSlot agent)
+    {
+        agent.Timer?.Dispose();
+        CloseLeg(agent);
+        agents.Remove(agent.Id);
+        agentList.Remove(agent);
+    }
 
     private void SetStored(AgentSlot agent, AgentState state, string? reason)
     {
         agent.State = state;
         agent.Reason = reason;
         agent.Since = Now;
-        AgentChanged?.Invoke(agent);
+        Changed?.Invoke(agent);
     }
 
     private void OpenLeg(AgentSlot agent)
@@ -360,7 +434,7 @@ public sealed partial class CampaignEngine
         agent.LegObserver = null;
     }
 
-    private sealed class AgentLegObserver(CampaignEngine engine, IEngineScheduler loop, AgentSlot agent) : ICallObserver
+    private sealed class AgentLegObserver(AgentRoster roster, IEngineScheduler loop, AgentSlot agent) : ICallObserver
     {
         public void OnRinging(ICallLeg leg)
         {
@@ -392,7 +466,7 @@ public sealed partial class CampaignEngine
                 call.Leg?.Hangup();
             }
 
-            engine.Pause(agent.Id, "phone_disconnected");
+            roster.Pause(agent.Id, "phone_disconnected");
         });
     }
 }
