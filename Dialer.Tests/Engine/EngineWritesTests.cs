@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using Dialer.Db.Reminders;
 using Dialer.Worker.Engine;
 using Dialer.Worker.Hosting;
 using Dialer.Worker.Pacing;
@@ -183,6 +185,49 @@ public sealed class EngineWritesTests
         using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         await never.DrainAsync(limit.Token).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((-1, -2), (await held, await dropped));
+    }
+
+    [Fact]
+    public async Task AQueuedWriteUnderAnOlderEpochChangesNothingAndTheLeaseIsLostOnce()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var leases = new CampaignLeaseStore(db.Factory);
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, EngineHarness.Campaign());
+        var contact = await EngineHarness.AddContactAsync(db, campaignId, "+15550000074");
+        var t = Start.ToUnixTimeMilliseconds();
+        var old = new LeaseFence(campaignId, (await leases.TryTakeAsync(campaignId, "a", t, 15_000, CancellationToken.None))!.Value);
+        var lost = 0;
+        var writes = DbWriteQueue.Start();
+        var clock = new Dialer.Worker.Clock.VirtualTimeProvider(Start);
+        var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
+            new ReminderStore(db.Factory, clock), "a", "simulated", clock, CancellationToken.None)
+        {
+            Writes = writes,
+            Fence = old,
+            LeaseLost = () => Interlocked.Increment(ref lost),
+        };
+        var runtime = new CampaignRuntime(campaignId, EngineHarness.Campaign());
+        var claimed = ports.ClaimNext(runtime, Start)!;
+        Assert.Equal(contact, claimed.Id);
+
+        // Another worker takes the lease; this engine's queued writes find it moved on.
+        await leases.TryTakeAsync(campaignId, "b", t + 16_000, 15_000, CancellationToken.None);
+        ports.Defer(claimed, new ContactUpdate(ContactState.Retry, Start.AddMinutes(10), "test"), Start);
+        ports.Defer(claimed, new ContactUpdate(ContactState.Retry, Start.AddMinutes(10), "test"), Start);
+        await writes.DrainAsync(CancellationToken.None);
+
+        Assert.Equal(1, lost);
+        Assert.True(ports.IsLeaseLost);
+        Assert.Equal(("dialing", "a"), (await QueryAsync<(string, string)>(db, "SELECT state, locked_by FROM contacts WHERE id = @contact", new { contact })).Single());
+        // Lost: nothing more is claimed or started.
+        Assert.Null(ports.ClaimNext(runtime, Start));
+        Assert.Null(ports.Start(runtime, claimed, Start, null));
+    }
+
+    private static async Task<IReadOnlyList<T>> QueryAsync<T>(Dialer.Tests.Db.TestDatabase db, string sql, object args)
+    {
+        await using var c = await db.Factory.OpenAsync(CancellationToken.None);
+        return [.. await Dapper.SqlMapper.QueryAsync<T>(c, sql, args)];
     }
 
     /// <summary>Advances the virtual clock on another thread: a loop that waited for a held write would not come back.</summary>
