@@ -224,6 +224,38 @@ public sealed class EngineWritesTests
         Assert.Null(ports.Start(runtime, claimed, Start, null));
     }
 
+    [Fact]
+    public async Task AnOwnedCallbackGivenBackKeepsItsOwnerAndTheTimeItOpensToAnyone()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, EngineHarness.Campaign());
+        var contact = await EngineHarness.AddContactAsync(db, campaignId, "+15550000075");
+        var t = Start.ToUnixTimeMilliseconds();
+        var openAt = t + 3_600_000;
+        await using (var c = await db.Factory.OpenAsync(CancellationToken.None))
+        {
+            var agent = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c,
+                "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('owner', 'owner', 'agent', 'x', 0) RETURNING id");
+            await Dapper.SqlMapper.ExecuteAsync(c, """
+                UPDATE contacts SET state = 'callback', next_eligible_at = @t, callback_at = @t, callback_agent_id = @agent, callback_open_at = @openAt
+                WHERE id = @contact
+                """, new { t, agent, openAt, contact });
+        }
+
+        var clock = new Dialer.Worker.Clock.VirtualTimeProvider(Start);
+        var ports = new DbDialingPorts(new ContactClaimStore(db.Factory), new AttemptStore(db.Factory), new AgentStateStore(db.Factory),
+            new ReminderStore(db.Factory, clock), "a", "simulated", clock, CancellationToken.None) { Writes = DbWriteQueue.Inline() };
+        var runtime = new CampaignRuntime(campaignId, EngineHarness.Campaign());
+        var owner = (await QueryAsync<long>(db, "SELECT callback_agent_id FROM contacts WHERE id = @contact", new { contact })).Single();
+        var claimed = ports.ClaimOwnedCallback(runtime, owner, Start)!;
+
+        // Not dialable now (outside the window, say): given back as a callback for later.
+        ports.Defer(claimed, new ContactUpdate(ContactState.Callback, Start.AddHours(2), "window"), Start);
+
+        Assert.Equal(("callback", (long?)owner, (long?)openAt),
+            (await QueryAsync<(string, long?, long?)>(db, "SELECT state, callback_agent_id, callback_open_at FROM contacts WHERE id = @contact", new { contact })).Single());
+    }
+
     private static async Task<IReadOnlyList<T>> QueryAsync<T>(Dialer.Tests.Db.TestDatabase db, string sql, object args)
     {
         await using var c = await db.Factory.OpenAsync(CancellationToken.None);

@@ -18,7 +18,8 @@ public sealed record DialContact(
     long? CallbackAgentId,
     string? Name = null,
     string? AccountId = null,
-    string? CustomJson = null)
+    string? CustomJson = null,
+    long? CallbackOpenAt = null)
 {
     /// <summary>The contact as the agent's page shows it (outbox events).</summary>
     public EventContact ToEvent() => new(Id, Phone, Name, AccountId, CustomJson, TimeZone);

@@ -162,12 +162,14 @@ public sealed class DbDialingPorts(
         u.AbandonedAt?.ToUnixTimeMilliseconds(),
         u.CallbackAt?.ToUnixTimeMilliseconds() ?? (u.State == ContactState.Callback ? contact?.CallbackAt : null),
         u.CallbackAgentId ?? (u.State == ContactState.Callback ? contact?.CallbackAgentId : null),
-        u.CallbackOpenAt?.ToUnixTimeMilliseconds());
+        // A callback given back keeps its owner and the time it opens to anyone.
+        u.CallbackOpenAt?.ToUnixTimeMilliseconds() ?? (u.State == ContactState.Callback && u.CallbackAgentId is null ? contact?.CallbackOpenAt : null));
 
     private static DialContact? ToDial(ClaimedContact? c) => c is null
         ? null
         : new DialContact(c.Id, c.CampaignId, c.Phone, c.TimeZone, c.State, c.Attempts, c.LastAttemptAt, c.AbandonedAt,
-            c.State == ContactState.Callback ? c.CallbackAt : null, c.CallbackAgentId, c.Name, c.AccountId, c.CustomJson);
+            c.State == ContactState.Callback ? c.CallbackAt : null, c.CallbackAgentId, c.Name, c.AccountId, c.CustomJson,
+            c.State == ContactState.Callback ? c.CallbackOpenAt : null);
 
     /// <summary>Runs a fenced statement and waits for it (on the loop); when the lease has moved on: <paramref name="whenLost"/>.</summary>
     private T Fenced<T>(Func<Task<T>> write, T whenLost) => Wait(FencedAsync(write, whenLost));
