@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Dialer.Api.Auth;
 using Dialer.Api.Webhooks;
+using Dialer.Db.Auth;
 using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
 using Dialer.Db.Reminders;
@@ -70,12 +71,12 @@ public static class RemindersApi
 
     /// <summary>
     /// Order of checks: the Idempotency-Key header, the body, then a key seen before (same body: the stored
-    /// answer; other body: 409), then the campaign (404 unknown, 400 not billing_reminder, 409 stopped).
-    /// Only a batch that was stored has its answer kept under the key.
+    /// answer; other body: 409), then the campaign (404 unknown or not granted to this key, the same answer for
+    /// both; 400 not billing_reminder, 409 stopped). Only a batch that was stored has its answer kept under the key.
     /// </summary>
     public static async Task<IResult> SubmitReminders(
         HttpRequest request, ClaimsPrincipal user, JsonBody json, IValidator<ReminderBatch> validator,
-        ReminderStore store, CampaignStore campaigns, CancellationToken ct)
+        ReminderStore store, CampaignStore campaigns, ApiKeyStore keys, CancellationToken ct)
     {
         var apiKeyId = user.ApiKeyId();
         if (apiKeyId is null)
@@ -105,7 +106,8 @@ public static class RemindersApi
             return Answer(new SubmitResult(stored.RequestHash == hash ? SubmitOutcome.Replayed : SubmitOutcome.KeyReused, stored.StatusCode, stored.ResponseJson), request);
         }
 
-        var campaign = await campaigns.GetAsync(batch!.CampaignId, ct);
+        // A campaign not granted to the key is answered as one that does not exist: the key learns nothing of it.
+        var campaign = await keys.MayUseCampaignAsync(apiKeyId.Value, batch!.CampaignId, ct) ? await campaigns.GetAsync(batch.CampaignId, ct) : null;
         if (campaign is null)
         {
             return TypedResults.Problem(Problems.NotFound($"No campaign {batch.CampaignId}."));

@@ -209,6 +209,13 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         }
         else if (IsLive(existing.State))
         {
+            // Another billing key's open reminder for this number is never superseded (nor its account told).
+            var open = (await c.QueryAsync<OpenRow>(new CommandDefinition(ReminderSql.OpenForContact, new { contactId = existing.Id }, tx, cancellationToken: ct))).AsList();
+            if (open.Any(o => o.ApiKeyId != apiKeyId))
+            {
+                return await RejectAsync("this number has a live reminder from another sender in this campaign; send it again after that one ends", e164);
+            }
+
             if (existing.AccountId is not null && existing.AccountId != accountId)
             {
                 return await RejectAsync($"this number already has a live reminder for account {existing.AccountId} in this campaign", e164);
@@ -227,7 +234,6 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
             existing.CustomJson = customJson;
 
             contactId = existing.Id;
-            var open = await c.QueryAsync<OpenRow>(new CommandDefinition(ReminderSql.OpenForContact, new { contactId }, tx, cancellationToken: ct));
             foreach (var old in open)
             {
                 var reason = $"superseded by reminder {id}";

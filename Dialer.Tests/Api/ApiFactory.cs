@@ -59,10 +59,10 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     public HttpClient Admin() => ClientWith(AdminKey);
 
-    /// <summary>Creates an API key with the role and answers a client that uses it.</summary>
-    public async Task<(HttpClient Client, long KeyId)> ClientWithRoleAsync(string role)
+    /// <summary>Creates an API key with the role (a billing key granted <paramref name="campaignIds"/>) and answers a client that uses it.</summary>
+    public async Task<(HttpClient Client, long KeyId)> ClientWithRoleAsync(string role, params long[] campaignIds)
     {
-        var response = await Admin().PostAsJsonAsync("/api/keys", new { name = $"{role} {Guid.NewGuid():N}", role });
+        var response = await Admin().PostAsJsonAsync("/api/keys", new { name = $"{role} {Guid.NewGuid():N}", role, campaignIds });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<CreatedKeyBody>();
         return (ClientWith(body!.Key), body.Id);

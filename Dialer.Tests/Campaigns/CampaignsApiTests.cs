@@ -292,8 +292,8 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task ListShowsStatusAndContactCounts()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
         var id = (await CreateAsync(manager, With("name=\"计数测试\""))).GetProperty("id").GetInt64();
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", id);
         await manager.PostAsync($"/api/campaigns/{id}/start", null);
         var batch = new
         {

@@ -19,7 +19,7 @@ public class HousekeepingApiTests(HousekeepingApiTests.ApiWithoutPurgeLoop facto
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
         var campaign = (await CampaignBodies.CreateAsync(manager)).GetProperty("id").GetInt64();
-        var (billing, keyId) = await factory.ClientWithRoleAsync("billing");
+        var (billing, keyId) = await factory.ClientWithRoleAsync("billing", campaign);
         var first = Batch(campaign, "A100", "13812345678");
         var other = Batch(campaign, "A200", "13987654321");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(billing, first, "old-key")).StatusCode);

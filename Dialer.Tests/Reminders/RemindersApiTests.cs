@@ -21,7 +21,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task ExampleBatchIsQueuedAndReadable()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
 
         var response = await PostAsync(billing, ExampleBatch(campaign), "7f3c9a10-example");
 
@@ -56,7 +56,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task ReplayWithSameKeyAndBodyAnswersTheSameAndChangesNothing()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var first = await PostAsync(billing, ExampleBatch(campaign), "replay-1");
         var firstText = await first.Content.ReadAsStringAsync();
 
@@ -74,7 +74,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task SameKeyWithAnotherBodyIs409()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(billing, ExampleBatch(campaign), "reuse-1")).StatusCode);
 
         var other = await PostAsync(billing, ExampleBatch(campaign).Replace("128.50", "99.00"), "reuse-1");
@@ -85,7 +85,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", campaign));
 
         // Keys belong to one API key: another billing key may use the same value.
-        var (otherKey, _) = await factory.ClientWithRoleAsync("billing");
+        var (otherKey, _) = await factory.ClientWithRoleAsync("billing", campaign);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(otherKey, ExampleBatch(campaign).Replace("A100", "A200"), "reuse-1")).StatusCode);
     }
 
@@ -93,7 +93,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task ConcurrentDuplicatesInsertOnce()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var batch = BatchJson(campaign, Enumerable.Range(0, 50).Select(i => ($"R{i}", $"1390000{i:D4}")));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostAsync(billing, batch, "race-1")));
@@ -109,7 +109,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task MissingIdempotencyKeyIs400()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
 
         var response = await billing.PostAsync("/api/reminders", CampaignBodies.Json(ExampleBatch(campaign)));
 
@@ -122,8 +122,8 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task AnotherBillingKeyCannotSeeMyReminders()
     {
         var campaign = await BillingCampaignAsync();
-        var (mine, _) = await factory.ClientWithRoleAsync("billing");
-        var (theirs, _) = await factory.ClientWithRoleAsync("billing");
+        var (mine, _) = await factory.ClientWithRoleAsync("billing", campaign);
+        var (theirs, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var body = await CampaignBodies.ReadAsync(await PostAsync(mine, ExampleBatch(campaign), "own-1"));
         var id = body.GetProperty("reminders")[0].GetProperty("id").GetString();
 
@@ -141,7 +141,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task ListPagesBySinceAndAfter()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         await PostAsync(billing, BatchJson(campaign, Enumerable.Range(0, 5).Select(i => ($"P{i}", $"1370000{i:D4}"))), "page-1");
 
         var seen = new List<string>();
@@ -161,7 +161,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task InvalidAndDncPhonesAreRejectedWithReasonsNotDropped()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         await ExecAsync("INSERT INTO dnc_entries (phone, campaign_id, source, created_at) VALUES ('+8613911112222', 0, 'customer request', 0)");
         await ExecAsync($"INSERT INTO dnc_entries (phone, campaign_id, source, created_at) VALUES ('+8613911113333', {campaign}, 'complaint', 0)");
         await ExecAsync("INSERT INTO dnc_entries (phone, campaign_id, source, created_at, expires_at) VALUES ('+8613911114444', 0, 'expired', 0, 1)");
@@ -186,7 +186,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task SamePhoneUpdatesTheLiveContactInsteadOfDiallingTwice()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var first = await CampaignBodies.ReadAsync(await PostAsync(billing, ExampleBatch(campaign), "same-1"));
         var firstId = first.GetProperty("reminders")[0].GetProperty("id").GetString();
 
@@ -216,7 +216,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task DuplicatesWithinOneBatchAreReportedNotDialledTwice()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var batch = BatchJson(campaign, [("D1", "13822220000"), ("D1", "+86 138-2222-0000"), ("D2", "008613822220000")]);
 
         var items = (await CampaignBodies.ReadAsync(await PostAsync(billing, batch, "dup-1"))).GetProperty("reminders").EnumerateArray().ToList();
@@ -233,7 +233,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
         var care = (await CampaignBodies.CreateAsync(manager, CampaignBodies.With("type=\"care\""))).GetProperty("id").GetInt64();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", care);
 
         var wrongType = await PostAsync(billing, ExampleBatch(care), "type-1");
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
@@ -254,7 +254,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task MalformedBatchIs400NamingTheField(string from, string to, string field)
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
 
         var response = await PostAsync(billing, ExampleBatch(campaign).Replace(from, to), $"bad-{Guid.NewGuid()}");
 
@@ -267,7 +267,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task BatchAboveTenThousandIs400()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var batch = BatchJson(campaign, Enumerable.Range(0, 10_001).Select(i => ($"X{i}", $"1360{i:D7}")));
 
         var response = await PostAsync(billing, batch, "big-1");
@@ -293,7 +293,7 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task StoppingTheCampaignCancelsOpenRemindersAndRefusesNewOnes()
     {
         var campaign = await BillingCampaignAsync();
-        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
         var id = (await CampaignBodies.ReadAsync(await PostAsync(billing, ExampleBatch(campaign), "stop-1"))).GetProperty("reminders")[0].GetProperty("id").GetString();
 

@@ -196,7 +196,7 @@ public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisp
     {
         var (manager, _) = await KeyAsync(host, "manager");
         var campaign = (await CampaignBodies.CreateAsync(manager)).GetProperty("id").GetInt64();
-        var (billing, _) = await KeyAsync(host, "billing");
+        var (billing, _) = await KeyAsync(host, "billing", campaign);
         var hook = await CampaignBodies.ReadAsync(await billing.PostAsJsonAsync("/api/webhooks", new { url }));
         var secret = hook.GetProperty("secret").GetString()!;
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/reminders")
@@ -214,11 +214,11 @@ public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisp
         return (billing, secret, reminderId, contactId);
     }
 
-    private static async Task<(HttpClient Client, long KeyId)> KeyAsync(WebApplicationFactory<Program> host, string role)
+    private static async Task<(HttpClient Client, long KeyId)> KeyAsync(WebApplicationFactory<Program> host, string role, params long[] campaignIds)
     {
         var admin = host.CreateClient();
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiFactory.AdminKey);
-        var created = await (await admin.PostAsJsonAsync("/api/keys", new { name = $"{role} {Guid.NewGuid():N}", role })).Content
+        var created = await (await admin.PostAsJsonAsync("/api/keys", new { name = $"{role} {Guid.NewGuid():N}", role, campaignIds })).Content
             .ReadFromJsonAsync<ApiFactory.CreatedKeyBody>();
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created!.Key);
