@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthentication(DialerAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddDialerPolicies();
+        services.AddSignInProtection(builder.Configuration);
         // JSON answers keep Chinese text and '+' of E.164 numbers readable; they are served as application/json,
         // never inlined into HTML, so the relaxed encoder is safe here.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
@@ -46,6 +47,7 @@ public static class ApiServiceCollectionExtensions
         app.UsePageCulture();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapOpenApi();
         // The API authenticates by Bearer token or the SameSite=Strict session cookie: no antiforgery tokens.

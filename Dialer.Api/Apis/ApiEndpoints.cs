@@ -17,6 +17,7 @@ public static class ApiEndpoints
         app.MapAgentApi();
         app.MapReportsApi();
         app.MapTestCallsApi();
+        app.MapAuditApi();
         return app;
     }
 }

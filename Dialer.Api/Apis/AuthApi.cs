@@ -30,16 +30,25 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Sign-in");
-        group.MapPost("/login", Login).AllowAnonymous().Validate<LoginRequest>();
+        group.MapPost("/login", Login).AllowAnonymous().Validate<LoginRequest>().RequireRateLimiting(SignInGuard.AddressPolicy).ProducesProblem(429);
         group.MapPost("/logout", Logout);
         group.MapGet("/me", Me);
         return app;
     }
 
-    public static async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult>> Login(
-        LoginRequest request, UserStore users, HttpContext http, TimeProvider time, CancellationToken ct)
+    /// <summary>401 for a wrong user name or password; 429 with Retry-After while the user name is locked (<see cref="SignInGuard"/>).</summary>
+    public static async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult, ProblemHttpResult>> Login(
+        LoginRequest request, SignInGuard guard, UserStore users, HttpContext http, CancellationToken ct)
     {
-        var user = await users.CheckPasswordAsync(request.Username.Trim(), request.Password, ct);
+        var attempt = await guard.SignInAsync(
+            request.Username.Trim(), request.Password, http.Connection.RemoteIpAddress?.ToString(), SignInGuard.ChannelApi, ct);
+        if (attempt.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = SignInGuard.RetryAfterSeconds(wait);
+            return TypedResults.Problem(SignInGuard.TooMany(wait));
+        }
+
+        var user = attempt.User;
         if (user is null)
         {
             return TypedResults.Unauthorized();

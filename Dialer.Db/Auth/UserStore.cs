@@ -12,6 +12,9 @@ public sealed record UserRow(
     long? DisabledAt,
     long CreatedAt);
 
+/// <summary>The result of a password check: the user when it matched, the user's id when the name exists, and the reason (<see cref="SignInReasons"/>).</summary>
+public sealed record PasswordCheck(UserRow? User, long? UserId, string Reason);
+
 public sealed record NewUser(
     string Username,
     string DisplayName,
@@ -27,6 +30,9 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
     public const string DefaultSipRealm = "dialer";
 
     private const string Columns = "id, username, display_name, role, sip_username, language, disabled_at, created_at";
+
+    /// <summary>A hash of a random password with the product's iterations: what an unknown user name is checked against.</summary>
+    private static readonly Lazy<string> DummyHash = new(() => Secrets.HashPassword(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
     public async Task<UserRow> CreateAsync(NewUser user, string sipRealm, CancellationToken ct)
     {
@@ -81,17 +87,37 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
     }
 
     /// <summary>Checks the password of an enabled user; returns the user or null (same answer for every failure).</summary>
-    public async Task<UserRow?> CheckPasswordAsync(string username, string password, CancellationToken ct)
+    public async Task<UserRow?> CheckPasswordAsync(string username, string password, CancellationToken ct) =>
+        (await VerifyAsync(username, password, ct)).User;
+
+    /// <summary>
+    /// Checks the password and tells why it failed (for the audit log only). The same PBKDF2 work is done whether or
+    /// not the user exists or is disabled (an unknown name is checked against a dummy hash), so the time of the answer
+    /// does not tell which user names exist.
+    /// </summary>
+    public async Task<PasswordCheck> VerifyAsync(string username, string password, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var found = await c.QuerySingleOrDefaultAsync<(long Id, string PasswordHash)?>(new CommandDefinition(
+        var found = await c.QuerySingleOrDefaultAsync<(long Id, string PasswordHash, long? DisabledAt)?>(new CommandDefinition(
             Sql.FindHash, new { username }, cancellationToken: ct));
-        if (found is null || !Secrets.VerifyPassword(password, found.Value.PasswordHash))
+        var matches = Secrets.VerifyPassword(password, found?.PasswordHash ?? DummyHash.Value);
+        if (found is null)
         {
-            return null;
+            return new PasswordCheck(null, null, SignInReasons.UnknownUser);
         }
 
-        return await c.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(Sql.FindById, new { id = found.Value.Id }, cancellationToken: ct));
+        if (found.Value.DisabledAt is not null)
+        {
+            return new PasswordCheck(null, found.Value.Id, SignInReasons.Disabled);
+        }
+
+        if (!matches)
+        {
+            return new PasswordCheck(null, found.Value.Id, SignInReasons.BadPassword);
+        }
+
+        var user = await c.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(Sql.FindById, new { id = found.Value.Id }, cancellationToken: ct));
+        return new PasswordCheck(user, found.Value.Id, user is null ? SignInReasons.UnknownUser : SignInReasons.Ok);
     }
 
     public async Task<(string Token, long ExpiresAt)> CreateSessionAsync(long userId, TimeSpan lifetime, CancellationToken ct)
@@ -154,7 +180,7 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
 
         public const string FindById = $"SELECT {Columns} FROM users WHERE id = @id";
 
-        public const string FindHash = "SELECT id, password_hash FROM users WHERE username = @username AND disabled_at IS NULL";
+        public const string FindHash = "SELECT id, password_hash, disabled_at FROM users WHERE username = @username";
 
         public const string Disable = "UPDATE users SET disabled_at = @now WHERE id = @id AND disabled_at IS NULL";
 

@@ -16,7 +16,7 @@ public static class PageEndpoints
     {
         app.MapGet("/", (Delegate)FrontDoor).AllowAnonymous().ExcludeFromDescription();
         var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
-        group.MapPost("/login", SignIn);
+        group.MapPost("/login", SignIn).RequireRateLimiting(SignInGuard.AddressPolicy);
         group.MapPost("/logout", SignOut);
         group.MapGet("/language", SwitchLanguage);
         return app;
@@ -28,7 +28,7 @@ public static class PageEndpoints
         return TypedResults.Redirect(result.Succeeded ? PageAuthorization.HomeFor(result.Principal!) : "/login");
     }
 
-    public static async Task<IResult> SignIn(HttpContext http, UserStore users, IAntiforgery antiforgery, CancellationToken ct)
+    public static async Task<IResult> SignIn(HttpContext http, UserStore users, SignInGuard guard, IAntiforgery antiforgery, CancellationToken ct)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
         {
@@ -39,10 +39,14 @@ public static class PageEndpoints
         var username = form["username"].ToString().Trim();
         var password = form["password"].ToString();
         var returnUrl = LocalOrNull(form["returnUrl"].ToString());
-        var user = username.Length == 0 || password.Length == 0 ? null : await users.CheckPasswordAsync(username, password, ct);
+        var attempt = username.Length == 0 || password.Length == 0
+            ? new SignInResult(null, null)
+            : await guard.SignInAsync(username, password, http.Connection.RemoteIpAddress?.ToString(), SignInGuard.ChannelPage, ct);
+        var user = attempt.User;
         if (user is null)
         {
-            var again = "/login?error=1&username=" + Uri.EscapeDataString(username)
+            // A locked user name (the same for names no user has) shows "too many attempts" instead of "wrong password".
+            var again = $"/login?error={(attempt.RetryAfter is null ? "1" : "locked")}&username=" + Uri.EscapeDataString(username)
                 + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
             return TypedResults.Redirect(again);
         }

@@ -36,6 +36,7 @@ public static partial class Strings
         ["login.password"] = ("Password", "密码"),
         ["login.submit"] = ("Sign in", "登录"),
         ["login.failed"] = ("Wrong username or password.", "用户名或密码错误。"),
+        ["login.locked"] = ("Too many failed sign-ins for this username; try again later (a lock lasts 15 minutes by default).", "该用户名登录失败次数过多；请稍后再试（默认锁定 15 分钟）。"),
         ["login.intro"] = ("Managers see the console, agents their desktop.", "管理员进入控制台，坐席进入工作台。"),
 
         // Campaign list
