@@ -25,11 +25,20 @@ public sealed class CreateWebhookRequestValidator : JsonPathValidator<CreateWebh
 {
     public const int MaxUrlLength = 1000;
 
-    public CreateWebhookRequestValidator()
+    public CreateWebhookRequestValidator(WebhookOptions options)
     {
-        RuleFor(r => r.Url).Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        RuleFor(r => r.Url).Cascade(CascadeMode.Stop)
+            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             .WithMessage(_ => Texts.Pick("url must be an absolute http or https URL.", "url 必须是完整的 http 或 https 地址。"))
-            .MaximumLength(MaxUrlLength).WithMessage(_ => Texts.Pick($"url may be at most {MaxUrlLength} characters.", $"url 最多 {MaxUrlLength} 个字符。"));
+            .MaximumLength(MaxUrlLength).WithMessage(_ => Texts.Pick($"url may be at most {MaxUrlLength} characters.", $"url 最多 {MaxUrlLength} 个字符。"))
+            .CustomAsync(async (url, context, ct) =>
+            {
+                // Server-side request forgery: https only, and never an internal address (see WebhookTargets).
+                if (await WebhookTargets.RefuseResolvedAsync(url, options, ct) is { } refused)
+                {
+                    context.AddFailure(Texts.Pick(refused, "url 必须是可公开访问的 https 地址：" + refused));
+                }
+            });
         RuleFor(r => r.Secret).Must(s => s is null || (s.Length >= 16 && s.Length <= 200))
             .WithMessage(_ => Texts.Pick("secret, when given, must be 16 to 200 characters; leave it out to have one generated.", "secret 如果给出，必须为 16 到 200 个字符；省略则自动生成。"));
     }

@@ -8,15 +8,20 @@ namespace Dialer.Api.Webhooks;
 /// <summary>
 /// Sends due webhook deliveries: POST of the stored JSON body with X-Dialer-Signature, a 2xx answer
 /// within the timeout counts as delivered; anything else is retried with exponential backoff until
-/// MaxAttempts, then the delivery is failed. Redirects are not followed. Either process can host it.
+/// MaxAttempts, then the delivery is failed. Redirects are not followed, no proxy is used, and every
+/// connection goes through <see cref="WebhookTargets.ConnectAsync"/>: a URL that is not allowed any more
+/// (http without Webhooks:AllowHttp) fails at once, a host that resolves to a non-public address fails the try.
+/// Either process can host it.
 /// </summary>
 public sealed class WebhookSender(WebhookStore store, WebhookOptions options, TimeProvider time, ILogger<WebhookSender> log) : IDisposable
 {
     private readonly HttpClient http = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
+        UseProxy = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = (context, ct) => WebhookTargets.ConnectAsync(context, options, ct),
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,
@@ -41,6 +46,13 @@ public sealed class WebhookSender(WebhookStore store, WebhookOptions options, Ti
         {
             // The webhook was disabled after the outcome was queued: nobody to tell.
             await store.MarkFailedTryAsync(d.Id, null, "webhook disabled", Now(), 1, ct);
+            return;
+        }
+
+        if (WebhookTargets.RefuseScheme(d.Url, options) is { } refused)
+        {
+            log.LogWarning("Webhook delivery {Delivery} refused: {Reason}", d.Id, refused);
+            await store.MarkFailedTryAsync(d.Id, null, "refused: " + refused, Now(), 1, ct);
             return;
         }
 

@@ -19,8 +19,12 @@ namespace Dialer.Tests.Reminders;
 
 public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisposable
 {
-    // The delivery loop is off here: the tests drive the sender with a clock they move.
-    private readonly WebApplicationFactory<Program> api = factory.WithWebHostBuilder(b => b.UseSetting("Webhooks:Enabled", "false"));
+    // The delivery loop is off here: the tests drive the sender with a clock they move. The receivers
+    // listen on http://127.0.0.1, which only an administrator's setting allows.
+    private readonly WebApplicationFactory<Program> api = factory.WithWebHostBuilder(b => AllowLocalReceiver(b).UseSetting("Webhooks:Enabled", "false"));
+
+    private static Microsoft.AspNetCore.Hosting.IWebHostBuilder AllowLocalReceiver(Microsoft.AspNetCore.Hosting.IWebHostBuilder b) =>
+        b.UseSetting("Webhooks:AllowHttp", "true").UseSetting("Webhooks:AllowedHosts:0", "127.0.0.1");
 
     public void Dispose() => api.Dispose();
 
@@ -109,7 +113,7 @@ public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisp
     public async Task DeliveryLoopInTheApiSendsOnItsOwn()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        using var live = factory.WithWebHostBuilder(b => b.UseSetting("Webhooks:PollSeconds", "0.1"));
+        using var live = factory.WithWebHostBuilder(b => AllowLocalReceiver(b).UseSetting("Webhooks:PollSeconds", "0.1"));
         var (_, secret, reminderId, contactId) = await ReminderWithWebhookAsync(live, receiver.Url);
 
         await live.Services.GetRequiredService<ReminderStore>().CompleteForContactAsync(contactId, ReminderStates.Failed, "no_answer", CancellationToken.None);
@@ -156,6 +160,95 @@ public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisp
         Assert.Contains("\"disabled\":true", await billing.GetStringAsync("/api/webhooks"));
     }
 
+    [ApiFact]
+    public async Task InternalAndPlainHttpWebhookUrlsAreRefusedAtRegistration()
+    {
+        // The product's defaults: HTTPS only, no allowed hosts.
+        using var strict = factory.WithWebHostBuilder(b => b.UseSetting("Webhooks:Enabled", "false"));
+        var (billing, _) = await KeyAsync(strict, "billing");
+        string[] refused =
+        [
+            "http://billing.example.com/hook", "http://127.0.0.1:9/hook", "https://127.0.0.1/hook", "https://127.1.2.3:8443/hook",
+            "https://169.254.169.254/latest/meta-data", "https://10.0.0.5/hook", "https://172.16.0.1/hook", "https://172.31.255.254/hook",
+            "https://192.168.1.10/hook", "https://0.0.0.0/hook", "https://[::1]/hook", "https://[::]/hook", "https://[fc00::1]/hook",
+            "https://[fd12:3456::1]/hook", "https://[fe80::1]/hook", "https://[::ffff:127.0.0.1]/hook", "https://[::ffff:169.254.169.254]/hook",
+            "https://[::ffff:10.1.2.3]/hook", "https://[64:ff9b::a9fe:a9fe]/hook", "https://2130706433/hook", "https://0x7f.0.0.1/hook",
+            "https://localhost/hook", "https://api.localhost/hook", "https://intranet/hook", "https://user:pw@billing.example.com/hook",
+        ];
+        foreach (var url in refused)
+        {
+            var answer = await billing.PostAsJsonAsync("/api/webhooks", new { url });
+            Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, url);
+            Assert.True((await CampaignBodies.ReadAsync(answer)).GetProperty("errors").TryGetProperty("url", out _), url);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await billing.PostAsJsonAsync("/api/webhooks", new { url = "https://93.184.215.14/hook" })).StatusCode);
+
+        // An administrator may name hosts (a receiver inside the network), and allow http.
+        using var allowed = factory.WithWebHostBuilder(b => AllowLocalReceiver(b).UseSetting("Webhooks:Enabled", "false"));
+        var (inside, _) = await KeyAsync(allowed, "billing");
+        Assert.Equal(HttpStatusCode.Created, (await inside.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:9/hook" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await inside.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.2:9/hook" })).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.255.0.1", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("172.16.5.4", false)]
+    [InlineData("192.168.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("224.0.0.1", false)]
+    [InlineData("255.255.255.255", false)]
+    [InlineData("::", false)]
+    [InlineData("::1", false)]
+    [InlineData("fc00::1", false)]
+    [InlineData("fdff::1", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("ff02::1", false)]
+    [InlineData("::ffff:127.0.0.1", false)]
+    [InlineData("::ffff:192.168.1.1", false)]
+    [InlineData("::127.0.0.1", false)]
+    [InlineData("64:ff9b::7f00:1", false)]
+    [InlineData("2002:a9fe:a9fe::1", false)]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("93.184.215.14", true)]
+    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("2606:4700:4700::1111", true)]
+    public void OnlyPublicUnicastAddressesArePublic(string address, bool isPublic) =>
+        Assert.Equal(isPublic, WebhookTargets.IsPublic(IPAddress.Parse(address)));
+
+    [ApiFact]
+    public async Task DeliveryResolvesTheHostAndRefusesInternalAddresses()
+    {
+        // Registered while "localhost" was an allowed host; the sender no longer allows it. Its name passes
+        // the URL check, so only the connect step's check after resolution stands between it and loopback
+        // (as for a public name re-pointed at an internal address after registration).
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var then = factory.WithWebHostBuilder(b => b.UseSetting("Webhooks:Enabled", "false")
+            .UseSetting("Webhooks:AllowHttp", "true").UseSetting("Webhooks:AllowedHosts:0", "localhost"));
+        var (_, _, reminderId, contactId) = await ReminderWithWebhookAsync(then, receiver.Url.Replace("127.0.0.1", "localhost"));
+        await then.Services.GetRequiredService<ReminderStore>().CompleteForContactAsync(contactId, ReminderStates.Failed, "no_answer", CancellationToken.None);
+
+        var clock = new ManualClock(DateTimeOffset.UtcNow.AddSeconds(1));
+        using var sender = Sender(clock, new WebhookOptions { MaxAttempts = 3 }, allowLocal: false);
+        await sender.SendDueAsync(CancellationToken.None);
+        Assert.Empty(receiver.Requests);
+        var delivery = Assert.Single(await Deliveries(reminderId));
+        Assert.Equal(("pending", 1), (delivery.State, delivery.Attempts));
+        Assert.Contains("non-public address", delivery.LastError);
+
+        // Plain http once Webhooks:AllowHttp is off again: failed at once, nothing sent.
+        clock.Now = clock.Now.AddHours(2);
+        var strictOptions = new WebhookOptions { MaxAttempts = 3, AllowedHosts = ["localhost"] };
+        using var strictSender = new WebhookSender(new WebhookStore(api.Services.GetRequiredService<DbConnectionFactory>(), clock), strictOptions, clock, NullLogger<WebhookSender>.Instance);
+        await strictSender.SendDueAsync(CancellationToken.None);
+        Assert.Empty(receiver.Requests);
+        Assert.Equal("failed", (await Deliveries(reminderId))[0].State);
+    }
+
     /// <summary>The receiver's check, written out independently of WebhookSignature.</summary>
     private static void AssertSignedBy(string secret, WebhookReceiver.Received r)
     {
@@ -168,8 +261,12 @@ public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisp
         Assert.Equal(Convert.ToHexStringLower(mac), parts[1][3..]);
     }
 
-    private WebhookSender Sender(TimeProvider clock, WebhookOptions options) =>
-        new(new WebhookStore(api.Services.GetRequiredService<DbConnectionFactory>(), clock), options, clock, NullLogger<WebhookSender>.Instance);
+    private WebhookSender Sender(TimeProvider clock, WebhookOptions options, bool allowLocal = true)
+    {
+        options.AllowHttp = true;
+        options.AllowedHosts = allowLocal ? ["127.0.0.1"] : [];
+        return new(new WebhookStore(api.Services.GetRequiredService<DbConnectionFactory>(), clock), options, clock, NullLogger<WebhookSender>.Instance);
+    }
 
     private Task<IReadOnlyList<DeliveryRow>> Deliveries(string reminderId) =>
         api.Services.GetRequiredService<WebhookStore>().DeliveriesForReminderAsync(reminderId, CancellationToken.None);
