@@ -106,6 +106,8 @@ public sealed class DispositionRequestValidator : JsonPathValidator<DispositionR
 {
     public const int MaxNotesLength = 4000;
 
+    public const int MaxSurveyAnswerLength = 1000;
+
     public DispositionRequestValidator(TimeProvider time)
     {
         RuleFor(r => r.Code).Custom((code, context) =>
@@ -124,6 +126,13 @@ public sealed class DispositionRequestValidator : JsonPathValidator<DispositionR
         });
         RuleFor(r => r.Notes).MaximumLength(MaxNotesLength)
             .WithMessage(_ => Texts.Pick($"Notes are at most {MaxNotesLength} characters.", $"备注最多 {MaxNotesLength} 个字符。"));
+        RuleFor(r => r.Survey).Custom((survey, context) =>
+        {
+            if (SurveyProblem(survey, AgentValidation.Target(context).Definition.SurveyQuestions) is { } problem)
+            {
+                context.AddFailure(problem);
+            }
+        });
         RuleFor(r => r.Callback!.At).Custom((at, context) =>
         {
             if (CallbackProblem(at, AgentValidation.Target(context), time.GetUtcNow()) is { } problem)
@@ -131,6 +140,51 @@ public sealed class DispositionRequestValidator : JsonPathValidator<DispositionR
                 context.AddFailure(problem);
             }
         }).When(r => r.Callback is not null);
+    }
+
+    /// <summary>
+    /// Survey answers are an object keyed by the campaign's question ids, each answer a string of at most
+    /// <see cref="MaxSurveyAnswerLength"/> characters, a number or a boolean (null leaves a question unanswered).
+    /// </summary>
+    internal static string? SurveyProblem(JsonElement? survey, IReadOnlyList<SurveyQuestion> questions)
+    {
+        if (survey is not { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } answers)
+        {
+            return null;
+        }
+
+        if (answers.ValueKind != JsonValueKind.Object)
+        {
+            return Texts.Pick("survey must be an object of answers keyed by question id.", "survey 必须是以问题编号为键的答案对象。");
+        }
+
+        var ids = questions.Select(q => q.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var answer in answers.EnumerateObject())
+        {
+            var id = answer.Name.Length > 40 ? answer.Name[..40] + "…" : answer.Name;
+            if (!ids.Contains(answer.Name))
+            {
+                return ids.Count == 0
+                    ? Texts.Pick($"Unknown survey question '{id}': this campaign has no survey questions.", $"未知的调查问题 '{id}'：本活动没有调查问题。")
+                    : Texts.Pick($"Unknown survey question '{id}'; the campaign's questions are: {string.Join(", ", ids)}.",
+                        $"未知的调查问题 '{id}'；本活动的问题为：{string.Join(", ", ids)}。");
+            }
+
+            var ok = answer.Value.ValueKind switch
+            {
+                JsonValueKind.String => answer.Value.GetString()!.Length <= MaxSurveyAnswerLength,
+                JsonValueKind.Number => answer.Value.GetRawText().Length <= 40,
+                JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => true,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return Texts.Pick($"The answer to survey question '{id}' must be text of at most {MaxSurveyAnswerLength} characters, a number or true/false.",
+                    $"调查问题 '{id}' 的答案必须是最多 {MaxSurveyAnswerLength} 个字符的文字、数字或 true/false。");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The instant a valid callback's local time means for the contact of <paramref name="target"/>.</summary>

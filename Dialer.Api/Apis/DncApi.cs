@@ -66,7 +66,8 @@ public static class DncApi
         group.MapPost("/", AddDnc).Validate<AddDncRequest>();
         group.MapDelete("/{phone}", RemoveDnc);
         group.MapGet("/", ListDnc);
-        group.MapPost("/import", ImportDnc).Accepts<DncImportForm>("multipart/form-data").ProducesValidationProblem();
+        group.MapPost("/import", ImportDnc).Accepts<DncImportForm>("multipart/form-data").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 
@@ -128,10 +129,15 @@ public static class DncApi
     }
 
     /// <summary>Bulk CSV: a phone column, optional source and expiresAt columns; answered 202 with the import to follow.</summary>
-    public static async Task<Results<Accepted<ImportAccepted>, NotFound<ProblemDetails>, ValidationProblem>> ImportDnc(
+    public static async Task<Results<Accepted<ImportAccepted>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ImportDnc(
         HttpRequest request, ImportStore imports, ImportFiles files, ImportQueue queue, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (upload, errors) = await ImportUpload.ReadAsync(request, files, contacts: false, ct);
+        var (upload, errors, tooLarge) = await ImportUpload.ReadAsync(request, files, contacts: false, ct);
+        if (tooLarge is not null)
+        {
+            return TypedResults.Problem(tooLarge);
+        }
+
         if (upload is null)
         {
             return TypedResults.ValidationProblem(errors!);

@@ -1,7 +1,9 @@
 using System.Text;
+using Dialer.Api.Imports;
 using Dialer.Db.Imports;
 using Dialer.Db.Phones;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -12,29 +14,40 @@ public sealed record ImportUploadResult(string Path, string? FileName, string En
 
 /// <summary>
 /// Reads a multipart upload straight to a file under the data folder (never into memory), then checks the
-/// parameters, the encoding and the header row. Answers either the upload or the ValidationProblem errors.
+/// parameters, the encoding and the header row. Answers the upload, or the ValidationProblem errors, or a 413
+/// ProblemDetails when the file is over Imports:MaxUploadMegabytes (told by Content-Length before reading, else
+/// found while it streams to disk: the copy stops at the limit).
 /// </summary>
 public static class ImportUpload
 {
     private const int MaxFieldChars = 1000;
 
-    public static async Task<(ImportUploadResult? Upload, Dictionary<string, string[]>? Errors)> ReadAsync(
+    /// <summary>Room for the multipart framing and the form fields beside the file in the request body limit.</summary>
+    private const long FormSlackBytes = 1 << 20;
+
+    public static async Task<(ImportUploadResult? Upload, Dictionary<string, string[]>? Errors, ProblemDetails? TooLarge)> ReadAsync(
         HttpRequest request, ImportFiles files, bool contacts, CancellationToken ct)
     {
+        var maxBytes = request.HttpContext.RequestServices.GetRequiredService<ImportOptions>().MaxUploadBytes;
+        if (request.ContentLength > maxBytes + FormSlackBytes)
+        {
+            return (null, null, TooLarge(maxBytes));
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Length == 0)
         {
             errors["file"] = ["Send multipart/form-data with the CSV in a part named 'file'."];
-            return (null, errors);
+            return (null, errors, null);
         }
 
-        // Large lists are the point of this endpoint: lift the server's default body limit for it.
+        // Large lists are the point of this endpoint: the server's default body limit becomes the import limit.
         var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (limit is { IsReadOnly: false })
         {
-            limit.MaxRequestBodySize = null;
+            limit.MaxRequestBodySize = maxBytes + FormSlackBytes;
         }
 
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -64,7 +77,12 @@ public static class ImportUpload
 
                     fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).ToString());
                     path = files.NewUploadPath();
-                    (bytes, invalidUtf8At) = await ImportFiles.SaveAsync(section.Body, path, checkUtf8: true, ct);
+                    (bytes, invalidUtf8At) = await ImportFiles.SaveAsync(section.Body, path, checkUtf8: true, maxBytes, ct);
+                    if (bytes > maxBytes)
+                    {
+                        Discard(path);
+                        return (null, null, TooLarge(maxBytes));
+                    }
                 }
                 else
                 {
@@ -75,11 +93,17 @@ public static class ImportUpload
                 }
             }
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's body limit (the file limit plus the form's room) was reached before the file part ended.
+            Discard(path);
+            return (null, null, TooLarge(maxBytes));
+        }
         catch (InvalidDataException e)
         {
             Discard(path);
             errors["file"] = [$"The multipart body is malformed: {e.Message}"];
-            return (null, errors);
+            return (null, errors, null);
         }
 
         var encodingName = fields.GetValueOrDefault("encoding");
@@ -129,11 +153,18 @@ public static class ImportUpload
         if (errors.Count > 0)
         {
             Discard(path);
-            return (null, errors);
+            return (null, errors, null);
         }
 
-        return (new ImportUploadResult(path!, fileName, ImportFiles.CanonicalEncoding(encodingName), NullIfEmpty(country)?.ToUpperInvariant(), NullIfEmpty(phoneColumn), fields), null);
+        return (new ImportUploadResult(path!, fileName, ImportFiles.CanonicalEncoding(encodingName), NullIfEmpty(country)?.ToUpperInvariant(), NullIfEmpty(phoneColumn), fields), null, null);
     }
+
+    private static ProblemDetails TooLarge(long maxBytes) => new()
+    {
+        Status = StatusCodes.Status413PayloadTooLarge,
+        Title = "Upload too large",
+        Detail = $"The file is larger than the import limit of {maxBytes / (1024 * 1024)} MB (Imports:MaxUploadMegabytes); split it into smaller files.",
+    };
 
     public static void Discard(string? path)
     {

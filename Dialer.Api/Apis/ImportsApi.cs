@@ -30,14 +30,15 @@ public static class ImportsApi
             .WithTags("Imports")
             .RequireAuthorization(Policies.Manager)
             .Accepts<ImportForm>("multipart/form-data")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         var group = app.MapGroup("/api/imports").WithTags("Imports").RequireAuthorization(Policies.Manager);
         group.MapGet("/{id:long}", GetImport);
         group.MapGet("/{id:long}/errors.csv", ErrorsCsv).Produces(200, contentType: "text/csv");
         return app;
     }
 
-    public static async Task<Results<Accepted<ImportAccepted>, NotFound<ProblemDetails>, ValidationProblem>> ImportContacts(
+    public static async Task<Results<Accepted<ImportAccepted>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ImportContacts(
         long id, HttpRequest request, ImportStore imports, ImportFiles files, ImportQueue queue, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await imports.CampaignAsync(id, ct) is null)
@@ -45,7 +46,12 @@ public static class ImportsApi
             return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
         }
 
-        var (upload, errors) = await ImportUpload.ReadAsync(request, files, contacts: true, ct);
+        var (upload, errors, tooLarge) = await ImportUpload.ReadAsync(request, files, contacts: true, ct);
+        if (tooLarge is not null)
+        {
+            return TypedResults.Problem(tooLarge);
+        }
+
         if (upload is null)
         {
             return TypedResults.ValidationProblem(errors!);

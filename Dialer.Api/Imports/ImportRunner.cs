@@ -43,7 +43,14 @@ public sealed class ImportOptions : IValidatedOptions
     /// <summary>A claim not renewed for this long belonged to an instance that died: another instance takes the import over.</summary>
     public int ClaimSeconds { get; set; } = 30;
 
-    public IEnumerable<string> Problems() => DialerOptions.Check(ClaimSeconds >= 5, $"{Section}:ClaimSeconds", "at least 5", ClaimSeconds);
+    /// <summary>The largest CSV accepted by an upload (contacts or DNC); a larger one is answered 413 while it streams in.</summary>
+    public int MaxUploadMegabytes { get; set; } = 100;
+
+    public long MaxUploadBytes => MaxUploadMegabytes * 1024L * 1024L;
+
+    public IEnumerable<string> Problems() =>
+        DialerOptions.Check(ClaimSeconds >= 5, $"{Section}:ClaimSeconds", "at least 5", ClaimSeconds)
+            .Concat(DialerOptions.Check(MaxUploadMegabytes is >= 1 and <= 100_000, $"{Section}:MaxUploadMegabytes", "from 1 to 100000", MaxUploadMegabytes));
 
     public string ResolveInstanceId() => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId.Trim();
 }

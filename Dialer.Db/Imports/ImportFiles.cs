@@ -91,7 +91,14 @@ public sealed class ImportFiles(DbOptions options)
     /// Copies an upload to disk (never into memory). For UTF-8 it checks every byte on the way and answers
     /// the offset of the first invalid sequence, which almost always means a GB18030 file sent as UTF-8.
     /// </summary>
-    public static async Task<(long Bytes, long? InvalidUtf8At)> SaveAsync(Stream upload, string path, bool checkUtf8, CancellationToken ct)
+    public static async Task<(long Bytes, long? InvalidUtf8At)> SaveAsync(Stream upload, string path, bool checkUtf8, CancellationToken ct) =>
+        await SaveAsync(upload, path, checkUtf8, long.MaxValue, ct);
+
+    /// <summary>
+    /// Copies the upload to <paramref name="path"/>, stopping as soon as more than <paramref name="maxBytes"/> arrived
+    /// (the answered byte count is then above the limit and the file is incomplete).
+    /// </summary>
+    public static async Task<(long Bytes, long? InvalidUtf8At)> SaveAsync(Stream upload, string path, bool checkUtf8, long maxBytes, CancellationToken ct)
     {
         var decoder = checkUtf8 ? new UTF8Encoding(false, true).GetDecoder() : null;
         var buffer = new byte[1 << 20];
@@ -114,8 +121,13 @@ public sealed class ImportFiles(DbOptions options)
                 }
             }
 
-            await file.WriteAsync(buffer.AsMemory(0, read), ct);
             total += read;
+            if (total > maxBytes)
+            {
+                return (total, invalidAt);
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
         }
 
         if (decoder is not null && invalidAt is null)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Dialer.Db;
+using Dialer.Db.Model;
 using Dialer.Tests.Api;
 using Dialer.Tests.Campaigns;
 using Microsoft.Extensions.DependencyInjection;
@@ -132,6 +133,33 @@ public class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(("callback", at, agentId, at + (30 * 60_000)), contact);
     }
 
+    [ApiFact]
+    public async Task SurveyAnswersAreLimitedToTheCampaignsQuestionsAndBounded()
+    {
+        var (agent, _, attemptId, _) = await AgentInWrapUpAsync("wrap_up");
+        object[] refused =
+        [
+            new { code = "paid", survey = new { unknown = "x" } },
+            new { code = "paid", survey = new { satisfied = new string('x', 100_000) } },
+            new { code = "paid", survey = new { satisfied = new { nested = new[] { 1, 2, 3 } } } },
+            new { code = "paid", survey = new[] { "satisfied" } },
+            new { code = "paid", survey = "yes" },
+        ];
+        foreach (var body in refused)
+        {
+            var answer = await agent.PostAsJsonAsync("/api/agent/disposition", body);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+            var errors = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.True(errors.TryGetProperty("survey", out _), errors.GetRawText()[..Math.Min(300, errors.GetRawText().Length)]);
+        }
+
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        Assert.Null(await c.ExecuteScalarAsync<string?>("SELECT survey_json FROM call_attempts WHERE id = @attemptId", new { attemptId }));
+        var ok = await agent.PostAsJsonAsync("/api/agent/disposition", new { code = "paid", survey = new { satisfied = "yes" } });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("satisfied", await c.ExecuteScalarAsync<string>("SELECT survey_json FROM call_attempts WHERE id = @attemptId", new { attemptId }));
+    }
+
     [ApiTheory]
     [InlineData("en", "no code", "code", "A disposition code is required.")]
     [InlineData("zh", "no code", "code", "需要处理结果代码。")]
@@ -167,7 +195,12 @@ public class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var (agent, agentId) = await factory.SignedInUserAsync("agent");
         await using var db = Dialer.Tests.Db.TestDatabase.Existing(factory.Database);
-        var definition = EngineHarness.Campaign(d => d with { Dispositions = ["done", "callback"], CallbackOpenAfterMinutes = 30 });
+        var definition = EngineHarness.Campaign(d => d with
+        {
+            Dispositions = ["done", "callback"],
+            CallbackOpenAfterMinutes = 30,
+            SurveyQuestions = [new SurveyQuestion { Id = "satisfied", Text = "Satisfied?", Kind = "yesno" }],
+        });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var contactId = await EngineHarness.AddContactAsync(db, campaignId, $"+1555{Random.Shared.Next(1_000_000, 9_999_999)}");
         (await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { campaignId } })).EnsureSuccessStatusCode();
@@ -229,7 +262,8 @@ public class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     /// <summary>An agent with a call in the given state, as the engine would have written it.</summary>
     private async Task<(HttpClient Agent, long AgentId, long AttemptId, long ContactId)> AgentInWrapUpAsync(string state)
     {
-        var campaign = await CampaignBodies.CreateAsync(factory.Admin());
+        var campaign = await CampaignBodies.CreateAsync(factory.Admin(),
+            CampaignBodies.With("surveyQuestions=[{\"id\":\"satisfied\",\"text\":\"满意吗？\",\"kind\":\"yesno\"}]"));
         var campaignId = campaign.GetProperty("id").GetInt64();
         var (agent, agentId) = await factory.SignedInUserAsync("agent");
         (await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { campaignId } })).EnsureSuccessStatusCode();

@@ -36,6 +36,7 @@ public static class ListEndpoints
         {
             Accepted<ImportAccepted> accepted => $"/campaigns/{id}/import?import={accepted.Value!.Id}",
             ValidationProblem problem => $"/campaigns/{id}/import?problem={Uri.EscapeDataString(Describe(problem))}",
+            ProblemHttpResult tooLarge => $"/campaigns/{id}/import?problem={Uri.EscapeDataString(tooLarge.ProblemDetails.Detail ?? "")}",
             _ => "/campaigns",
         });
     }
@@ -48,6 +49,7 @@ public static class ListEndpoints
         {
             Accepted<ImportAccepted> accepted => $"/dnc?import={accepted.Value!.Id}",
             ValidationProblem problem => $"/dnc?problem={Uri.EscapeDataString(Describe(problem))}",
+            ProblemHttpResult tooLarge => $"/dnc?problem={Uri.EscapeDataString(tooLarge.ProblemDetails.Detail ?? "")}",
             NotFound<ProblemDetails> notFound => $"/dnc?problem={Uri.EscapeDataString(notFound.Value?.Detail ?? "")}",
             _ => "/dnc",
         });
