@@ -13,6 +13,7 @@ public static class ApiEndpoints
         app.MapCampaignAgentsApi();
         app.MapDncApi();
         app.MapImportsApi();
+        app.MapMediaApi();
         app.MapRemindersApi();
         app.MapAgentApi();
         app.MapReportsApi();

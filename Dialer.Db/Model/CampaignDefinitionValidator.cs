@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dialer.Db.Media;
 using FluentValidation;
 
 namespace Dialer.Db.Model;
@@ -110,13 +111,17 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
             .When(c => c.Mode == CampaignModes.Agentless)
             .WithMessage(_ => Texts.Pick("An agentless campaign needs a message (text) or messageWav (a WAV file) to play.", "自动语音（无坐席）活动需要播放的消息：文本 (message) 或 WAV 文件 (messageWav)。"));
         RuleFor(c => c.MessageWav).Must(IsWavPath)
-            .WithMessage(_ => Texts.Pick("messageWav must be the path of a .wav file.", "messageWav 必须是 .wav 文件的路径。"));
+            .WithMessage(_ => Texts.Pick("messageWav must be the path of a .wav file.", "messageWav 必须是 .wav 文件的路径。"))
+            .Must(IsMediaName).WithMessage(_ => MediaNameMessage("messageWav"));
         RuleFor(c => c.IvrThankYouWav).Must(IsWavPath)
-            .WithMessage(_ => Texts.Pick("ivrThankYouWav must be the path of a .wav file.", "ivrThankYouWav 必须是 .wav 文件的路径。"));
+            .WithMessage(_ => Texts.Pick("ivrThankYouWav must be the path of a .wav file.", "ivrThankYouWav 必须是 .wav 文件的路径。"))
+            .Must(IsMediaName).WithMessage(_ => MediaNameMessage("ivrThankYouWav"));
         RuleFor(c => c.IvrInvalidKeyWav).Must(IsWavPath)
-            .WithMessage(_ => Texts.Pick("ivrInvalidKeyWav must be the path of a .wav file.", "ivrInvalidKeyWav 必须是 .wav 文件的路径。"));
+            .WithMessage(_ => Texts.Pick("ivrInvalidKeyWav must be the path of a .wav file.", "ivrInvalidKeyWav 必须是 .wav 文件的路径。"))
+            .Must(IsMediaName).WithMessage(_ => MediaNameMessage("ivrInvalidKeyWav"));
         RuleFor(c => c.IvrNoAgentWav).Must(IsWavPath)
-            .WithMessage(_ => Texts.Pick("ivrNoAgentWav must be the path of a .wav file.", "ivrNoAgentWav 必须是 .wav 文件的路径。"));
+            .WithMessage(_ => Texts.Pick("ivrNoAgentWav must be the path of a .wav file.", "ivrNoAgentWav 必须是 .wav 文件的路径。"))
+            .Must(IsMediaName).WithMessage(_ => MediaNameMessage("ivrNoAgentWav"));
         RuleFor(c => c.IvrAnswerSeconds).InclusiveBetween(MinIvrAnswerSeconds, MaxIvrAnswerSeconds)
             .WithMessage(_ => Texts.Pick($"ivrAnswerSeconds (how long an answer to a survey question is awaited) must be from {MinIvrAnswerSeconds} to {MaxIvrAnswerSeconds}.", $"ivrAnswerSeconds（等待调查问题回答的秒数）必须在 {MinIvrAnswerSeconds} 到 {MaxIvrAnswerSeconds} 之间。"));
         RuleFor(c => c.IvrDigitSeconds).InclusiveBetween(MinIvrDigitSeconds, MaxIvrDigitSeconds)
@@ -143,7 +148,8 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
                 .Must(k => k is null || k.All(x => x is { Length: 1 } && IsDtmf(x[0]))).WithMessage(_ => Texts.Pick("Each key is one keypress: 0-9, * or #.", "每个按键必须是 0-9、* 或 #。"))
                 .Must(k => k is null || k.Distinct(StringComparer.Ordinal).Count() == k.Count).WithMessage(_ => Texts.Pick("keys must be unique.", "按键不能重复。"));
             q.RuleFor(x => x.Wav).Must(IsWavPath)
-                .WithMessage(_ => Texts.Pick("wav (the question's recording) must be the path of a .wav file.", "wav（问题的录音）必须是 .wav 文件的路径。"));
+                .WithMessage(_ => Texts.Pick("wav (the question's recording) must be the path of a .wav file.", "wav（问题的录音）必须是 .wav 文件的路径。"))
+                .Must(IsMediaName).WithMessage(_ => MediaNameMessage("wav"));
         });
     }
 
@@ -165,6 +171,13 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
 
     private static bool IsDate(string? s) =>
         DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    /// <summary>Null (none), or a relative name inside the media folder (see <see cref="MediaFiles"/>).</summary>
+    private static bool IsMediaName(string? path) => path is null || MediaFiles.IsRelativeName(path);
+
+    private static string MediaNameMessage(string field) => Texts.Pick(
+        $"{field} must name a file in the media folder by a relative path such as prompts/welcome.wav (no absolute path, no '..', no control characters); upload prompts with POST /api/media.",
+        $"{field} 必须是媒体文件夹中的相对路径，例如 prompts/welcome.wav（不能是绝对路径，不能含 '..' 或控制字符）；请通过 POST /api/media 上传录音。");
 
     /// <summary>Null (none), or the path of a WAV file on the Worker; whether it exists is only known there.</summary>
     private static bool IsWavPath(string? path) =>

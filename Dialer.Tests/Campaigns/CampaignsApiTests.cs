@@ -82,6 +82,15 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [InlineData("ivrThankYouWav=\"prompts/thanks.mp3\"", "ivrThankYouWav")]
     [InlineData("ivrInvalidKeyWav=\" \"", "ivrInvalidKeyWav")]
     [InlineData("ivrNoAgentWav=\"prompts/no-agent\"", "ivrNoAgentWav")]
+    [InlineData("messageWav=\"/etc/shadow.wav\"", "messageWav")]
+    [InlineData("messageWav=\"../../root/secret.wav\"", "messageWav")]
+    [InlineData("messageWav=\"prompts/../../../secret.wav\"", "messageWav")]
+    [InlineData("messageWav=\"/proc/self/environ#.wav\"", "messageWav")]
+    [InlineData("messageWav=\"prompts/a\\u0000.wav\"", "messageWav")]
+    [InlineData("ivrThankYouWav=\"C:\\\\Windows\\\\x.wav\"", "ivrThankYouWav")]
+    [InlineData("ivrInvalidKeyWav=\"..\\\\..\\\\x.wav\"", "ivrInvalidKeyWav")]
+    [InlineData("ivrNoAgentWav=\"./prompts/x.wav\"", "ivrNoAgentWav")]
+    [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\",\"wav\":\"/etc/passwd.wav\"}]", "surveyQuestions[0].wav")]
     [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\",\"wav\":\"prompts/q1.mp3\"}]", "surveyQuestions[0].wav")]
     [InlineData("maxDialRatio=5.5", "maxDialRatio")]
     [InlineData("colour=\"red\"", "colour")]
@@ -111,7 +120,7 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         [
             With("mode=\"agentless\";message=\"您好，您本月账单 {amount_due} 元，请按时缴费。\";transferDigit=\"0\""),
             With("mode=\"agentless\";messageWav=\"prompts/arrears.wav\""),
-            With("mode=\"agentless\";messageWav=\"prompts/arrears.wav\";ivrAnswerSeconds=30;ivrDigitSeconds=1;ivrThankYouWav=\"prompts/thanks.wav\";ivrInvalidKeyWav=\"prompts/invalid.WAV\";ivrNoAgentWav=\"/srv/prompts/no-agent.wav\""),
+            With("mode=\"agentless\";messageWav=\"prompts/arrears.wav\";ivrAnswerSeconds=30;ivrDigitSeconds=1;ivrThankYouWav=\"prompts/thanks.wav\";ivrInvalidKeyWav=\"prompts/invalid.WAV\";ivrNoAgentWav=\"prompts/no-agent.wav\""),
             With("mode=\"agentless\";type=\"survey\";message=\"您好\";ivrAnswerSeconds=3;ivrDigitSeconds=10;surveyQuestions=[{\"id\":\"q1\",\"text\":\"您满意吗？\",\"kind\":\"yesno\",\"wav\":\"prompts/q1.wav\"}]"),
             With("complianceProfile=\"UK\";defaultCountry=\"GB\";timeZone=\"Europe/London\";callerId=\"+442071234567\""),
             With("type=\"survey\";surveyQuestions=[{\"id\":\"q1\",\"text\":\"您满意吗？\",\"kind\":\"choice\",\"options\":[\"满意\",\"不满意\"],\"keys\":[\"1\",\"2\"]}]"),

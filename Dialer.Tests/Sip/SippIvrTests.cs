@@ -28,8 +28,9 @@ public class SippIvrTests
     {
         await using var sipp = await SippPeer.StartAsync("uas_answer_pause_dtmf.xml",
             fill: new Dictionary<string, string> { ["PCAP"] = "/usr/share/sip-tester/dtmf_2833_1.pcap", ["PAUSE"] = "800" });
-        await using var ours = new SipTestStack(sipp.Port);
+        // The prompts live in the media folder and the campaign names them relative to it.
         var folder = Directory.CreateTempSubdirectory("ivr-").FullName;
+        await using var ours = new SipTestStack(sipp.Port, mediaFolder: folder);
         var message = Path.Combine(folder, "message.wav");
         foreach (var file in recordings == "recorded" ? [message, Path.Combine(folder, "q1.wav"), Path.Combine(folder, "thanks.wav")] : new[] { message })
         {
@@ -37,7 +38,7 @@ public class SippIvrTests
             wav.Write(WavPrompt.Silence(TimeSpan.FromMilliseconds(300)).Samples.Span);
         }
 
-        string? Recording(string name) => recordings == "none" ? null : Path.Combine(folder, name);
+        string? Recording(string name) => recordings == "none" ? null : name;
 
         var events = new ConcurrentQueue<Action>();
         await using var db = await EngineHarness.DatabaseAsync();
@@ -47,7 +48,7 @@ public class SippIvrTests
             Mode = "agentless",
             // A short recorded message (silence, echoed back harmlessly); the question and the thanks are text (spoken by
             // espeak-ng when installed) or recordings of silence too.
-            MessageWav = message,
+            MessageWav = "message.wav",
             IvrThankYouWav = Recording("thanks.wav"),
             SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您对我们的服务满意吗？", Kind = "choice", Options = ["满意", "不满意"], Wav = Recording("q1.wav") }],
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using Dialer.Db;
+using Dialer.Db.Media;
 using Dialer.Worker.Media;
 using Dialer.Worker.Sip.Registrar;
 using Dialer.Worker.Sip.Telephony;
@@ -40,7 +41,8 @@ public static class SipServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<SipRegistrar>()));
         services.AddSingleton(new SipMediaSettings(
             stackOptions.RtpMinPort == 0 ? RtpPortRange.Any : new RtpPortRange(stackOptions.RtpMinPort, stackOptions.RtpMaxPort),
-            AgentRing: TimeSpan.FromSeconds(stackOptions.AgentRingSeconds)));
+            AgentRing: TimeSpan.FromSeconds(stackOptions.AgentRingSeconds),
+            MediaFolder: MediaFiles.Folder(services.AddDialerOptions<DbOptions>(configuration, DbOptions.Section).DataDir)));
         services.AddSingleton<SipTelephony>();
         services.AddSingleton<ITelephony>(sp => sp.GetRequiredService<SipTelephony>());
         services.AddHostedService<SipHostedService>();

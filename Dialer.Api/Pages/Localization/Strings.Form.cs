@@ -42,7 +42,7 @@ public static partial class Strings
         ["form.survey"] = ("Survey questions", "调查问题"),
         ["form.surveyHint"] = ("one per line: id | text / choice / number / rating / yesno | question | options", "每行一题：编号 | text / choice / number / rating / yesno | 问题 | 选项"),
         ["form.message"] = ("Message (agentless)", "语音内容（自动语音）"),
-        ["form.messageWav"] = ("Message recording (WAV path on the Worker)", "语音录音（Worker 上的 WAV 路径）"),
+        ["form.messageWav"] = ("Message recording (WAV in the media folder, e.g. prompts/welcome.wav)", "语音录音（媒体文件夹中的 WAV，例如 prompts/welcome.wav）"),
         ["form.ivrThankYouWav"] = ("Recording: thank you", "录音：感谢语"),
         ["form.ivrInvalidKeyWav"] = ("Recording: wrong key", "录音：按键有误"),
         ["form.ivrNoAgentWav"] = ("Recording: no agent free", "录音：暂无坐席"),

@@ -12,7 +12,8 @@ namespace Dialer.Tests.Sip.Support;
 public sealed class SipTestStack : IAsyncDisposable
 {
     public SipTestStack(
-        int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null, string algorithms = "SHA-256,MD5")
+        int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null, string algorithms = "SHA-256,MD5",
+        string? mediaFolder = null)
     {
         var (udp, tcp) = SipChannelPair.Bind(IPAddress.Loopback, 0);
         Stack = new SipStack([udp, tcp], time ?? TimeProvider.System);
@@ -28,7 +29,7 @@ public sealed class SipTestStack : IAsyncDisposable
         });
         Credentials = new InMemorySipCredentialStore();
         Registrar = new SipRegistrar(Stack, Credentials, new SipRegistrarOptions { Algorithms = algorithms });
-        Telephony = new SipTelephony(Stack, Trunk, Registrar, new SipMediaSettings(RtpPortRange.Any));
+        Telephony = new SipTelephony(Stack, Trunk, Registrar, new SipMediaSettings(RtpPortRange.Any, MediaFolder: mediaFolder));
         Stack.Start();
     }
 

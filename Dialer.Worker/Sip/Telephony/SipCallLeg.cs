@@ -1,4 +1,5 @@
 using System.Net;
+using Dialer.Db.Media;
 using Dialer.Worker.Media;
 using Dialer.Worker.Sip.Calls;
 using Dialer.Worker.Sip.Messages;
@@ -26,6 +27,7 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
     private readonly SdpSession offer;
     private readonly SipClientCall call;
     private readonly DialRequest? dial;
+    private readonly string? mediaFolder;
     private readonly long startedAt;
     private long? ringingAt;
     private long? answeredAt;
@@ -38,6 +40,7 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         this.observer = observer;
         this.dial = dial;
         this.logger = logger;
+        mediaFolder = media.MediaFolder;
         var address = stack.LocalAddressFor(target.Remote.Address);
         rtp = RtpSession.Open(IPAddress.Any, media.Ports, stack.Time, new RtpSessionOptions { Clock = media.Clock, Logger = logger });
         rtp.DtmfReceived += digit => observer.OnDtmf(this, digit);
@@ -119,14 +122,24 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         if (prompt.WavPath is not null)
         {
             // A recording that is missing or unreadable on this Worker: its text (if any) is spoken instead.
+            // A name that leads outside the media folder is refused the same way (the Api refuses it too).
             WavPrompt? recorded = null;
-            try
+            var path = mediaFolder is null ? null : MediaFiles.Resolve(mediaFolder, prompt.WavPath);
+            if (path is null)
             {
-                recorded = WavPrompt.Load(prompt.WavPath);
+                logger.LogWarning("Prompt {Path} refused on {CallId}: not a .wav file inside the media folder {Folder}; its text is spoken instead",
+                    prompt.WavPath, Id, mediaFolder ?? "(none)");
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            else
             {
-                logger.LogWarning(ex, "Prompt {Path} not played on {CallId}; its text is spoken instead", prompt.WavPath, Id);
+                try
+                {
+                    recorded = WavPrompt.Load(path);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning(ex, "Prompt {Path} not played on {CallId}; its text is spoken instead", prompt.WavPath, Id);
+                }
             }
 
             if (recorded is not null)
