@@ -27,7 +27,8 @@ public sealed class PageAuthentication(IOptionsMonitor<AuthenticationSchemeOptio
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var back = Request.PathBase + Request.Path + Request.QueryString;
+        // Percent-encoded, as the sign-in accepts only printable ASCII local URLs.
+        var back = Microsoft.AspNetCore.Http.Extensions.UriHelper.BuildRelative(Request.PathBase, Request.Path, Request.QueryString);
         Response.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
         return Task.CompletedTask;
     }

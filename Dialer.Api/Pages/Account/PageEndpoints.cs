@@ -1,5 +1,6 @@
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Localization;
+using Dialer.Api.Security;
 using Dialer.Db.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -38,7 +39,7 @@ public static class PageEndpoints
         var form = await http.Request.ReadFormAsync(ct);
         var username = form["username"].ToString().Trim();
         var password = form["password"].ToString();
-        var returnUrl = LocalOrNull(form["returnUrl"].ToString());
+        var returnUrl = LocalUrl.IsLocal(form["returnUrl"].ToString()) ? form["returnUrl"].ToString() : null;
         var attempt = username.Length == 0 || password.Length == 0
             ? new SignInResult(null, null)
             : await guard.SignInAsync(username, password, http.Connection.RemoteIpAddress?.ToString(), SignInGuard.ChannelPage, ct);
@@ -83,7 +84,7 @@ public static class PageEndpoints
     public static IResult SwitchLanguage(HttpContext http, string? c, string? returnUrl)
     {
         SetCulture(http, Strings.Cultures.Contains(c) ? c! : Strings.Cultures[0]);
-        return TypedResults.Redirect(LocalOrNull(returnUrl) ?? "/");
+        return TypedResults.Redirect(LocalUrl.OrElse(returnUrl, "/"));
     }
 
     private static void SetCulture(HttpContext http, string culture) =>
@@ -91,12 +92,6 @@ public static class PageEndpoints
             CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true });
-
-    /// <summary>Only paths on this site (no open redirects).</summary>
-    private static string? LocalOrNull(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : null;
 
     private static bool PathFitsRole(string path, string role) =>
         role == Dialer.Db.Model.Roles.Agent ? path.StartsWith("/agent", StringComparison.Ordinal) : !path.StartsWith("/agent", StringComparison.Ordinal);
