@@ -4,6 +4,7 @@ using Dialer.Api.Imports;
 using Dialer.Api.Jobs;
 using Dialer.Api.Maintenance;
 using Dialer.Api.Pages;
+using Dialer.Api.Security;
 using Dialer.Api.Validation;
 using Dialer.Db;
 using Dialer.Db.Imports;
@@ -36,6 +37,7 @@ public static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
             System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.AddDialerPages();
+        builder.AddDialerSecurity();
         services.AddJobsDashboard(builder.Configuration);
         return builder;
     }
@@ -46,12 +48,15 @@ public static class ApiServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UsePageCulture();
+        app.UseSameOriginGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UsePageQueryGuard();
         app.UseAntiforgery();
         app.MapOpenApi();
-        // The API authenticates by Bearer token or the SameSite=Strict session cookie: no antiforgery tokens.
+        // The API authenticates by Bearer token or the session cookie; a cookie's changes are held to this origin by
+        // UseSameOriginGuard, and the page forms carry antiforgery tokens (Security/PageForms.cs).
         app.MapGroup("").DisableAntiforgery().MapDialerApis();
         app.MapDialerPages();
         app.MapJobsDashboard();

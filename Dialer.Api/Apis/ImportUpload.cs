@@ -106,6 +106,13 @@ public static class ImportUpload
             return (null, errors, null);
         }
 
+        if (!await Security.PageForms.StreamedTokenIsValidAsync(request.HttpContext, fields))
+        {
+            Discard(path);
+            errors["form"] = [Security.PageForms.Expired];
+            return (null, errors, null);
+        }
+
         var encodingName = fields.GetValueOrDefault("encoding");
         var encoding = ImportFiles.ResolveEncoding(encodingName);
         if (encoding is null)

@@ -34,6 +34,7 @@
     const focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement.name : null;
     region.innerHTML = html;
     region.dataset.liveHtml = html;
+    arm(region);
     for (const field of region.querySelectorAll("input[name], textarea[name], select[name]")) {
       const key = field.name + "|" + (field.type === "radio" || field.type === "checkbox" ? field.value : "");
       if (!(key in kept) || field.type === "hidden") continue;
@@ -42,6 +43,21 @@
     }
     tick();
     region.dispatchEvent(new CustomEvent("live:updated", { bubbles: true }));
+  }
+
+  // Forms in live regions are rendered once for every viewer, so they come without this viewer's antiforgery token:
+  // it is on the page (meta[name=antiforgery]) and added to every post form that lacks it.
+  function arm(root) {
+    const token = document.querySelector("meta[name=antiforgery]");
+    if (!token) return;
+    for (const form of root.querySelectorAll("form")) {
+      if (form.method !== "post" || form.elements.namedItem(token.dataset.field)) continue;
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = token.dataset.field;
+      input.value = token.content;
+      form.prepend(input);
+    }
   }
 
   function onMessage(text) {
@@ -103,6 +119,7 @@
   // The server's clock at render time, so that clocks agree with it before the first push.
   const rendered = Number(document.documentElement.dataset.serverNow);
   if (rendered) serverOffset = rendered - Date.now();
+  arm(document);
   setInterval(tick, 1000);
   setInterval(() => send({ type: 6 }), 10000);
   tick();

@@ -42,11 +42,11 @@ public sealed partial class BrowserClient(ApiFactory factory, string baseAddress
         return browser;
     }
 
-    /// <summary>The antiforgery token of a page (its hidden field), loading the page as the browser would.</summary>
+    /// <summary>The antiforgery token of a page (a form's hidden field, else the page's meta), loading the page as the browser would.</summary>
     public async Task<string> TokenFromAsync(string page)
     {
         var html = await Http.GetStringAsync(page);
-        return TokenField().Match(html) is { Success: true } match
+        return (TokenField().Match(html) is { Success: true } field ? field : TokenMeta().Match(html)) is { Success: true } match
             ? System.Net.WebUtility.HtmlDecode(match.Groups[1].Value)
             : throw new InvalidOperationException($"No antiforgery token on {page}.");
     }
@@ -60,4 +60,7 @@ public sealed partial class BrowserClient(ApiFactory factory, string baseAddress
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    [GeneratedRegex("<meta name=\"antiforgery\"[^>]*content=\"([^\"]+)\"")]
+    private static partial Regex TokenMeta();
 }

@@ -2,13 +2,12 @@ using Dialer.Api.Auth;
 using Dialer.Api.Pages.Localization;
 using Dialer.Api.Security;
 using Dialer.Db.Auth;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Localization;
 
 namespace Dialer.Api.Pages.Account;
 
-/// <summary>The few plain form posts behind the pages: sign in, sign out, switch language, and the front door.</summary>
+/// <summary>The few plain form posts behind the pages: sign in, sign out, switch language, and the front door. The posts are checked as every page form is (<see cref="PageForms"/>).</summary>
 public static class PageEndpoints
 {
     private static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
@@ -17,8 +16,8 @@ public static class PageEndpoints
     {
         app.MapGet("/", (Delegate)FrontDoor).AllowAnonymous().ExcludeFromDescription();
         var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
-        group.MapPost("/login", SignIn).RequireRateLimiting(SignInGuard.AddressPolicy);
-        group.MapPost("/logout", SignOut);
+        group.MapPost("/login", SignIn).RequireRateLimiting(SignInGuard.AddressPolicy).RequirePageForm();
+        group.MapPost("/logout", SignOut).RequirePageForm();
         group.MapGet("/language", SwitchLanguage);
         return app;
     }
@@ -29,13 +28,8 @@ public static class PageEndpoints
         return TypedResults.Redirect(result.Succeeded ? PageAuthorization.HomeFor(result.Principal!) : "/login");
     }
 
-    public static async Task<IResult> SignIn(HttpContext http, UserStore users, SignInGuard guard, IAntiforgery antiforgery, CancellationToken ct)
+    public static async Task<IResult> SignIn(HttpContext http, UserStore users, SignInGuard guard, CancellationToken ct)
     {
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return TypedResults.Redirect("/login?error=1");
-        }
-
         var form = await http.Request.ReadFormAsync(ct);
         var username = form["username"].ToString().Trim();
         var password = form["password"].ToString();
@@ -91,7 +85,7 @@ public static class PageEndpoints
         http.Response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true });
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true});
 
     private static bool PathFitsRole(string path, string role) =>
         role == Dialer.Db.Model.Roles.Agent ? path.StartsWith("/agent", StringComparison.Ordinal) : !path.StartsWith("/agent", StringComparison.Ordinal);

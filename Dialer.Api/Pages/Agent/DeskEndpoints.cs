@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dialer.Api.Apis;
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
+using Dialer.Api.Security;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
@@ -22,7 +23,7 @@ public static class DeskEndpoints
 {
     public static IEndpointRouteBuilder MapDeskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/desktop").RequireAuthorization(PageAuthorization.Desktop).DisableAntiforgery().ExcludeFromDescription();
+        var group = app.MapGroup("/desktop").RequireAuthorization(PageAuthorization.Desktop).DisableAntiforgery().RequirePageForm().ExcludeFromDescription();
         group.MapPost("/login", Login);
         group.MapPost("/ready", async (ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones, IConfiguration configuration, TimeProvider time, CancellationToken ct) =>
             Back((await AgentApi.Ready(user, store, phones, configuration, time, ct)).Result));

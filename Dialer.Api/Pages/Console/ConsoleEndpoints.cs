@@ -1,5 +1,6 @@
 using Dialer.Api.Apis;
 using Dialer.Api.Pages.Account;
+using Dialer.Api.Security;
 using Dialer.Api.Pages.Localization;
 using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
@@ -9,12 +10,12 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Console;
 
-/// <summary>The console's plain form posts. The session cookie is SameSite=Strict, so no other site can send them.</summary>
+/// <summary>The console's plain form posts, checked as every page form is (form body, antiforgery token: <see cref="PageForms"/>).</summary>
 public static class ConsoleEndpoints
 {
     public static IEndpointRouteBuilder MapConsoleEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/console").RequireAuthorization(PageAuthorization.Console).DisableAntiforgery().ExcludeFromDescription();
+        var group = app.MapGroup("/console").RequireAuthorization(PageAuthorization.Console).DisableAntiforgery().RequirePageForm().ExcludeFromDescription();
         group.MapPost("/campaigns/{id:long}/{action:regex(^(start|pause|stop)$)}", ChangeStatus);
         return app;
     }

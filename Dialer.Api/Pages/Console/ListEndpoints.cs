@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Dialer.Api.Apis;
 using Dialer.Api.Imports;
 using Dialer.Api.Pages.Account;
+using Dialer.Api.Security;
 using Dialer.Api.Pages.Localization;
 using Dialer.Db.Dnc;
 using Dialer.Db.Imports;
@@ -20,7 +21,7 @@ public static class ListEndpoints
 {
     public static IEndpointRouteBuilder MapListEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/console").RequireAuthorization(PageAuthorization.Console).DisableAntiforgery().ExcludeFromDescription();
+        var group = app.MapGroup("/console").RequireAuthorization(PageAuthorization.Console).DisableAntiforgery().RequirePageForm().ExcludeFromDescription();
         group.MapPost("/campaigns/{id:long}/import", UploadContacts);
         group.MapPost("/dnc/add", AddDnc);
         group.MapPost("/dnc/remove", RemoveDnc);

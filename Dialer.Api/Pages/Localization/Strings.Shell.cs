@@ -5,6 +5,14 @@ public static partial class Strings
     private static Dictionary<string, (string En, string Zh)> ShellTexts() => new()
     {
         // Shell
+        ["refused.badRequest"] = ("Bad request", "请求无效"),
+        ["refused.forbidden"] = ("Refused", "已拒绝"),
+        ["refused.query"] = ("The address parameter '{0}' must be {1}, not '{2}'.", "地址参数“{0}”必须是{1}，而不是“{2}”。"),
+        ["refused.number"] = ("a whole number", "整数"),
+        ["refused.value"] = ("a valid value", "有效值"),
+        ["refused.formType"] = ("Send this form as application/x-www-form-urlencoded or multipart/form-data (the Content-Type was '{0}').", "请以 application/x-www-form-urlencoded 或 multipart/form-data 提交此表单（Content-Type 为“{0}”）。"),
+        ["refused.antiforgery"] = ("This form has expired or did not come from this site: reload the page and try again.", "此表单已过期或并非来自本站：请刷新页面后重试。"),
+        ["refused.crossOrigin"] = ("A change sent from another site ({0}) with this site's sign-in is refused.", "已拒绝来自其他站点（{0}）且携带本站登录信息的修改请求。"),
         ["app.name"] = ("Dialer", "外呼系统"),
         ["app.console"] = ("Manager console", "管理控制台"),
         ["app.desktop"] = ("Agent desktop", "坐席工作台"),
