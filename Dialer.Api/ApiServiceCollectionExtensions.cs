@@ -45,6 +45,7 @@ public static class ApiServiceCollectionExtensions
     public static async Task<WebApplication> UseDialerApiAsync(this WebApplication app)
     {
         await Bootstrap.PrepareAsync(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UsePageCulture();

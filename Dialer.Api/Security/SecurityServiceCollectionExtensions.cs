@@ -8,6 +8,7 @@ public static class SecurityServiceCollectionExtensions
         builder.Services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section));
         // The token's cookie pair: Secure when the page came over HTTPS (its other defaults: HttpOnly, SameSite=Strict).
         builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        builder.Services.AddSecurityHeaders(builder.Configuration);
         return builder;
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class PagesFixture : IAsyncLifetime
     public const string Password = "correct horse battery";
 
     private readonly List<string> output = [];
+    private readonly List<string> cspViolations = [];
     private Process? api;
     private Process? worker;
     private IPlaywright? playwright;
@@ -51,6 +52,7 @@ public sealed partial class PagesFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var violations = CspViolations;
         if (Browser is not null)
         {
             await Browser.CloseAsync();
@@ -80,6 +82,11 @@ public sealed partial class PagesFixture : IAsyncLifetime
         {
             // left for the OS to clean
         }
+
+        if (violations.Count > 0)
+        {
+            throw new InvalidOperationException("The Content-Security-Policy blocked something on the pages:\n" + string.Join('\n', violations));
+        }
     }
 
     /// <summary>A fresh browser context (its own cookies) with a laptop-sized window, in English unless told.</summary>
@@ -93,7 +100,32 @@ public sealed partial class PagesFixture : IAsyncLifetime
             TimezoneId = "Asia/Shanghai",
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Chromium reports what the Content-Security-Policy blocked on the console ("Refused to …"); every page of
+        // every test is watched, and ContentSecurityPolicyTests (and the fixture's end) fail on any.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) && page.Url.StartsWith(BaseUrl + "/", StringComparison.Ordinal))
+            {
+                lock (cspViolations)
+                {
+                    cspViolations.Add($"{page.Url}: {message.Text}");
+                }
+            }
+        };
+        return page;
+    }
+
+    /// <summary>What the Content-Security-Policy blocked on this site's pages so far.</summary>
+    public IReadOnlyList<string> CspViolations
+    {
+        get
+        {
+            lock (cspViolations)
+            {
+                return [.. cspViolations];
+            }
+        }
     }
 
     public async Task<long> CreateUserAsync(string username, string displayName, string role)

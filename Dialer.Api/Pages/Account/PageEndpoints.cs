@@ -85,7 +85,7 @@ public static class PageEndpoints
         http.Response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true});
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true, Secure = http.Request.IsHttps });
 
     private static bool PathFitsRole(string path, string role) =>
         role == Dialer.Db.Model.Roles.Agent ? path.StartsWith("/agent", StringComparison.Ordinal) : !path.StartsWith("/agent", StringComparison.Ordinal);
