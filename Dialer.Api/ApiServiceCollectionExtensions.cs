@@ -24,6 +24,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddValidators();
+        services.AddStrictRequests();
         services.AddCampaignsAndReminders(builder.Configuration);
         services.AddMediaFiles(builder.Configuration);
         // The purge of old Idempotency-Keys and expired sessions runs in the Api only, not in the Worker.

@@ -57,7 +57,7 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
     /// <summary>"$.callingWindow.end" → "callingWindow.end"; "$.reminders[2].amountDue" stays indexed.</summary>
-    private static string Field(string? path)
+    public static string Field(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$")
         {
@@ -68,7 +68,7 @@ public sealed class JsonBody(IOptions<JsonOptions> http)
         return JsonPathValidator<object>.CamelPath(field);
     }
 
-    private static string Describe(JsonException e)
+    public static string Describe(JsonException e)
     {
         var message = e.Message;
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))

@@ -80,13 +80,33 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
     {
         const int pageSize = 50;
         page = Math.Max(1, page);
-        var like = string.IsNullOrWhiteSpace(search) ? null : "%" + search.Trim() + "%";
+        var like = string.IsNullOrWhiteSpace(search) ? null : "%" + EscapeLike(search.Trim(), db.Dialect) + "%";
         var args = new { campaignId, like, state = string.IsNullOrEmpty(state) ? null : state, skip = (page - 1) * pageSize, take = pageSize };
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(Sql.ContactCount), args, cancellationToken: ct));
         var rows = await c.QueryAsync<ContactLine>(new CommandDefinition(
             db.Sql(Sql.Contacts), args, cancellationToken: ct));
         return new ContactPage(rows.AsList(), total, page, pageSize);
+    }
+
+    /// <summary>
+    /// The text matched literally inside a LIKE pattern (ESCAPE '\'): % and _ (and SQL Server's [ ) are not wildcards
+    /// here, a search for "50%" finds "50%", not every number starting with 50.
+    /// </summary>
+    public static string EscapeLike(string text, SqlDialect dialect)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '%' or '_' || (c == '[' && dialect == SqlDialect.SqlServer))
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
     }
 
     public async Task<ImportLine?> ImportAsync(long id, CancellationToken ct)
@@ -118,12 +138,12 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
         // The search ignores case as SQLite's LIKE and SQL Server's usual collations do; PostgreSQL's LIKE does not, ILIKE does.
         private const string ContactFilter = """
             WHERE campaign_id = @campaignId AND (@state IS NULL OR state = @state)
-              AND (@like IS NULL OR phone LIKE @like OR name LIKE @like OR account_id LIKE @like)
+              AND (@like IS NULL OR phone LIKE @like ESCAPE '\' OR name LIKE @like ESCAPE '\' OR account_id LIKE @like ESCAPE '\')
             """;
 
         private const string ContactFilterPostgres = """
             WHERE campaign_id = @campaignId AND (@state IS NULL OR state = @state)
-              AND (@like IS NULL OR phone ILIKE @like OR name ILIKE @like OR account_id ILIKE @like)
+              AND (@like IS NULL OR phone ILIKE @like ESCAPE '\' OR name ILIKE @like ESCAPE '\' OR account_id ILIKE @like ESCAPE '\')
             """;
 
         private const string ContactColumns = "id, phone, name, account_id, time_zone, state, attempts, next_eligible_at, eligible_reason, last_outcome, callback_at, custom_json";
