@@ -1,5 +1,4 @@
 using Dialer.Api.Pages.Localization;
-using Microsoft.Extensions.Options;
 
 namespace Dialer.Api.Security;
 
@@ -17,7 +16,7 @@ public static class SameOriginGuard
 {
     public static IApplicationBuilder UseSameOriginGuard(this IApplicationBuilder app)
     {
-        var options = app.ApplicationServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var options = app.ApplicationServices.GetRequiredService<SecurityOptions>();
         var trusted = options.TrustedOrigins.Select(o => o.TrimEnd('/')).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return app.Use(async (http, next) =>
         {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Dialer.Api.Security;
 
 /// <summary>
@@ -17,16 +15,9 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static IServiceCollection AddSecurityHeaders(this IServiceCollection services, IConfiguration configuration)
-    {
-        var days = configuration.GetValue($"{SecurityOptions.Section}:{nameof(SecurityOptions.HstsMaxAgeDays)}", new SecurityOptions().HstsMaxAgeDays);
-        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(Math.Max(days, 0)));
-        return services;
-    }
-
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var options = app.ApplicationServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var options = app.ApplicationServices.GetRequiredService<SecurityOptions>();
         var policy = string.IsNullOrWhiteSpace(options.ContentSecurityPolicy) ? DefaultPolicy : options.ContentSecurityPolicy;
         if (options.HstsMaxAgeDays > 0)
         {

@@ -1,7 +1,9 @@
+using Dialer.Db;
+
 namespace Dialer.Api.Security;
 
-/// <summary>The settings of the section <c>Security</c> (README, "Security").</summary>
-public sealed class SecurityOptions
+/// <summary>The settings of the section <c>Security</c> (README, "Security"), checked at start.</summary>
+public sealed class SecurityOptions : IValidatedOptions
 {
     public const string Section = "Security";
 
@@ -16,4 +18,23 @@ public sealed class SecurityOptions
 
     /// <summary>Strict-Transport-Security max-age, answered over HTTPS only; 0 turns HSTS off.</summary>
     public int HstsMaxAgeDays { get; set; } = 365;
+
+    public IEnumerable<string> Problems()
+    {
+        for (var i = 0; i < TrustedOrigins.Length; i++)
+        {
+            var origin = TrustedOrigins[i];
+            var ok = Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                && string.Equals(origin.TrimEnd('/'), uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+            foreach (var problem in DialerOptions.Check(ok, $"{Section}:{nameof(TrustedOrigins)}:{i}", "an origin such as https://dialer.example (scheme, host, port; no path)", origin))
+            {
+                yield return problem;
+            }
+        }
+
+        foreach (var problem in DialerOptions.Check(HstsMaxAgeDays >= 0, $"{Section}:{nameof(HstsMaxAgeDays)}", "0 (off) or more days", HstsMaxAgeDays))
+        {
+            yield return problem;
+        }
+    }
 }

@@ -163,3 +163,39 @@ public sealed class CrossOriginTests(ApiFactory factory) : IClassFixture<ApiFact
         return campaign.GetProperty("status").GetString()!;
     }
 }
+
+/// <summary>The Api behind a proxy: its public origin is named in Security:TrustedOrigins.</summary>
+public sealed class TrustedOriginApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Security:TrustedOrigins:0"] = "https://dialer.example",
+    };
+}
+
+public sealed class TrustedOriginTests(TrustedOriginApiFactory factory) : IClassFixture<TrustedOriginApiFactory>
+{
+    [Theory]
+    [InlineData("https://dialer.example", true)]
+    [InlineData("https://dialer.example:8443", false)]
+    [InlineData("http://localhost:8081", false)]
+    public async Task ANamedOriginMayChangeWithTheCookie(string origin, bool allowed)
+    {
+        var manager = await BrowserClient.SignedInAsync(factory, "manager");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/campaigns/999999/start");
+        request.Headers.Add("Origin", origin);
+
+        var response = await manager.Http.SendAsync(request);
+
+        Assert.Equal(allowed ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://dialer.example", true)]
+    [InlineData("https://dialer.example/", true)]
+    [InlineData("https://dialer.example/console", false)]
+    [InlineData("dialer.example", false)]
+    [InlineData("ftp://dialer.example", false)]
+    public void TrustedOriginsAreCheckedAtStart(string origin, bool ok) =>
+        Assert.Equal(ok, !new Dialer.Api.Security.SecurityOptions { TrustedOrigins = [origin] }.Problems().Any());
+}
