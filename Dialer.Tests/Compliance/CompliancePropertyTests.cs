@@ -13,11 +13,19 @@ public sealed class CompliancePropertyTests(ITestOutputHelper output)
 {
     private const int Runs = 10_000;
 
+    private const int BusyRuns = 300;
+
     [Fact]
-    public void NoCallBreaksTheRulesInForceWhenItStarts()
+    public void NoCallBreaksTheRulesInForceWhenItStarts() => Check(ComplianceScenario.Gen, Runs);
+
+    /// <summary>Predictive runs busy enough to abandon calls: no day ends over the cap, also a quiet one that ends early.</summary>
+    [Fact]
+    public void PredictiveDaysEndUnderTheAbandonCap() => Check(ComplianceScenario.Busy, BusyRuns);
+
+    private void Check(Gen<ComplianceScenario> gen, int runs)
     {
         var coverage = new ConcurrentDictionary<string, long>();
-        ComplianceScenario.Gen.Sample(
+        gen.Sample(
             scenario =>
             {
                 var log = new ComplianceRun(scenario).Run();
@@ -32,7 +40,7 @@ public sealed class CompliancePropertyTests(ITestOutputHelper output)
                 }
             },
             writeLine: output.WriteLine,
-            iter: Runs,
+            iter: runs,
             print: Describe);
 
         foreach (var (what, n) in coverage.OrderBy(c => c.Key, StringComparer.Ordinal))

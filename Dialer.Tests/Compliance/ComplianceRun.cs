@@ -118,14 +118,7 @@ public sealed class ComplianceRun
             StopEngine();
         }
 
-        // Not for a predictive campaign: its budget guard lends abandons against live answers expected later (a horizon of
-        // at least 30), and an agent may leave while an unreserved call rings, so a quiet day can end over the cap (one
-        // abandon in fewer than 1/cap live answers). Found by this property; the pacer is not compliance code (issue 17).
-        if (definition.Mode != CampaignModes.Predictive)
-        {
-            Log.CheckAbandonRates(history);
-        }
-
+        Log.CheckAbandonRates(history);
         return Log;
     }
 

@@ -50,6 +50,28 @@ public sealed record ComplianceScenario(
         from edits in Edit.Gen(contacts.Length, agents, runMinutes).Array[0, 10]
         select new ComplianceScenario(campaign, contacts, agents, customers, [.. edits.OrderBy(e => e.AtMinute)], runMinutes);
 
+    /// <summary>
+    /// Predictive campaigns with enough contacts, agents and live answers for calls to be abandoned: most contacts new,
+    /// the window open from the start, agents pausing and coming back, often a quiet day (few live answers) that ends
+    /// early — where a pacer that lends abandons against answers still to come ends the day over the cap.
+    /// </summary>
+    public static Gen<ComplianceScenario> Busy { get; } =
+        from campaign in CampaignSetup.Gen
+        from hour in CsCheck.Gen.Int[9, 16]
+        from contacts in CsCheck.Gen.OneOf(ContactSetup.Zones).Array[30, 300]
+        from agents in CsCheck.Gen.Int[2, 10]
+        from customers in CustomerSetup.Gen
+        from live in CsCheck.Gen.Int[2, 10]
+        from runMinutes in CsCheck.Gen.Int[20, 180]
+        from edits in Edit.Gen(contacts.Length, agents, runMinutes).Where(e => e.Kind is EditKind.AgentPause or EditKind.AgentReady or EditKind.CampaignPause or EditKind.CampaignResume).Array[0, 12]
+        select new ComplianceScenario(
+            campaign with { Start = campaign.Start.Date.AddHours(hour), Mode = CampaignModes.Predictive, Profile = "US", TimeZone = "UTC", Window = null, Warm = true },
+            [.. contacts.Select(z => new ContactSetup(z, 0, 0, 0, 0, null, 0))],
+            agents,
+            customers with { Live = live, TalkSeconds = Math.Max(20, customers.TalkSeconds / 3), WrapSeconds = customers.WrapSeconds / 2 },
+            [.. edits.OrderBy(e => e.AtMinute)],
+            runMinutes);
+
     /// <summary>The shrunk case as a reader wants it: one line per part, times in UTC and minutes from the start.</summary>
     public override string ToString()
     {
@@ -174,6 +196,9 @@ public sealed record ContactSetup(int Zone, int PriorAttempts, int LastAttemptMi
         from agent in CsCheck.Gen.Int[0, 3].Nullable()
         from open in CsCheck.Gen.Int[0, 30]
         select new ContactSetup(zone, Math.Max(0, prior), ago, kind, due, agent, open);
+
+    /// <summary>The zones whose hours are 08:00–21:00 local when it is 09:00–17:00 UTC (UK and UTC; the rest the campaign's).</summary>
+    public static readonly int[] Zones = [2, 6, 7];
 
     public string TimeZone => ComplianceScenario.Zones[Zone];
 

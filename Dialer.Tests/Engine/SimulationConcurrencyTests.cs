@@ -17,7 +17,8 @@ namespace Dialer.Tests.Engine;
 /// </summary>
 public sealed class SimulationConcurrencyTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    // Long enough for a loaded CI machine; a deadlock never ends.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Fact]
     public void AnAgentLegOpensWhileAnotherAgentsLegAnswersOnTheCarriersThread()

@@ -28,6 +28,12 @@ public sealed record PredictiveOptions
     /// <summary>Threshold per unit of average budget left, when the guard brakes.</summary>
     public double GuardGain { get; init; } = 1.0;
 
+    /// <summary>
+    /// The day's hard limit: the largest chance allowed that the live answers of the unreserved calls ringing outnumber
+    /// the abandons the day has earned (so that, were they all abandoned, the day would end over the cap).
+    /// </summary>
+    public double CapRisk { get; init; } = 0.001;
+
 }
 
 /// <summary>
@@ -50,6 +56,7 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
     private readonly double[] wrapAt = new double[WrapPoints];
     private readonly PoissonBinomial[] supply = [.. Enumerable.Range(0, AnswerPoints).Select(_ => new PoissonBinomial())];
     private readonly PoissonBinomial[] demand = [.. Enumerable.Range(0, AnswerPoints).Select(_ => new PoissonBinomial())];
+    private readonly PoissonBinomial exposure = new();
     private int readyNow;
     private int waitingNow;
     private double logThreshold = double.NaN;
@@ -81,7 +88,9 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
 
         var threshold = Learn(engine);
         var allowance = GuardAllowance(engine);
-        if (allowance <= 0)
+        var maxLines = (int)Math.Floor(engine.Campaign.Definition.MaxDialRatio * s.Working) - s.UnreservedPending;
+        var hardLimit = HardLimit(engine, s, stats, maxLines);
+        if (allowance <= 0 || (hardLimit <= 0 && maxLines > 0))
         {
             LastBasis = "fallback";
             return Fallback(s);
@@ -90,7 +99,7 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         LastBasis = "forecast";
         threshold = Math.Min(threshold, options.GuardGain * allowance);
         LastThreshold = threshold;
-        var maxLines = (int)Math.Floor(engine.Campaign.Definition.MaxDialRatio * s.Working) - s.UnreservedPending;
+        maxLines = Math.Min(maxLines, hardLimit);
         if (maxLines <= 0)
         {
             return PacingPlan.None;
@@ -166,6 +175,75 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         var dayAllowance = ((guard * (day.Live + horizon)) - day.Abandoned) / horizon;
         var rollingAllowance = ((guard * (rolling.Live + horizon)) - rolling.Abandoned) / horizon;
         return Math.Min(dayAllowance, rollingAllowance);
+    }
+
+    /// <summary>
+    /// The day's hard limit: how many more calls may be dialed unreserved while the chance stays below
+    /// <see cref="PredictiveOptions.CapRisk"/> that the cap is broken even if every live answer waiting now and every one
+    /// still to come from the unreserved calls ringing and the new ones found no agent but those ready now, less one (an
+    /// agent may pause or leave while the calls ring), and however the day goes on. The abandons a day may have are those
+    /// already earned by its live answers (also on the day a call dialed now may be answered, and over the rolling 30
+    /// days); every further abandon is also a live answer. Unlike the budget guard this lends nothing against live
+    /// answers still to come, so a quiet day (one that ends early, or has few answers) ends under the cap too.
+    /// </summary>
+    private int HardLimit(CampaignEngine engine, PacingSnapshot s, PacingStatistics stats, int wanted)
+    {
+        var campaign = engine.Campaign;
+        var cap = campaign.AbandonCap;
+        var now = engine.Now;
+        var today = campaign.LocalDay(now);
+        var later = campaign.LocalDay(now + campaign.RingTimeout + CampaignEngine.AbandonAfter + TimeSpan.FromSeconds(5));
+        var earned = Math.Min(Earned(engine.Abandons.Get(today)), Earned(engine.Abandons.Rolling30(today)));
+        if (later != today)
+        {
+            earned = Math.Min(earned, Math.Min(Earned(engine.Abandons.Get(later)), Earned(engine.Abandons.Rolling30(later))));
+        }
+
+        var room = earned - s.Waiting + Math.Max(0, s.Ready - 1);
+        if (room < 0 || wanted <= 0)
+        {
+            return 0;
+        }
+
+        exposure.Clear();
+        var live = stats.LiveRate;
+        foreach (var call in engine.Calls)
+        {
+            if (!call.Reserved && call.Phase is CallPhase.Dialing or CallPhase.Ringing)
+            {
+                var elapsed = (now - call.DialedAt).TotalSeconds;
+                var pending = 1 - stats.Resolution.FastCdf(elapsed);
+                exposure.Add(pending <= 0.001 ? live : Math.Clamp(live * (1 - stats.LiveAnswer.FastCdf(elapsed)) / pending, 0, 1));
+            }
+        }
+
+        var limit = 0;
+        while (limit < wanted)
+        {
+            exposure.Add(live);
+            if (Above(exposure, room) > options.CapRisk)
+            {
+                break;
+            }
+
+            limit++;
+        }
+
+        return limit;
+
+        long Earned((long Live, long Abandoned) v) => (long)Math.Floor(((cap * v.Live) - v.Abandoned) / (1 - cap));
+    }
+
+    /// <summary>P(X &gt; k).</summary>
+    private static double Above(PoissonBinomial x, long k)
+    {
+        var notAbove = 0.0;
+        for (var i = 0; i <= Math.Min(k, x.Max); i++)
+        {
+            notAbove += x.At(i);
+        }
+
+        return Math.Max(0, 1 - notAbove);
     }
 
     /// <summary>Progressive for ready agents beyond those the calls already ringing may need.</summary>
