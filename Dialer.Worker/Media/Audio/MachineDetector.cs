@@ -9,88 +9,107 @@ public enum MachineVerdict
 
 /// <summary>The outcome of answering-machine detection.</summary>
 /// <param name="Verdict">Human, machine or unknown (analysis time ran out).</param>
-/// <param name="Cause">Why: initial-silence, long-greeting, max-words, max-word-length, human, too-long.</param>
-/// <param name="Greeting">Voiced time heard.</param>
-/// <param name="Words">Words counted.</param>
+/// <param name="Cause">Why (initial-silence, long-greeting, tone, greeting-ended, too-long, …).</param>
+/// <param name="Greeting">Speech heard.</param>
+/// <param name="Words">Utterances (words, for the Asterisk-style reference) counted.</param>
 /// <param name="Elapsed">Audio analysed until the decision.</param>
-public sealed record MachineDetection(MachineVerdict Verdict, string Cause, TimeSpan Greeting, int Words, TimeSpan Elapsed)
+/// <param name="GreetingEnd">Where the greeting's last speech ended, when it had ended at the decision.</param>
+public sealed record MachineDetection(MachineVerdict Verdict, string Cause, TimeSpan Greeting, int Words, TimeSpan Elapsed, TimeSpan? GreetingEnd)
 {
     public bool IsMachine => Verdict == MachineVerdict.Machine;
 }
 
-/// <summary>
-/// Settings of <see cref="MachineDetector"/>, with the defaults of Asterisk's app_amd, which this follows:
-/// a person answers with a short "hello?" and waits; a machine talks for seconds or stays silent.
-/// </summary>
+/// <summary>Answering-machine detection fed with received audio (8 kHz samples), frame by frame.</summary>
+public interface IMachineDetector
+{
+    /// <summary>Set once decided.</summary>
+    MachineDetection? Result { get; }
+
+    /// <summary>Audio analysed so far.</summary>
+    TimeSpan Analysed { get; }
+
+    /// <summary>Feeds samples of any length; returns the result once decided.</summary>
+    MachineDetection? Process(ReadOnlySpan<short> samples);
+}
+
+public static class MachineDetectors
+{
+    /// <summary>Runs a detector over a whole recording (8 kHz mono), then silence until it decides, and returns its verdict.</summary>
+    public static MachineDetection Analyze(this IMachineDetector detector, ReadOnlySpan<short> audio)
+    {
+        detector.Process(audio);
+        Span<short> silence = stackalloc short[160];
+        while (detector.Result is null)
+        {
+            detector.Process(silence);
+        }
+
+        return detector.Result;
+    }
+}
+
+/// <summary>Settings of <see cref="MachineDetector"/>; a campaign may tune them (amd* in its definition).</summary>
 public sealed record MachineDetectorSettings
 {
     /// <summary>Silence before any speech that means a machine (or a dead line).</summary>
-    public TimeSpan InitialSilence { get; init; } = TimeSpan.FromMilliseconds(2500);
+    public TimeSpan InitialSilence { get; init; } = TimeSpan.FromMilliseconds(3500);
 
-    /// <summary>Voiced time beyond which the greeting is a machine's.</summary>
-    public TimeSpan Greeting { get; init; } = TimeSpan.FromMilliseconds(1500);
+    /// <summary>Greeting (first speech to now, pauses shorter than <see cref="EndSilence"/> included) beyond which it is a machine's.</summary>
+    public TimeSpan MaxHumanGreeting { get; init; } = TimeSpan.FromMilliseconds(4000);
 
-    /// <summary>Silence after a short greeting that means a person waiting for an answer.</summary>
-    public TimeSpan AfterGreetingSilence { get; init; } = TimeSpan.FromMilliseconds(800);
+    /// <summary>Silence after the greeting that means a person waiting for an answer (a recorded greeting goes on sooner).</summary>
+    public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(900);
 
-    public TimeSpan TotalAnalysisTime { get; init; } = TimeSpan.FromMilliseconds(5000);
+    /// <summary>A steady tone this long (a beep, a carrier's tone) means a machine.</summary>
+    public TimeSpan ToneLength { get; init; } = TimeSpan.FromMilliseconds(160);
 
-    public TimeSpan MinimumWordLength { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>After this much audio with no decision the verdict is unknown.</summary>
+    public TimeSpan TotalAnalysisTime { get; init; } = TimeSpan.FromMilliseconds(8000);
 
-    public TimeSpan BetweenWordsSilence { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>How far above the line's noise floor a frame must be to be speech (dB).</summary>
+    public double SpeechAboveNoise { get; init; } = 9;
 
-    public int MaximumNumberOfWords { get; init; } = 3;
-
-    public TimeSpan MaximumWordLength { get; init; } = TimeSpan.FromMilliseconds(5000);
-
-    /// <summary>Mean absolute amplitude below which a 20 ms frame is silence.</summary>
-    public int SilenceThreshold { get; init; } = 256;
+    /// <summary>Frames quieter than this are never speech (dB of mean square over 16-bit samples; 30 ≈ −60 dBFS).</summary>
+    public double MinSpeechLevel { get; init; } = 30;
 }
 
 /// <summary>
-/// Answering-machine detection from the first seconds of received audio (8 kHz samples), frame by frame:
-/// counts initial silence, words and greeting length the way Asterisk's AMD does and decides human, machine
-/// or unknown. Feed it with <see cref="Process"/>; <see cref="Result"/> is set once decided.
+/// Answering-machine detection from the first seconds of the callee's audio, frame by frame (20 ms at 8 kHz). A person
+/// says a word or a sentence and stops to wait for an answer; a recorded greeting goes on for seconds with only short
+/// pauses, is often preceded by music or a tone and ends with a beep. So: speech is found against the line's own noise
+/// floor (so that noise, level and G.711 do not matter); a greeting still going after <see cref="MachineDetectorSettings.MaxHumanGreeting"/>
+/// is a machine's, decided before it ends; a greeting followed by <see cref="MachineDetectorSettings.EndSilence"/> of
+/// silence is a person's, decided that long after it ended; a steady pure tone anywhere is a machine; nothing said for
+/// <see cref="MachineDetectorSettings.InitialSilence"/> is a machine (or a dead line). Words are not counted: a person
+/// answering "喂，你好，哪位？" is a person.
 /// </summary>
-public sealed class MachineDetector(MachineDetectorSettings? settings = null)
+public sealed class MachineDetector(MachineDetectorSettings? settings = null) : IMachineDetector
 {
     private const int FrameSamples = 160;
     private const int FrameMs = 20;
+    private const int SampleRate = 8000;
+    private const double FloorRisePerFrame = 0.01;
+    private const double ToneShare = 0.72;
+    private const int MaxFrames = 1000;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly short[] partial = new short[FrameSamples];
     private int partialCount;
     private long frames;
-    private int silenceMs;
-    private int consecutiveVoiceMs;
-    private int voiceMs;
-    private int words;
-    private bool inInitialSilence = true;
-    private bool inGreeting;
-    private bool inWord;
+    private readonly double[] recent = new double[4];
+    private readonly List<double> levels = [];
+    private double floor = double.NaN;
+    private int voicedRun;
+    private long speechStartFrame = -1;
+    private long lastSpeechFrame = -1;
+    private int speechFrames;
+    private int utterances;
+    private int toneFrames;
+    private double toneHz;
 
     public MachineDetection? Result { get; private set; }
 
-    /// <summary>Audio analysed so far.</summary>
     public TimeSpan Analysed => TimeSpan.FromMilliseconds(frames * FrameMs);
 
-    /// <summary>Runs a detector over a whole recording (8 kHz mono) and returns its verdict.</summary>
-    public static MachineDetection Analyze(ReadOnlySpan<short> audio, MachineDetectorSettings? settings = null)
-    {
-        var detector = new MachineDetector(settings);
-        detector.Process(audio);
-        if (detector.Result is null)
-        {
-            Span<short> silence = stackalloc short[FrameSamples];
-            while (detector.Result is null)
-            {
-                detector.Process(silence);
-            }
-        }
-
-        return detector.Result!;
-    }
-
-    /// <summary>Feeds samples of any length; returns the result once decided.</summary>
     public MachineDetection? Process(ReadOnlySpan<short> samples)
     {
         while (samples.Length > 0 && Result is null)
@@ -112,68 +131,138 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null)
     private void Frame(ReadOnlySpan<short> frame)
     {
         frames++;
-        long sum = 0;
-        foreach (var s in frame)
+        double energy = 0;
+        var crossings = 0;
+        for (var i = 0; i < frame.Length; i++)
         {
-            sum += Math.Abs((int)s);
+            energy += (double)frame[i] * frame[i];
+            if (i > 0 && (frame[i] >= 0) != (frame[i - 1] >= 0))
+            {
+                crossings++;
+            }
         }
 
-        var silent = sum / FrameSamples < settings.SilenceThreshold;
-        if (silent)
+        var level = 10 * Math.Log10((energy / frame.Length) + 1);
+        if (levels.Count < MaxFrames)
         {
-            silenceMs += FrameMs;
-            if (silenceMs >= settings.BetweenWordsSilence.TotalMilliseconds)
-            {
-                inWord = false;
-                consecutiveVoiceMs = 0;
-            }
+            levels.Add(level);
+        }
 
-            if (inInitialSilence && silenceMs >= settings.InitialSilence.TotalMilliseconds)
+        // The line's noise floor: the lowest level over four frames (a single quiet frame in noise is not the floor),
+        // rising slowly. Until speech is found, a floor that drops (the call started with speech, and this is its first
+        // pause) hears the frames so far again against the new floor.
+        recent[(int)(frames % recent.Length)] = energy / frame.Length;
+        var smoothed = 10 * Math.Log10((recent.Sum() / Math.Min(frames, recent.Length)) + 1);
+        var before = floor;
+        floor = double.IsNaN(floor) ? smoothed : Math.Min(smoothed, floor + FloorRisePerFrame);
+        var voiced = Voiced(level);
+
+        if (voiced && IsTone(frame, energy, crossings))
+        {
+            toneFrames++;
+            if (toneFrames * FrameMs >= settings.ToneLength.TotalMilliseconds)
             {
-                Decide(MachineVerdict.Machine, "initial-silence");
-            }
-            else if (inGreeting && silenceMs >= settings.AfterGreetingSilence.TotalMilliseconds)
-            {
-                Decide(MachineVerdict.Human, "human");
+                Decide(MachineVerdict.Machine, "tone");
+                return;
             }
         }
         else
         {
-            consecutiveVoiceMs += FrameMs;
-            voiceMs += FrameMs;
-            if (consecutiveVoiceMs >= settings.MinimumWordLength.TotalMilliseconds)
-            {
-                if (!inWord)
-                {
-                    inWord = true;
-                    words++;
-                }
+            toneFrames = 0;
+        }
 
-                silenceMs = 0;
-                inInitialSilence = false;
-                inGreeting = true;
-            }
-
-            if (consecutiveVoiceMs >= settings.MaximumWordLength.TotalMilliseconds)
+        if (speechStartFrame < 0 && floor < before - 3 && levels.Count == frames)
+        {
+            voicedRun = 0;
+            for (var i = 0; i < levels.Count - 1 && Result is null; i++)
             {
-                Decide(MachineVerdict.Machine, "max-word-length");
-            }
-            else if (words >= settings.MaximumNumberOfWords)
-            {
-                Decide(MachineVerdict.Machine, "max-words");
-            }
-            else if (inGreeting && voiceMs >= settings.Greeting.TotalMilliseconds)
-            {
-                Decide(MachineVerdict.Machine, "long-greeting");
+                Speech(i + 1, Voiced(levels[i]));
             }
         }
 
-        if (Result is null && frames * FrameMs >= settings.TotalAnalysisTime.TotalMilliseconds)
+        if (Result is not null || Speech(frames, voiced))
+        {
+            return;
+        }
+
+        if (speechStartFrame < 0 && frames * FrameMs >= settings.InitialSilence.TotalMilliseconds)
+        {
+            Decide(MachineVerdict.Machine, "initial-silence");
+        }
+        else if (frames * FrameMs >= settings.TotalAnalysisTime.TotalMilliseconds)
         {
             Decide(MachineVerdict.Unknown, "too-long");
         }
     }
 
-    private void Decide(MachineVerdict verdict, string cause) =>
-        Result = new MachineDetection(verdict, cause, TimeSpan.FromMilliseconds(voiceMs), words, Analysed);
+    private bool Voiced(double level) => level >= settings.MinSpeechLevel && level >= floor + settings.SpeechAboveNoise;
+
+    /// <summary>Frame <paramref name="frame"/> (1-based) voiced or not: the greeting's state; true once decided.</summary>
+    private bool Speech(long frame, bool voiced)
+    {
+        voicedRun = voiced ? voicedRun + 1 : 0;
+        if (voicedRun >= 2)
+        {
+            // Speech: two voiced frames in a row (a click is not).
+            if (speechStartFrame < 0)
+            {
+                speechStartFrame = frame - 1;
+            }
+
+            if (lastSpeechFrame < frame - 2)
+            {
+                utterances++;
+            }
+
+            speechFrames += lastSpeechFrame == frame - 1 ? 1 : 2;
+            lastSpeechFrame = frame;
+            if ((frame - speechStartFrame) * FrameMs > settings.MaxHumanGreeting.TotalMilliseconds)
+            {
+                Decide(MachineVerdict.Machine, "long-greeting");
+                return true;
+            }
+        }
+        else if (frame == frames && speechStartFrame >= 0 && (frame - lastSpeechFrame) * FrameMs >= settings.EndSilence.TotalMilliseconds)
+        {
+            Decide(MachineVerdict.Human, "greeting-ended");
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A frame whose energy is almost all at one frequency (found from its zero crossings, then measured by Goertzel
+    /// around it), the same frequency as the frame before when there was one: a beep or a tone, not a voice.
+    /// </summary>
+    private bool IsTone(ReadOnlySpan<short> frame, double energy, int crossings)
+    {
+        var estimate = crossings * SampleRate / (2.0 * FrameSamples);
+        if (estimate is < 300 or > 3400)
+        {
+            return false;
+        }
+
+        var best = 0.0;
+        var bestHz = estimate;
+        for (var hz = estimate - 25; hz <= estimate + 25; hz += 12.5)
+        {
+            var share = Goertzel.Power(frame, hz, SampleRate) * 2 / (FrameSamples * energy);
+            if (share > best)
+            {
+                best = share;
+                bestHz = hz;
+            }
+        }
+
+        var steady = toneFrames == 0 || Math.Abs(bestHz - toneHz) <= 40;
+        toneHz = bestHz;
+        return best >= ToneShare && steady;
+    }
+
+    private void Decide(MachineVerdict verdict, string cause)
+    {
+        var ended = speechStartFrame >= 0 && lastSpeechFrame < frames ? TimeSpan.FromMilliseconds(lastSpeechFrame * FrameMs) : (TimeSpan?)null;
+        Result = new MachineDetection(verdict, cause, TimeSpan.FromMilliseconds(speechFrames * FrameMs), utterances, Analysed, ended);
+    }
 }

@@ -3,12 +3,12 @@ namespace Dialer.Worker.Media;
 /// <summary>Answering-machine detection on the received audio of an answered call.</summary>
 public sealed partial class RtpSession
 {
-    private MachineDetector? detector;
+    private IMachineDetector? detector;
     private Action<MachineDetection>? detectorDone;
     private long detectorStarted;
 
     /// <summary>
-    /// Runs a <see cref="MachineDetector"/> on the audio received from now on; <paramref name="onResult"/> runs
+    /// Runs a <see cref="MachineDetector"/> (with <paramref name="settings"/>) on the audio received from now on; <paramref name="onResult"/> runs
     /// once with the verdict (at the latest after the settings' total analysis time, even without audio).
     /// </summary>
     public void StartMachineDetection(Action<MachineDetection> onResult, MachineDetectorSettings? settings = null)
