@@ -98,6 +98,9 @@ public record CampaignDefinition
 
     public bool DetectMachines { get; init; } = true;
 
+    /// <summary>Answering-machine detection: the thresholds an operator may tune, and what an unknown verdict counts as.</summary>
+    public MachineDetectionSettings MachineDetection { get; init; } = new();
+
     /// <summary>Owned callbacks become open to any agent this many minutes after they fall due.</summary>
     public int CallbackOpenAfterMinutes { get; init; } = 30;
 
@@ -156,4 +159,24 @@ public sealed record SurveyQuestion
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Wav { get; init; }
+}
+
+/// <summary>
+/// A campaign's answering-machine detection (the Worker's MachineDetector): silence before any speech that means a
+/// machine, the longest greeting a person gives, the silence after it that means a person waiting, and whether an
+/// unknown verdict (rare: analysis time ran out) is treated as a person (the default) or a machine.
+/// </summary>
+public sealed record MachineDetectionSettings
+{
+    public const string Human = "human";
+    public const string Machine = "machine";
+
+    public int InitialSilenceMs { get; init; } = 3500;
+
+    public int MaxGreetingMs { get; init; } = 4000;
+
+    public int EndSilenceMs { get; init; } = 900;
+
+    /// <summary><see cref="Human"/> or <see cref="Machine"/>.</summary>
+    public string UnknownAs { get; init; } = Human;
 }

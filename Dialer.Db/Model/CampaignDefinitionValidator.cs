@@ -59,6 +59,19 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
         RuleFor(c => c.StopAt).Must((c, stop) => stop is null || c.StartAt is null || stop > c.StartAt)
             .WithMessage(_ => Texts.Pick("stopAt must be after startAt.", "结束时间必须晚于开始时间。"));
 
+        RuleFor(c => c.MachineDetection).NotNull().WithMessage(_ => Texts.Pick("machineDetection may be left out but not null.", "答录机检测设置可以省略，但不能为 null。"));
+        When(c => c.MachineDetection is not null, () =>
+        {
+            RuleFor(c => c.MachineDetection.InitialSilenceMs).InclusiveBetween(1000, 10_000)
+                .WithMessage(_ => Texts.Pick("machineDetection.initialSilenceMs must be from 1000 to 10000.", "答录机检测的初始静音必须在 1000 到 10000 毫秒之间。"));
+            RuleFor(c => c.MachineDetection.MaxGreetingMs).InclusiveBetween(1000, 10_000)
+                .WithMessage(_ => Texts.Pick("machineDetection.maxGreetingMs must be from 1000 to 10000.", "答录机检测的最长问候必须在 1000 到 10000 毫秒之间。"));
+            RuleFor(c => c.MachineDetection.EndSilenceMs).InclusiveBetween(300, 3000)
+                .WithMessage(_ => Texts.Pick("machineDetection.endSilenceMs must be from 300 to 3000.", "答录机检测的问候后静音必须在 300 到 3000 毫秒之间。"));
+            RuleFor(c => c.MachineDetection.UnknownAs).Must(u => u is MachineDetectionSettings.Human or MachineDetectionSettings.Machine)
+                .WithMessage(_ => Texts.Pick("machineDetection.unknownAs must be human or machine.", "答录机检测的未知结果 (unknownAs) 必须是 human 或 machine。"));
+        });
+
         RuleFor(c => c.RetryMinutes).NotNull().WithMessage(_ => Texts.Pick("retryMinutes may be left out but not null.", "重拨间隔可以省略，但不能为 null。"));
         When(c => c.RetryMinutes is not null, () =>
         {

@@ -93,6 +93,10 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\",\"wav\":\"/etc/passwd.wav\"}]", "surveyQuestions[0].wav")]
     [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\",\"wav\":\"prompts/q1.mp3\"}]", "surveyQuestions[0].wav")]
     [InlineData("maxDialRatio=5.5", "maxDialRatio")]
+    [InlineData("machineDetection={\"endSilenceMs\":100}", "machineDetection.endSilenceMs")]
+    [InlineData("machineDetection={\"maxGreetingMs\":60000}", "machineDetection.maxGreetingMs")]
+    [InlineData("machineDetection={\"initialSilenceMs\":0}", "machineDetection.initialSilenceMs")]
+    [InlineData("machineDetection={\"unknownAs\":\"maybe\"}", "machineDetection.unknownAs")]
     [InlineData("colour=\"red\"", "colour")]
     [InlineData("callingWindow.colour=\"red\"", "callingWindow.colour")]
     [InlineData("maxAttempts=\"three\"", "maxAttempts")]
@@ -125,6 +129,7 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             With("complianceProfile=\"UK\";defaultCountry=\"GB\";timeZone=\"Europe/London\";callerId=\"+442071234567\""),
             With("type=\"survey\";surveyQuestions=[{\"id\":\"q1\",\"text\":\"您满意吗？\",\"kind\":\"choice\",\"options\":[\"满意\",\"不满意\"],\"keys\":[\"1\",\"2\"]}]"),
             With("callingWindow="),
+            With("machineDetection={\"unknownAs\":\"machine\",\"endSilenceMs\":800,\"maxGreetingMs\":3500,\"initialSilenceMs\":3000}"),
             With("script=\"{{literal}} {姓名} {amount_due}\""),
         ];
         foreach (var body in variants)

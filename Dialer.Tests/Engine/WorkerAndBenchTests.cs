@@ -69,7 +69,7 @@ public sealed class WorkerAndBenchTests
         Assert.Equal(predictive with { WallSeconds = 0 }, again with { WallSeconds = 0 });
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dialer.sln")))

@@ -360,7 +360,7 @@ public sealed class CampaignEngine(
             : null;
         call.Leg = telephony.Dial(
             new DialRequest(id, contact.Phone, definition.CallerId ?? "", campaign.RingTimeout,
-                definition.DetectMachines || campaign.Mode == CampaignModes.Agentless, call.RecordingPath),
+                definition.DetectMachines || campaign.Mode == CampaignModes.Agentless, call.RecordingPath, definition.MachineDetection),
             call);
         return true;
     }

@@ -25,13 +25,15 @@ public interface ITelephony
 /// <param name="RingTimeout">How long to ring before giving up; never below 15 s (the engine enforces it).</param>
 /// <param name="DetectMachine">Run answering-machine detection on answer.</param>
 /// <param name="RecordPath">When not null, record the call to this WAV file.</param>
+/// <param name="Machine">The campaign's answering-machine detection settings (null: the defaults, an unknown verdict a person).</param>
 public sealed record DialRequest(
     long AttemptId,
     string Number,
     string CallerId,
     TimeSpan RingTimeout,
     bool DetectMachine,
-    string? RecordPath = null);
+    string? RecordPath = null,
+    Dialer.Db.Model.MachineDetectionSettings? Machine = null);
 
 /// <param name="AgentId">The agent (users.id).</param>
 /// <param name="SipUser">The agent's SIP user name, registered with the dialer's registrar.</param>

@@ -63,7 +63,7 @@ public sealed record MachineDetectorSettings
     /// <summary>A steady tone this long (a beep, a carrier's tone) means a machine.</summary>
     public TimeSpan ToneLength { get; init; } = TimeSpan.FromMilliseconds(160);
 
-    /// <summary>After this much audio with no decision the verdict is unknown.</summary>
+    /// <summary>After this much audio with no decision the verdict is unknown (at least initial silence and greeting together).</summary>
     public TimeSpan TotalAnalysisTime { get; init; } = TimeSpan.FromMilliseconds(8000);
 
     /// <summary>How far above the line's noise floor a frame must be to be speech (dB).</summary>
@@ -109,6 +109,15 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     public MachineDetection? Result { get; private set; }
 
     public TimeSpan Analysed => TimeSpan.FromMilliseconds(frames * FrameMs);
+
+    /// <summary>The detector's settings from a campaign's (the rest at their defaults).</summary>
+    public static MachineDetectorSettings Settings(Dialer.Db.Model.MachineDetectionSettings campaign) => new()
+    {
+        InitialSilence = TimeSpan.FromMilliseconds(campaign.InitialSilenceMs),
+        MaxHumanGreeting = TimeSpan.FromMilliseconds(campaign.MaxGreetingMs),
+        EndSilence = TimeSpan.FromMilliseconds(campaign.EndSilenceMs),
+        TotalAnalysisTime = TimeSpan.FromMilliseconds(Math.Max(8000, campaign.InitialSilenceMs + campaign.MaxGreetingMs + 500)),
+    };
 
     public MachineDetection? Process(ReadOnlySpan<short> samples)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Dialer.Db.Media;
+using Dialer.Db.Model;
 using Dialer.Worker.Media;
 using Dialer.Worker.Sip.Calls;
 using Dialer.Worker.Sip.Messages;
@@ -253,7 +254,11 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
         if (dial?.DetectMachine == true)
         {
-            rtp.StartMachineDetection(result => observer.OnMachineDetected(this, result.IsMachine));
+            var machine = dial.Machine ?? new MachineDetectionSettings();
+            var unknownIsMachine = machine.UnknownAs == MachineDetectionSettings.Machine;
+            rtp.StartMachineDetection(
+                result => observer.OnMachineDetected(this, result.IsMachine || (unknownIsMachine && result.Verdict == MachineVerdict.Unknown)),
+                MachineDetector.Settings(machine));
         }
 
         observer.OnAnswered(this, new CallAnswer(null, Codec));
