@@ -22,7 +22,8 @@ public sealed record AttemptResult(
     string? Dtmf,
     string? RecordingPath = null,
     string? SurveyJson = null,
-    string? Notes = null);
+    string? Notes = null,
+    bool VoicemailLeft = false);
 
 /// <summary>One campaign day's counts, as campaign_daily_stats keeps them.</summary>
 public sealed record DailyCounts
@@ -105,6 +106,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
             result.RecordingPath,
             result.SurveyJson,
             result.Notes,
+            voicemailLeft = result.VoicemailLeft ? 1 : 0,
         }, tx, cancellationToken: ct)) != 1)
         {
             return false;
@@ -252,7 +254,8 @@ public sealed class AttemptStore(DbConnectionFactory db)
             UPDATE call_attempts SET agent_id = @AgentId, call_id = @CallId, dialed_at = @DialedAt, ringing_at = @RingingAt,
                 answered_at = @AnsweredAt, agent_connected_at = @AgentConnectedAt, ended_at = @EndedAt, outcome = @Outcome,
                 sip_code = @SipCode, sip_reason = @SipReason, machine = @machine, talk_seconds = @TalkSeconds, dtmf = @Dtmf,
-                recording_path = @RecordingPath, survey_json = COALESCE(survey_json, @SurveyJson), notes = COALESCE(notes, @Notes)
+                recording_path = @RecordingPath, survey_json = COALESCE(survey_json, @SurveyJson), notes = COALESCE(notes, @Notes),
+                voicemail_left = @voicemailLeft
             WHERE id = @Id AND ended_at IS NULL
             """;
 

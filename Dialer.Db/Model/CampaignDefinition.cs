@@ -55,6 +55,19 @@ public record CampaignDefinition
 
     public string? MessageWav { get; init; }
 
+    /// <summary>
+    /// Voicemail drop: the message left on an answering machine after its beep (text with <c>{field}</c> placeholders,
+    /// spoken; or <see cref="MachineMessageWav"/>). Without either a machine is hung up on (agentless: it hears the message).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MachineMessage { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MachineMessageWav { get; init; }
+
+    /// <summary>Voicemail drop: how long to wait for the machine's beep after the verdict before leaving the message anyway.</summary>
+    public int MachineBeepWaitSeconds { get; init; } = 20;
+
     /// <summary>Played to a live customer when no agent is free within 2 s: who called and a number to call back.</summary>
     public string? AbandonMessage { get; init; }
 

@@ -118,6 +118,14 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
         RuleFor(c => c.Message).MaximumLength(MaxTextLength).WithMessage(_ => Texts.Pick($"message may be at most {MaxTextLength} characters.", $"语音消息最多 {MaxTextLength} 个字符。"))
             .Must(s => s is null || ScriptPlaceholders.Check(s) is null)
             .WithMessage(c => Texts.Pick($"message: {ScriptPlaceholders.Check(c.Message!)}", $"语音消息：{ScriptPlaceholders.Check(c.Message!)}"));
+        RuleFor(c => c.MachineMessage).MaximumLength(MaxTextLength).WithMessage(_ => Texts.Pick($"machineMessage may be at most {MaxTextLength} characters.", $"留言消息最多 {MaxTextLength} 个字符。"))
+            .Must(s => s is null || ScriptPlaceholders.Check(s) is null)
+            .WithMessage(c => Texts.Pick($"machineMessage: {ScriptPlaceholders.Check(c.MachineMessage!)}", $"留言消息：{ScriptPlaceholders.Check(c.MachineMessage!)}"));
+        RuleFor(c => c.MachineMessageWav).Must(IsWavPath)
+            .WithMessage(_ => Texts.Pick("machineMessageWav must be the path of a .wav file.", "machineMessageWav 必须是 .wav 文件的路径。"))
+            .Must(IsMediaName).WithMessage(_ => MediaNameMessage("machineMessageWav"));
+        RuleFor(c => c.MachineBeepWaitSeconds).InclusiveBetween(1, 60)
+            .WithMessage(_ => Texts.Pick("machineBeepWaitSeconds must be from 1 to 60.", "等待答录机提示音的时间必须在 1 到 60 秒之间。"));
         RuleFor(c => c.AbandonMessage).MaximumLength(2000).WithMessage(_ => Texts.Pick("abandonMessage may be at most 2000 characters.", "放弃提示语最多 2000 个字符。"));
         RuleFor(c => c.Message)
             .Must((c, m) => !string.IsNullOrWhiteSpace(m) || !string.IsNullOrWhiteSpace(c.MessageWav))

@@ -70,6 +70,15 @@ public static class ScriptPlaceholders
         return fields;
     }
 
+    /// <summary>A contact's value for a placeholder: name, account, phone, or one of the list's other columns (any case).</summary>
+    public static string? ContactValue(string? name, string? accountId, string phone, string? customJson, string field) => field switch
+    {
+        "name" => name,
+        "account" or "account_id" or "accountId" => accountId,
+        "phone" => phone,
+        _ => CustomFields.Parse(customJson).FirstOrDefault(p => string.Equals(p.Key, field, StringComparison.OrdinalIgnoreCase)).Value,
+    };
+
     /// <summary>Fills the placeholders; a field without a value is left as written, so that an agent sees it is missing.</summary>
     public static string Fill(string text, Func<string, string?> value)
     {

@@ -597,7 +597,7 @@ public sealed class AgentlessIvrTests
     }
 
     /// <summary>A carrier whose legs report every prompt played to <paramref name="played"/>.</summary>
-    private sealed class PromptLog(ITelephony inner, Action<Prompt> played) : ITelephony
+    internal sealed class PromptLog(ITelephony inner, Action<Prompt> played) : ITelephony
     {
         public string Name => inner.Name;
 
@@ -624,6 +624,8 @@ public sealed class AgentlessIvrTests
             public void StopPlayback() => inner.StopPlayback();
 
             public void SendDtmf(string digits) => inner.SendDtmf(digits);
+
+            public void AwaitBeep(TimeSpan giveUp, Action<bool> then) => inner.AwaitBeep(giveUp, then);
         }
     }
 

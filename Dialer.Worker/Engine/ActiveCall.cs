@@ -60,6 +60,9 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
     /// <summary>What the IVR did that the attempt should show (ivr_transfer, ivr_transfer_no_agent, ivr_callback).</summary>
     public string? Note { get; internal set; }
 
+    /// <summary>The campaign's machine message was played to the end after the machine's beep.</summary>
+    public bool VoicemailLeft { get; internal set; }
+
     /// <summary>The WAV file the carrier records this call to, when the campaign records calls.</summary>
     public string? RecordingPath { get; internal set; }
 

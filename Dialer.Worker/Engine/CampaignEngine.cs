@@ -461,9 +461,14 @@ public sealed class CampaignEngine(
             Roster.Free(agent);
         }
 
-        if (campaign.Mode == CampaignModes.Agentless)
+        var definition = campaign.Definition;
+        if (definition.MachineMessage is not null || definition.MachineMessageWav is not null)
         {
-            PlayMessageThenHangup(call, CallOutcome.Machine, MessagePrompt());
+            LeaveVoicemail(call);
+        }
+        else if (campaign.Mode == CampaignModes.Agentless)
+        {
+            PlayMessageThenHangup(call, CallOutcome.Machine, MessagePrompt(call.Contact));
         }
         else
         {
@@ -542,7 +547,44 @@ public sealed class CampaignEngine(
             new Prompt(null, definition.AbandonMessage ?? $"Sorry we missed you. Please call us back at {definition.CallerId}."));
     }
 
-    private Prompt MessagePrompt() => new(campaign.Definition.MessageWav, campaign.Definition.Message);
+    private Prompt MessagePrompt(DialContact contact) => new(campaign.Definition.MessageWav, Spoken(campaign.Definition.Message, contact));
+
+    /// <summary>A message with the contact's fields in its placeholders; a field the contact lacks is left out, not spoken.</summary>
+    private static string? Spoken(string? text, DialContact contact) => text is null
+        ? null
+        : ScriptPlaceholders.Fill(text, f => ScriptPlaceholders.ContactValue(contact.Name, contact.AccountId, contact.Phone, contact.CustomJson, f) ?? "");
+
+    /// <summary>
+    /// Voicemail drop: waits for the machine's beep (or the campaign's wait), plays the machine message and hangs up. The
+    /// attempt shows the message left only when it played to the end with the call still up.
+    /// </summary>
+    private void LeaveVoicemail(ActiveCall call)
+    {
+        call.Phase = CallPhase.Message;
+        var leg = call.Leg;
+        if (leg is null)
+        {
+            return;
+        }
+
+        var definition = campaign.Definition;
+        var prompt = new Prompt(definition.MachineMessageWav, Spoken(definition.MachineMessage, call.Contact));
+        leg.AwaitBeep(TimeSpan.FromSeconds(definition.MachineBeepWaitSeconds), _ => loop.Post(() =>
+        {
+            if (call.Phase != CallPhase.Message)
+            {
+                return;
+            }
+
+            var fallback = loop.After(MessageFallback, leg.Hangup);
+            leg.Play(prompt, () => loop.Post(() =>
+            {
+                fallback.Dispose();
+                call.VoicemailLeft = call.Phase == CallPhase.Message;
+                leg.Hangup();
+            }));
+        }));
+    }
 
     private void PlayMessageThenHangup(ActiveCall call, CallOutcome outcome, Prompt prompt)
     {
@@ -756,7 +798,7 @@ public sealed class CampaignEngine(
         call.Phase = CallPhase.Message;
         var ivr = new IvrCall(this, loop, call, IvrQuestions);
         call.Ivr = ivr;
-        ivr.Start(MessagePrompt());
+        ivr.Start(MessagePrompt(call.Contact));
     }
 
     /// <summary>The IVR's transfer digit: the longest-ready agent takes the call now, else it waits up to 2 s like a predictive call.</summary>

@@ -95,7 +95,8 @@ public sealed class DbDialingPorts(
             call.Dtmf,
             call.RecordingPath,
             call.SurveyJson,
-            call.Note);
+            call.Note,
+            call.VoicemailLeft);
         var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var next = Next(update, call.Contact);
         var contactId = call.Contact.Id;

@@ -16,6 +16,7 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
 
     // Keypresses draw from their own sequence, so that dial outcomes stay the same whatever the IVR asks.
     private readonly Random keys = new(unchecked((seed * 31) + 7));
+    private readonly Random beeps = new(unchecked((seed * 17) + 3));
     private long nextId;
 
     private TimeProvider Time => time;
@@ -242,6 +243,25 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
 
         public void SendDtmf(string digits)
         {
+        }
+
+        /// <summary>The rest of the machine's greeting, then its beep: 1–7 s after the verdict.</summary>
+        public void AwaitBeep(TimeSpan giveUp, Action<bool> then)
+        {
+            double after;
+            lock (carrier.gate)
+            {
+                after = 1 + (carrier.beeps.NextDouble() * 6);
+            }
+
+            if (after <= giveUp.TotalSeconds)
+            {
+                At(after, _ => then(true));
+            }
+            else
+            {
+                At(giveUp.TotalSeconds, _ => then(false));
+            }
         }
     }
 }

@@ -63,6 +63,12 @@ public interface ICallLeg
 
     /// <summary>Sends DTMF digits (RFC 4733).</summary>
     void SendDtmf(string digits);
+
+    /// <summary>
+    /// Voicemail drop, after a machine verdict: <paramref name="then"/> runs once the machine's beep has ended (true), or
+    /// <paramref name="giveUp"/> after the call without one (false); never once the call has ended. At once by default.
+    /// </summary>
+    void AwaitBeep(TimeSpan giveUp, Action<bool> then) => then(false);
 }
 
 /// <summary>A prompt: a WAV file (8 kHz mono 16-bit preferred, others converted), or text that the carrier speaks if it can.</summary>

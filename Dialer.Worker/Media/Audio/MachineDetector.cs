@@ -87,11 +87,10 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
 {
     private const int FrameSamples = 160;
     private const int FrameMs = 20;
-    private const int SampleRate = 8000;
     private const double FloorRisePerFrame = 0.01;
-    private const double ToneShare = 0.72;
     private const int MaxFrames = 1000;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
+    private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
     private readonly short[] partial = new short[FrameSamples];
     private int partialCount;
     private long frames;
@@ -103,8 +102,6 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private long lastSpeechFrame = -1;
     private int speechFrames;
     private int utterances;
-    private int toneFrames;
-    private double toneHz;
 
     public MachineDetection? Result { get; private set; }
 
@@ -141,15 +138,12 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     {
         frames++;
         double energy = 0;
-        var crossings = 0;
-        for (var i = 0; i < frame.Length; i++)
+        foreach (var x in frame)
         {
-            energy += (double)frame[i] * frame[i];
-            if (i > 0 && (frame[i] >= 0) != (frame[i - 1] >= 0))
-            {
-                crossings++;
-            }
+            energy += (double)x * x;
         }
+
+        var crossings = BeepDetector.Crossings(frame);
 
         var level = 10 * Math.Log10((energy / frame.Length) + 1);
         if (levels.Count < MaxFrames)
@@ -166,18 +160,10 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         floor = double.IsNaN(floor) ? smoothed : Math.Min(smoothed, floor + FloorRisePerFrame);
         var voiced = Voiced(level);
 
-        if (voiced && IsTone(frame, energy, crossings))
+        if (tone.Frame(frame, energy, crossings, voiced))
         {
-            toneFrames++;
-            if (toneFrames * FrameMs >= settings.ToneLength.TotalMilliseconds)
-            {
-                Decide(MachineVerdict.Machine, "tone");
-                return;
-            }
-        }
-        else
-        {
-            toneFrames = 0;
+            Decide(MachineVerdict.Machine, "tone");
+            return;
         }
 
         if (speechStartFrame < 0 && floor < before - 3 && levels.Count == frames)
@@ -238,35 +224,6 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// A frame whose energy is almost all at one frequency (found from its zero crossings, then measured by Goertzel
-    /// around it), the same frequency as the frame before when there was one: a beep or a tone, not a voice.
-    /// </summary>
-    private bool IsTone(ReadOnlySpan<short> frame, double energy, int crossings)
-    {
-        var estimate = crossings * SampleRate / (2.0 * FrameSamples);
-        if (estimate is < 300 or > 3400)
-        {
-            return false;
-        }
-
-        var best = 0.0;
-        var bestHz = estimate;
-        for (var hz = estimate - 25; hz <= estimate + 25; hz += 12.5)
-        {
-            var share = Goertzel.Power(frame, hz, SampleRate) * 2 / (FrameSamples * energy);
-            if (share > best)
-            {
-                best = share;
-                bestHz = hz;
-            }
-        }
-
-        var steady = toneFrames == 0 || Math.Abs(bestHz - toneHz) <= 40;
-        toneHz = bestHz;
-        return best >= ToneShare && steady;
     }
 
     private void Decide(MachineVerdict verdict, string cause)

@@ -6,6 +6,47 @@ public sealed partial class RtpSession
     private IMachineDetector? detector;
     private Action<MachineDetection>? detectorDone;
     private long detectorStarted;
+    private BeepDetector? beep;
+    private Action<bool>? beepDone;
+    private long beepStarted;
+    private TimeSpan beepGiveUp;
+
+    /// <summary>
+    /// Voicemail drop: <paramref name="then"/> runs once with true when a beep (a steady tone of 160 ms or more) heard
+    /// from now on has ended, or with false after <paramref name="giveUp"/> without one.
+    /// </summary>
+    public void AwaitBeep(TimeSpan giveUp, Action<bool> then)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        lock (gate)
+        {
+            beep = new BeepDetector(new MachineDetectorSettings().ToneLength);
+            beepDone = then;
+            beepStarted = time.GetTimestamp();
+            beepGiveUp = giveUp;
+        }
+    }
+
+    private void ReportBeepIfAny(bool timedOut)
+    {
+        Action<bool>? done = null;
+        var heard = false;
+        lock (gate)
+        {
+            if (beep is not null && beepDone is not null && (beep.Ended || (timedOut && time.GetElapsedTime(beepStarted) >= beepGiveUp)))
+            {
+                heard = beep.Ended;
+                done = beepDone;
+                beep = null;
+                beepDone = null;
+            }
+        }
+
+        if (done is not null)
+        {
+            SafeInvoke(done, heard);
+        }
+    }
 
     /// <summary>
     /// Runs a <see cref="MachineDetector"/> (with <paramref name="settings"/>) on the audio received from now on; <paramref name="onResult"/> runs
@@ -60,5 +101,6 @@ public sealed partial class RtpSession
         }
 
         ReportMachineResultIfAny();
+        ReportBeepIfAny(timedOut: true);
     }
 }

@@ -147,7 +147,7 @@ public sealed partial class RtpSession
         bool listening;
         lock (gate)
         {
-            listening = recorder is not null || detector is not null || WantsInBandDtmf;
+            listening = recorder is not null || detector is not null || beep is not null || WantsInBandDtmf;
         }
 
         var decode = tap is not null || listening || (other is not null && other.NeedsPcm(l));
@@ -176,6 +176,7 @@ public sealed partial class RtpSession
             {
                 recorder?.PushReceived(pcm);
                 detector?.Process(pcm);
+                beep?.Process(pcm);
                 if (WantsInBandDtmf)
                 {
                     DetectInBand(pcm);
@@ -186,6 +187,7 @@ public sealed partial class RtpSession
 
             RaiseDigits(found);
             ReportMachineResultIfAny();
+            ReportBeepIfAny(timedOut: false);
         }
 
         other?.Relay(payload, l, pcm, header.Timestamp, header.Marker);

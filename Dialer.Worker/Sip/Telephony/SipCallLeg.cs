@@ -208,6 +208,8 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
     public void SendDtmf(string digits) => rtp.SendDtmf(digits);
 
+    public void AwaitBeep(TimeSpan giveUp, Action<bool> then) => rtp.AwaitBeep(giveUp, then);
+
     /// <summary>Between customers the agent hears a soft tone.</summary>
     public void PlayComfortTone() => rtp.PlayComfortTone();
 

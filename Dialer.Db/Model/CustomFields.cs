@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Dialer.Api.Pages.Shared;
+namespace Dialer.Db.Model;
 
 /// <summary>
 /// A flat JSON object as text pairs: contacts.custom_json (the other columns of the imported file), and
