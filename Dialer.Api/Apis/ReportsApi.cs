@@ -117,7 +117,7 @@ public static class ReportsApi
         var header = new List<object?>
         {
             Strings.T("calls.attempt"), Strings.T("calls.time"), Strings.T("calls.phone"), Strings.T("calls.name"), Strings.T("calls.account"),
-            Strings.T("report.agent"), Strings.T("calls.outcome"), Strings.T("calls.sipCode"), Strings.T("calls.sipReason"), Strings.T("calls.machine"),
+            Strings.T("report.agent"), Strings.T("calls.outcome"), Strings.T("calls.sipCode"), Strings.T("calls.sipReason"), Strings.T("calls.machine"), Strings.T("calls.voicemail"),
             Strings.T("calls.ring"), Strings.T("calls.talk"), Strings.T("calls.wrap"), Strings.T("calls.disposition"), Strings.T("calls.notes"),
             Strings.T("calls.keys"),
         };
@@ -136,6 +136,7 @@ public static class ReportsApi
                 call.Outcome is { } o ? Strings.Code("outcome", o) : null,
                 call.SipCode, call.SipReason,
                 call.Machine switch { 1 => yes, 0 => no, _ => null },
+                call.VoicemailLeft == 1 ? yes : no,
                 RingSeconds(call), call.TalkSeconds is { } talk ? Math.Round(talk, 1) : null, call.WrapSeconds is { } wrap ? Math.Round(wrap, 1) : null,
                 call.Disposition, call.Notes, call.Dtmf,
             };

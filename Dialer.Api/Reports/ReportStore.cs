@@ -48,6 +48,8 @@ public sealed class CallRow
 
     public long? Machine { get; init; }
 
+    public long VoicemailLeft { get; init; }
+
     public double? TalkSeconds { get; init; }
 
     public double? WrapSeconds { get; init; }
@@ -144,7 +146,7 @@ public sealed class ReportStore(DbConnectionFactory db)
 
         private const string CallColumns = """
             a.id, a.queued_at, a.dialed_at, a.ringing_at, a.answered_at, a.ended_at, a.phone, ct.name, ct.account_id,
-            u.username AS agent, a.outcome, a.sip_code, a.sip_reason, a.machine,
+            u.username AS agent, a.outcome, a.sip_code, a.sip_reason, a.machine, a.voicemail_left,
             a.talk_seconds, a.wrap_seconds,
             a.disposition, a.notes, a.dtmf, a.survey_json, a.recording_path, ct.state AS contact_state
             """;

@@ -48,7 +48,7 @@ public sealed record ReminderView(
 /// <summary>
 /// The billing intake. A batch becomes contacts of a billing-reminder campaign and one reminder row per
 /// item, in one transaction together with its Idempotency-Key row (whose primary key decides between
-/// concurrent duplicates). The engine reports final outcomes through <see cref="CompleteForContactAsync(long, string, string?, CancellationToken)"/>;
+/// concurrent duplicates). The engine reports final outcomes through <see cref="CompleteForContactAsync(long, string, string?, CancellationToken, bool)"/>;
 /// every final state queues a signed webhook for the key's registered callbacks.
 /// </summary>
 
@@ -60,4 +60,5 @@ public sealed record WebhookPayload(
     string? Outcome,
     int Attempts,
     DateTimeOffset At,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    bool VoicemailLeft = false);

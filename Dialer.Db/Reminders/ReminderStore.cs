@@ -124,17 +124,18 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     /// The engine calls this when a contact's calling is over: every open reminder of the contact becomes
     /// <paramref name="state"/> (delivered or failed) with the call outcome, and its webhooks are queued.
     /// </summary>
-    public async Task<int> CompleteForContactAsync(long contactId, string state, string? outcome, CancellationToken ct)
+    public async Task<int> CompleteForContactAsync(long contactId, string state, string? outcome, CancellationToken ct, bool voicemailLeft = false)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var n = await CompleteForContactAsync(c, tx, contactId, state, outcome, ct);
+        var n = await CompleteForContactAsync(c, tx, contactId, state, outcome, ct, voicemailLeft);
         await tx.CommitAsync(ct);
         return n;
     }
 
     /// <summary>The same inside the engine's own transaction.</summary>
-    public async Task<int> CompleteForContactAsync(DbConnection c, DbTransaction? tx, long contactId, string state, string? outcome, CancellationToken ct)
+    public async Task<int> CompleteForContactAsync(DbConnection c, DbTransaction? tx, long contactId, string state, string? outcome, CancellationToken ct,
+        bool voicemailLeft = false)
     {
         if (state is not (ReminderStates.Delivered or ReminderStates.Failed or ReminderStates.Cancelled))
         {
@@ -145,7 +146,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
         var n = 0;
         foreach (var r in open)
         {
-            n += await FinishAsync(c, tx, r, state, outcome, null, Now(), ct) ? 1 : 0;
+            n += await FinishAsync(c, tx, r, state, outcome, null, Now(), ct, voicemailLeft) ? 1 : 0;
         }
 
         return n;
@@ -328,7 +329,8 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
     }
 
     /// <summary>Moves one open reminder to a final state (compare-and-set) and queues its webhooks.</summary>
-    private async Task<bool> FinishAsync(DbConnection c, DbTransaction? tx, OpenRow r, string state, string? outcome, string? reason, long now, CancellationToken ct)
+    private async Task<bool> FinishAsync(DbConnection c, DbTransaction? tx, OpenRow r, string state, string? outcome, string? reason, long now, CancellationToken ct,
+        bool voicemailLeft = false)
     {
         var changed = await c.ExecuteAsync(new CommandDefinition(ReminderSql.Finish,
             new { id = r.Id, state, outcome, reason, now, queued = ReminderStates.Queued }, tx, cancellationToken: ct));
@@ -342,7 +344,7 @@ public sealed class ReminderStore(DbConnectionFactory db, TimeProvider time)
             : await c.ExecuteScalarAsync<long>(new CommandDefinition(ReminderSql.CountAttempts,
                 new { contactId = r.ContactId, from = r.CreatedAt, to = now }, tx, cancellationToken: ct));
         var payload = JsonSerializer.Serialize(
-            new WebhookPayload(r.Id, r.AccountId, state, outcome, (int)attempts, DateTimeOffset.FromUnixTimeMilliseconds(now), reason), Json);
+            new WebhookPayload(r.Id, r.AccountId, state, outcome, (int)attempts, DateTimeOffset.FromUnixTimeMilliseconds(now), reason, voicemailLeft), Json);
         await c.ExecuteAsync(new CommandDefinition(ReminderSql.QueueWebhooks,
             new { apiKeyId = r.ApiKeyId, reminderId = r.Id, payload, now }, tx, cancellationToken: ct));
         return true;

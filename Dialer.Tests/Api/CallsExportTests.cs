@@ -44,11 +44,11 @@ public class CallsExportTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 2503, lines.Length);
-        Assert.StartsWith("呼叫编号,时间,电话,姓名,账号,坐席,呼叫结果,SIP 状态码,SIP 原因,答录机,振铃秒数,通话秒数,整理秒数,处理结果,备注,按键,您对这次服务满意吗？,推荐的可能性（0-10）,调查答案（JSON）,录音,联系人当前状态", lines[0]);
+        Assert.StartsWith("呼叫编号,时间,电话,姓名,账号,坐席,呼叫结果,SIP 状态码,SIP 原因,答录机,已留言,振铃秒数,通话秒数,整理秒数,处理结果,备注,按键,您对这次服务满意吗？,推荐的可能性（0-10）,调查答案（JSON）,录音,联系人当前状态", lines[0]);
         var first = lines[1].Split(',');
         // The phone's '+' would start a formula in a spreadsheet: it is written with a quote mark (OWASP).
         Assert.Equal(("'+8613800000001", "王芳", "A100", "wang.fang", "接通坐席", "200", "否"), (first[2], first[3], first[4], first[5], first[6], first[7], first[9]));
-        Assert.Equal(("4", "25", "7", "done"), (first[10], first[11], first[12], first[13]));
+        Assert.Equal(("否", "4", "25", "7", "done"), (first[10], first[11], first[12], first[13], first[14]));
         Assert.Contains("\"客户说,\"\"很好\"\"\",19,满意,9,\"{\"\"q1\"\":\"\"满意\"\",\"\"q2\"\":9}\",,done", lines[1]);
         Assert.All(lines.Skip(2), l => Assert.Contains(",无人接听,480,", l));
         var ids = lines.Skip(1).Select(l => long.Parse(l.Split(',')[0])).ToList();

@@ -57,6 +57,8 @@ public class VoicemailDropTests
         Assert.InRange(at, 4, 10);
         Assert.Equal((at - 3 + 6) * 1000, a.EndedAt - a.AnsweredAt, 50.0);
         Assert.Equal(AgentState.Ready, h.Engine.FindAgent(agent)!.State);
+        // The message was left: the contact is done, not tried again tomorrow as a machine would be.
+        Assert.Equal((ContactState.Done, "voicemail_left"), Assert.Single(await h.QueryAsync<(string, string)>("SELECT state, eligible_reason FROM contacts")));
     }
 
     [Fact]

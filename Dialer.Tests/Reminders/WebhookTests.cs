@@ -77,6 +77,27 @@ public class WebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>, IDisp
         Assert.Equal("connected", root.GetProperty("outcome").GetString());
         Assert.Equal(1, root.GetProperty("attempts").GetInt32());
         Assert.True(root.GetProperty("at").TryGetDateTimeOffset(out _));
+        Assert.False(root.GetProperty("voicemailLeft").GetBoolean());
+    }
+
+    [ApiFact]
+    public async Task AMessageLeftOnTheCustomersMachineIsDeliveredWithVoicemailLeft()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (_, secret, reminderId, contactId) = await ReminderWithWebhookAsync(api, receiver.Url);
+        await RecordAttemptAsync(api, contactId);
+
+        var reminders = api.Services.GetRequiredService<ReminderStore>();
+        Assert.Equal(1, await reminders.CompleteForContactAsync(contactId, ReminderStates.Delivered, "machine", CancellationToken.None, voicemailLeft: true));
+        using var sender = Sender(new ManualClock(DateTimeOffset.UtcNow.AddSeconds(1)), new WebhookOptions());
+        await sender.SendDueAsync(CancellationToken.None);
+
+        var request = Assert.Single(receiver.Requests);
+        AssertSignedBy(secret, request);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal(reminderId, body.RootElement.GetProperty("id").GetString());
+        Assert.Equal(("delivered", "machine", true), (body.RootElement.GetProperty("state").GetString(), body.RootElement.GetProperty("outcome").GetString(),
+            body.RootElement.GetProperty("voicemailLeft").GetBoolean()));
     }
 
     [ApiFact]

@@ -818,6 +818,12 @@ public sealed class CampaignEngine(
     /// <summary>The contact's next state: a callback open to anyone when the IVR promised one, else the retry rules.</summary>
     private ContactUpdate ContactAfter(ActiveCall call, CallOutcome outcome, DateTimeOffset now)
     {
+        if (call.VoicemailLeft)
+        {
+            // The message was left: the contact has it, as if a person had heard it.
+            return new ContactUpdate(ContactState.Done, now, "voicemail_left", outcome.ToDb());
+        }
+
         if (call.Ivr is not { CallbackPromised: true })
         {
             return Compliance.RetryRules.After(campaign, call.Contact, outcome, now);

@@ -100,7 +100,9 @@ public sealed class DbDialingPorts(
         var day = campaign.LocalDay(call.AnsweredAt ?? ended).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var next = Next(update, call.Contact);
         var contactId = call.Contact.Id;
-        var delivered = call.Outcome == CallOutcome.Connected;
+        // A billing reminder is delivered when the customer heard it, in person or as the message left on their machine.
+        var delivered = call.Outcome == CallOutcome.Connected || call.VoicemailLeft;
+        var voicemailLeft = call.VoicemailLeft;
         return Writes.Enqueue($"result of attempt {call.AttemptId}", async t =>
         {
             var written = false;
@@ -112,7 +114,7 @@ public sealed class DbDialingPorts(
             }, false);
             if (written && update.State is ContactState.Done or ContactState.Invalid or ContactState.Dnc)
             {
-                await reminders.CompleteForContactAsync(contactId, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, t);
+                await reminders.CompleteForContactAsync(contactId, delivered ? ReminderStates.Delivered : ReminderStates.Failed, result.Outcome, t, voicemailLeft);
             }
 
             return disposed;

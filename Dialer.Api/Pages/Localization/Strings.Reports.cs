@@ -38,6 +38,7 @@ public static partial class Strings
         ["calls.sipCode"] = ("SIP code", "SIP 状态码"),
         ["calls.sipReason"] = ("SIP reason", "SIP 原因"),
         ["calls.machine"] = ("Answering machine", "答录机"),
+        ["calls.voicemail"] = ("Voicemail left", "已留言"),
         ["calls.ring"] = ("Ring seconds", "振铃秒数"),
         ["calls.talk"] = ("Talk seconds", "通话秒数"),
         ["calls.wrap"] = ("Wrap-up seconds", "整理秒数"),
