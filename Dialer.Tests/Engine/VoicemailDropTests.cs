@@ -115,4 +115,24 @@ public class VoicemailDropTests
         // No beep within the campaign's 1 s wait (the simulated beep comes 1–7 s after): the message is left at 1 s.
         Assert.InRange(at, 3.9, 4.1);
     }
+
+    [Fact]
+    public async Task AMachineFoundDuringAnAgentlessMessageGetsTheMachineMessageInstead()
+    {
+        // Over SIP the verdict comes seconds after the answer, while the message for people plays: it stops, and the
+        // machine gets the machine message after its beep.
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign(d => d with { Mode = "agentless", Message = "您好{name}，这里是回访。", MachineMessage = Message });
+        var (h, played) = await StartAsync(db, definition, EngineHarness.Everyone("live", 3) with { KeypressRate = 0 }, new AgentlessPacer());
+
+        h.Run(TimeSpan.FromSeconds(5));
+        var call = Assert.Single(h.Engine.Calls);
+        call.OnMachineDetected(call.Leg!, true);
+        h.Run(TimeSpan.FromSeconds(60));
+
+        var a = await AttemptAsync(h);
+        Assert.Equal(("machine", 1, 1), (a.Outcome, a.Machine, a.VoicemailLeft));
+        Assert.Equal(["您好王芳，这里是回访。", "您好王芳，您本月账单128.50元，请按时缴费。"], played.Select(p => p.Prompt.Text));
+        Assert.InRange(played[1].At, 6, 12);
+    }
 }

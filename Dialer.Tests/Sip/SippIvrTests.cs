@@ -81,7 +81,7 @@ public class SippIvrTests
     }
 
     /// <summary>A carrier whose reports (call events, prompt ends) are queued for the thread that runs the engine's virtual clock.</summary>
-    private sealed class OnTestThread(ITelephony inner, ConcurrentQueue<Action> events) : ITelephony
+    internal sealed class OnTestThread(ITelephony inner, ConcurrentQueue<Action> events) : ITelephony
     {
         public string Name => inner.Name;
 
@@ -120,6 +120,8 @@ public class SippIvrTests
             public void StopPlayback() => inner.StopPlayback();
 
             public void SendDtmf(string digits) => inner.SendDtmf(digits);
+
+            public void AwaitBeep(TimeSpan giveUp, Action<bool> then) => inner.AwaitBeep(giveUp, heard => events.Enqueue(() => then(heard)));
         }
     }
 }

@@ -425,7 +425,16 @@ public sealed class CampaignEngine(
             // A machine does not press keys: after a keypress a late verdict is wrong.
             if (isMachine && call.Machine != true && call.Dtmf is null)
             {
-                ivr.OnMachine();
+                if (LeavesVoicemail)
+                {
+                    ivr.Leave();
+                    call.Machine = true;
+                    OnMachine(call);
+                }
+                else
+                {
+                    ivr.OnMachine();
+                }
             }
 
             return;
@@ -461,8 +470,7 @@ public sealed class CampaignEngine(
             Roster.Free(agent);
         }
 
-        var definition = campaign.Definition;
-        if (definition.MachineMessage is not null || definition.MachineMessageWav is not null)
+        if (LeavesVoicemail)
         {
             LeaveVoicemail(call);
         }
@@ -553,6 +561,9 @@ public sealed class CampaignEngine(
     private static string? Spoken(string? text, DialContact contact) => text is null
         ? null
         : ScriptPlaceholders.Fill(text, f => ScriptPlaceholders.ContactValue(contact.Name, contact.AccountId, contact.Phone, contact.CustomJson, f) ?? "");
+
+    /// <summary>The campaign leaves a message on answering machines.</summary>
+    private bool LeavesVoicemail => campaign.Definition.MachineMessage is not null || campaign.Definition.MachineMessageWav is not null;
 
     /// <summary>
     /// Voicemail drop: waits for the machine's beep (or the campaign's wait), plays the machine message and hangs up. The

@@ -86,6 +86,15 @@ internal sealed class IvrCall(CampaignEngine engine, IEngineScheduler loop, Acti
     /// <summary>The call ended: its timer no longer counts.</summary>
     public void End() => timer?.Dispose();
 
+    /// <summary>The call leaves the IVR (a machine to leave the campaign's machine message on): its prompt stops, nothing of it goes on.</summary>
+    public void Leave()
+    {
+        StopTimer();
+        promptToken++;
+        MessageOnly = true;
+        call.Leg?.StopPlayback();
+    }
+
     public void OnDtmf(char digit)
     {
         if (call.Phase != CallPhase.Message || MessageOnly)

@@ -27,7 +27,8 @@ public sealed class SippPeer : IAsyncDisposable
 
     /// <summary>Starts sipp as a UAS with <paramref name="scenario"/> for <paramref name="calls"/> calls and waits until its port is bound.</summary>
     public static async Task<SippPeer> StartAsync(
-        string scenario, IEnumerable<string>? extra = null, int calls = 1, string transport = "u1", IReadOnlyDictionary<string, string>? fill = null, int? port = null)
+        string scenario, IEnumerable<string>? extra = null, int calls = 1, string transport = "u1", IReadOnlyDictionary<string, string>? fill = null, int? port = null,
+        bool echo = true)
     {
         var sipPort = port ?? FreePort(SocketType.Dgram, ProtocolType.Udp);
         var mediaPort = FreeEvenMediaPort();
@@ -57,10 +58,10 @@ public sealed class SippPeer : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      "-sf", scenarioPath, "-i", "127.0.0.1", "-p", sipPort.ToString(CultureInfo.InvariantCulture),
-                     "-mi", "127.0.0.1", "-mp", mediaPort.ToString(CultureInfo.InvariantCulture), "-rtp_echo",
+                     "-mi", "127.0.0.1", "-mp", mediaPort.ToString(CultureInfo.InvariantCulture),
                      "-m", calls.ToString(CultureInfo.InvariantCulture), "-t", transport, "-nostdin", "-timeout", "30s", "-timeout_error",
                      "-trace_err",
-                 }.Concat(extra ?? []))
+                 }.Concat(echo ? ["-rtp_echo"] : []).Concat(extra ?? []))
         {
             info.ArgumentList.Add(arg);
         }

@@ -89,6 +89,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private const int FrameMs = 20;
     private const double FloorRisePerFrame = 0.01;
     private const int MaxFrames = 1000;
+    private const int OnsetFrames = 3;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
     private readonly short[] partial = new short[FrameSamples];
@@ -196,20 +197,20 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private bool Speech(long frame, bool voiced)
     {
         voicedRun = voiced ? voicedRun + 1 : 0;
-        if (voicedRun >= 2)
+        if (voicedRun >= OnsetFrames)
         {
-            // Speech: two voiced frames in a row (a click is not).
+            // Speech: three voiced frames in a row (a click, or a burst at the start of a stream, is not).
             if (speechStartFrame < 0)
             {
-                speechStartFrame = frame - 1;
+                speechStartFrame = frame - OnsetFrames + 1;
             }
 
-            if (lastSpeechFrame < frame - 2)
+            if (lastSpeechFrame < frame - OnsetFrames)
             {
                 utterances++;
             }
 
-            speechFrames += lastSpeechFrame == frame - 1 ? 1 : 2;
+            speechFrames += lastSpeechFrame == frame - 1 ? 1 : OnsetFrames;
             lastSpeechFrame = frame;
             if ((frame - speechStartFrame) * FrameMs > settings.MaxHumanGreeting.TotalMilliseconds)
             {

@@ -6,6 +6,9 @@ public sealed partial class RtpSession
     private IMachineDetector? detector;
     private Action<MachineDetection>? detectorDone;
     private long detectorStarted;
+    private long detectorHeard;
+    /// <summary>No audio this long: the line is silent, not late.</summary>
+    private static readonly TimeSpan MissingAudio = TimeSpan.FromSeconds(2);
     private BeepDetector? beep;
     private Action<bool>? beepDone;
     private long beepStarted;
@@ -60,6 +63,7 @@ public sealed partial class RtpSession
             detector = new MachineDetector(settings);
             detectorDone = onResult;
             detectorStarted = time.GetTimestamp();
+            detectorHeard = detectorStarted;
         }
     }
 
@@ -88,9 +92,10 @@ public sealed partial class RtpSession
     {
         lock (gate)
         {
-            if (detector is { Result: null })
+            // Audio that never arrived counts as silence, so a silent line (or a far end that sends nothing when
+            // quiet) still reaches a verdict; audio merely late (a busy machine) is not replaced by silence.
+            if (detector is { Result: null } && time.GetElapsedTime(detectorHeard) > MissingAudio)
             {
-                // Audio that never arrived counts as silence, so a silent line still reaches a verdict.
                 var elapsed = time.GetElapsedTime(detectorStarted);
                 Span<short> silence = stackalloc short[FrameSamples];
                 while (detector.Result is null && elapsed - detector.Analysed > TimeSpan.FromMilliseconds(200))

@@ -175,7 +175,12 @@ public sealed partial class RtpSession
             lock (gate)
             {
                 recorder?.PushReceived(pcm);
-                detector?.Process(pcm);
+                if (detector is not null)
+                {
+                    detector.Process(pcm);
+                    detectorHeard = time.GetTimestamp();
+                }
+
                 beep?.Process(pcm);
                 if (WantsInBandDtmf)
                 {
