@@ -43,4 +43,35 @@ public sealed class ManagerConsoleTests(PagesFixture app)
         Assert.Equal("Running", await row.Locator("[data-testid=status]").TextContentAsync());
         await PagesFixture.ShotAsync(page, "campaigns");
     }
+
+    [Fact]
+    public async Task ManagerSetsMachineDetectionAndTheMessageLeftOnMachines()
+    {
+        await app.CreateUserAsync("amd.manager", "何经理", "manager");
+        var page = await app.NewPageAsync();
+        await app.SignInAsync(page, "amd.manager");
+
+        await page.ClickAsync("[data-testid=new-campaign]");
+        await page.FillAsync("[data-field=name]", "账单提醒 留言");
+        await page.SelectOptionAsync("[data-field=type]", "care");
+        await page.SelectOptionAsync("[data-field=mode]", "progressive");
+        await page.FillAsync("[data-field=dispositions]", "done");
+        await page.FillAsync("[data-field='machineDetection.endSilenceMs']", "100");
+        await page.SelectOptionAsync("[data-field='machineDetection.unknownAs']", "machine");
+        await page.FillAsync("[data-field=machineMessage]", "您好{name}，您本月账单{amount_due}元，请按时缴费。");
+        await page.ClickAsync("[data-testid=save]");
+
+        await page.WaitForSelectorAsync("[data-testid=form-errors]");
+        Assert.Contains("300 to 3000", await page.TextContentAsync("[data-error-for='machineDetection.endSilenceMs']") ?? "", StringComparison.Ordinal);
+        Assert.Equal("您好{name}，您本月账单{amount_due}元，请按时缴费。", await page.InputValueAsync("[data-field=machineMessage]"));
+
+        await page.FillAsync("[data-field='machineDetection.endSilenceMs']", "800");
+        await page.ClickAsync("[data-testid=save]");
+        await page.WaitForSelectorAsync("[data-testid=dashboard-figures]");
+        await page.GotoAsync(page.Url.Replace("/dashboard", "/edit", StringComparison.Ordinal));
+        Assert.Equal("800", await page.InputValueAsync("[data-field='machineDetection.endSilenceMs']"));
+        Assert.Equal("machine", await page.InputValueAsync("[data-field='machineDetection.unknownAs']"));
+        Assert.Equal("4000", await page.InputValueAsync("[data-field='machineDetection.maxGreetingMs']"));
+        Assert.Equal("您好{name}，您本月账单{amount_due}元，请按时缴费。", await page.InputValueAsync("[data-field=machineMessage]"));
+    }
 }

@@ -108,6 +108,22 @@ public sealed class CampaignForm
 
     public bool DetectMachines { get; set; } = true;
 
+    /// <summary>Answering-machine detection: milliseconds, and what an unknown verdict counts as.</summary>
+    public string AmdInitialSilenceMs { get; set; } = "3500";
+
+    public string AmdMaxGreetingMs { get; set; } = "4000";
+
+    public string AmdEndSilenceMs { get; set; } = "900";
+
+    public string AmdUnknownAs { get; set; } = MachineDetectionSettings.Human;
+
+    /// <summary>Voicemail drop: the message left after a machine's beep (text or a recording), and how long to wait for the beep.</summary>
+    public string MachineMessage { get; set; } = "";
+
+    public string MachineMessageWav { get; set; } = "";
+
+    public string MachineBeepWaitSeconds { get; set; } = "20";
+
     public bool RecordCalls { get; set; }
 
     public static CampaignForm From(CampaignDefinition d, int? version)
@@ -165,6 +181,13 @@ public sealed class CampaignForm
             IvrNoAgentWav = d.IvrNoAgentWav ?? "",
             IvrDigitSeconds = Text(d.IvrDigitSeconds),
             DetectMachines = d.DetectMachines,
+            AmdInitialSilenceMs = d.MachineDetection.InitialSilenceMs.ToString(CultureInfo.InvariantCulture),
+            AmdMaxGreetingMs = d.MachineDetection.MaxGreetingMs.ToString(CultureInfo.InvariantCulture),
+            AmdEndSilenceMs = d.MachineDetection.EndSilenceMs.ToString(CultureInfo.InvariantCulture),
+            AmdUnknownAs = d.MachineDetection.UnknownAs,
+            MachineMessage = d.MachineMessage ?? "",
+            MachineMessageWav = d.MachineMessageWav ?? "",
+            MachineBeepWaitSeconds = d.MachineBeepWaitSeconds.ToString(CultureInfo.InvariantCulture),
             RecordCalls = d.RecordCalls,
         };
     }
@@ -220,6 +243,16 @@ public sealed class CampaignForm
             IvrNoAgentWav = Blank(IvrNoAgentWav),
             IvrDigitSeconds = Int("ivrDigitSeconds", IvrDigitSeconds),
             DetectMachines = DetectMachines,
+            MachineDetection = new MachineDetectionSettings
+            {
+                InitialSilenceMs = Int("machineDetection.initialSilenceMs", AmdInitialSilenceMs),
+                MaxGreetingMs = Int("machineDetection.maxGreetingMs", AmdMaxGreetingMs),
+                EndSilenceMs = Int("machineDetection.endSilenceMs", AmdEndSilenceMs),
+                UnknownAs = AmdUnknownAs,
+            },
+            MachineMessage = Blank(MachineMessage),
+            MachineMessageWav = Blank(MachineMessageWav),
+            MachineBeepWaitSeconds = Int("machineBeepWaitSeconds", MachineBeepWaitSeconds),
             RecordCalls = RecordCalls,
         };
         return errors.Count == 0 ? definition : null;
