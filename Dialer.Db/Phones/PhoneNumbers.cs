@@ -1,9 +1,10 @@
 namespace Dialer.Db.Phones;
 
 /// <summary>
-/// Normalises phone numbers as people write them (separators, +, 00, national forms) to E.164, with the
-/// numbering rules of China and of North America checked precisely and other countries checked by
-/// country code and length. Allocation-free until the answer; safe to call from many threads.
+/// Normalises phone numbers as people write them (separators, +, 00, national forms, an Excel apostrophe, a
+/// "Tel:" label) to E.164, with the numbering rules of China and of North America checked precisely and
+/// other countries checked by country code and length. Allocation-free until the answer; safe to call from
+/// many threads.
 /// </summary>
 public static class PhoneNumbers
 {
@@ -12,12 +13,18 @@ public static class PhoneNumbers
 
     private const int MaxInputDigits = 24;
 
+    /// <summary>Room for two numbers written in one cell, so that the reason can say so.</summary>
+    private const int MaxScannedDigits = 40;
+
     /// <summary>Countries whose national numbers are NANP numbers (10 digits, optionally after a 1).</summary>
     private static readonly HashSet<string> NanpCountries = new(StringComparer.OrdinalIgnoreCase)
     {
         "US", "CA", "PR", "VI", "GU", "MP", "AS", "BS", "BB", "AI", "AG", "VG", "KY", "BM", "GD", "TC",
         "JM", "MS", "SX", "LC", "DM", "VC", "DO", "TT", "KN",
     };
+
+    /// <summary>Labels written before the number in lists ("Tel: …", "电话：…"), compared without case.</summary>
+    private static readonly string[] Labels = ["tel", "phone", "mobile", "mob", "电话", "手机", "联系电话", "手机号"];
 
     /// <summary>True when numbers can be written nationally for this ISO 3166 country (it is known here).</summary>
     public static bool IsKnownCountry(string? country) =>
@@ -34,12 +41,16 @@ public static class PhoneNumbers
 
     public static PhoneResult Normalize(ReadOnlySpan<char> raw, string? defaultCountry)
     {
-        Span<char> buffer = stackalloc char[MaxInputDigits];
+        raw = Clean(raw);
+        Span<char> buffer = stackalloc char[MaxScannedDigits];
+        Span<int> gaps = stackalloc int[4]; // digit counts where whitespace split the digits (two numbers in one cell?)
+        var gapCount = 0;
         var n = 0;
         var plus = false;
         var any = false;
-        foreach (var ch in raw)
+        for (var i = 0; i < raw.Length; i++)
         {
+            var ch = raw[i];
             var c = ch switch
             {
                 >= '\uFF10' and <= '\uFF19' => (char)(ch - '\uFF10' + '0'), // full-width digits (Chinese input methods)
@@ -48,7 +59,7 @@ public static class PhoneNumbers
             };
             if (c is >= '0' and <= '9')
             {
-                if (n == MaxInputDigits)
+                if (n == MaxScannedDigits)
                 {
                     return PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})");
                 }
@@ -60,19 +71,47 @@ public static class PhoneNumbers
             {
                 if (any || plus)
                 {
-                    return PhoneResult.Invalid("'+' may only stand at the start");
+                    return PhoneResult.Invalid(n >= 5 && DigitsIn(raw[(i + 1)..]) >= 5
+                        ? TwoNumbers
+                        : "'+' may only stand at the start");
                 }
 
                 plus = true;
                 any = true;
             }
+            else if (c is ' ' or '\t' or '\u00A0' or '\u3000')
+            {
+                if (n > 0 && gapCount < gaps.Length && (gapCount == 0 || gaps[gapCount - 1] != n))
+                {
+                    gaps[gapCount++] = n;
+                }
+            }
+            else if (c == '/')
+            {
+                // "030/1234567" (an area code) is one number; "13812345678/13912345678" two.
+                if (n >= 7 && DigitsIn(raw[(i + 1)..]) >= 7)
+                {
+                    return PhoneResult.Invalid(TwoNumbers);
+                }
+            }
             else if (IsSeparator(c))
             {
                 continue;
             }
-            else if (c is 'x' or 'X' or '#' or ',' or ';' or '转' || (c is 'e' or 'E' && n > 0))
+            else if (c is ',' or ';' or '，' or '；' or '、' or '|' or '或' or '\n' or '\r')
             {
-                return PhoneResult.Invalid("extensions and dialling pauses are not supported");
+                if (n >= 5 && DigitsIn(raw[(i + 1)..]) >= 5)
+                {
+                    return PhoneResult.Invalid(TwoNumbers);
+                }
+
+                return PhoneResult.Invalid(c is ',' or ';' or '，' or '；'
+                    ? "dialling pauses (, ;) and extensions are not supported: keep only the number in the cell"
+                    : char.IsControl(c) ? $"unexpected control character U+{(int)c:X4}" : $"unexpected character '{c}'");
+            }
+            else if (n > 0 && IsExtension(raw[i..]))
+            {
+                return PhoneResult.Invalid("extensions (x123, ext. 123, 转123, 分机123) cannot be dialled: keep only the number in the cell");
             }
             else
             {
@@ -88,6 +127,30 @@ public static class PhoneNumbers
         }
 
         var digits = buffer[..n];
+        var result = n > MaxInputDigits
+            ? PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})")
+            : Classify(digits, plus, defaultCountry);
+        if (!result.Ok)
+        {
+            // "13812345678 13912345678": each half a number on its own says more than "22 digits".
+            for (var g = 0; g < gapCount; g++)
+            {
+                if (gaps[g] >= 5 && n - gaps[g] >= 5
+                    && Classify(digits[..gaps[g]], plus, defaultCountry).Ok
+                    && Classify(digits[gaps[g]..], plus: false, defaultCountry).Ok)
+                {
+                    return PhoneResult.Invalid(TwoNumbers);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private const string TwoNumbers = "two phone numbers in one cell: put each number in a row of its own";
+
+    private static PhoneResult Classify(ReadOnlySpan<char> digits, bool plus, string? defaultCountry)
+    {
         if (plus)
         {
             return International(digits);
@@ -206,6 +269,67 @@ public static class PhoneNumbers
 
     private static int CodeLength(int code) => code < 10 ? 1 : code < 100 ? 2 : 3;
 
-    private static bool IsSeparator(char c) => c is ' ' or '\t' or '-' or '.' or '(' or ')' or '/' or '\u00A0' or '\u3000'
+    /// <summary>
+    /// Without what spreadsheets and lists put around a number: surrounding whitespace, a trailing CR or LF,
+    /// a leading apostrophe (Excel's mark for text) and a label such as "Tel:" or "电话：".
+    /// </summary>
+    private static ReadOnlySpan<char> Clean(ReadOnlySpan<char> raw)
+    {
+        raw = raw.Trim();
+        if (raw.IsEmpty)
+        {
+            return raw;
+        }
+
+        if (raw[0] is '\'' or '\u2018' or '\u2019')
+        {
+            raw = raw[1..].TrimStart();
+        }
+
+        if (!raw.IsEmpty && !char.IsAsciiDigit(raw[0]) && raw[0] is not ('+' or '(' or '\uFF0B' or '\uFF08') && !(raw[0] is >= '\uFF10' and <= '\uFF19'))
+        {
+            foreach (var label in Labels)
+            {
+                if (raw.StartsWith(label, StringComparison.OrdinalIgnoreCase))
+                {
+                    var rest = raw[label.Length..].TrimStart();
+                    if (!rest.IsEmpty && rest[0] is ':' or '：' or '.')
+                    {
+                        rest = rest[1..].TrimStart();
+                    }
+
+                    if (!rest.IsEmpty && (char.IsAsciiDigit(rest[0]) || rest[0] is '+' or '(' or '\uFF0B' or '\uFF08' or (>= '\uFF10' and <= '\uFF19')))
+                    {
+                        return rest;
+                    }
+                }
+            }
+        }
+
+        return raw;
+    }
+
+    /// <summary>An extension marker at the start of <paramref name="s"/>: x, ext, 转, 分机 (and # or e after digits).</summary>
+    private static bool IsExtension(ReadOnlySpan<char> s) =>
+        s[0] is 'x' or 'X' or '#' or '转' or '轉'
+        || s.StartsWith("ext", StringComparison.OrdinalIgnoreCase)
+        || s.StartsWith("分机", StringComparison.Ordinal)
+        || s[0] is 'e' or 'E';
+
+    private static int DigitsIn(ReadOnlySpan<char> s)
+    {
+        var count = 0;
+        foreach (var c in s)
+        {
+            if (c is >= '0' and <= '9' or >= '\uFF10' and <= '\uFF19')
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsSeparator(char c) => c is '-' or '.' or '(' or ')'
         or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\uFF0D' or '\uFF08' or '\uFF09' or '\u200B' or '\uFEFF';
 }
