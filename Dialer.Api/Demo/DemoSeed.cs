@@ -130,7 +130,7 @@ public static class DemoSeed
             var phone = (i % 4) switch
             {
                 0 => $"13{random.Next(5, 10)}{random.Next(10_000_000, 99_999_999)}",
-                1 => $"+86 15{random.Next(0, 10)} {random.Next(1000, 9999)} {random.Next(1000, 9999)}",
+                1 => $"+86 15{"012356789"[random.Next(0, 9)]} {random.Next(1000, 9999)} {random.Next(1000, 9999)}", // 154 is not assigned
                 2 => $"0571-{random.Next(80_000_000, 89_999_999)}",
                 _ => $"0086 18{random.Next(0, 10)}{random.Next(10_000_000, 99_999_999)}",
             };
