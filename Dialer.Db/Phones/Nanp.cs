@@ -62,6 +62,14 @@ internal static class Nanp
             return PhoneResult.Invalid($"area code {npa} is not in service");
         }
 
-        return PhoneResult.Valid(string.Concat("+1", d), NanpAreaCodes.CountryOf(npa)!);
+        return PhoneResult.Valid(string.Concat("+1", d), NanpAreaCodes.CountryOf(npa)!, KindOf(npa));
     }
+
+    private static string KindOf(int npa) => npa switch
+    {
+        800 or 833 or 844 or 855 or 866 or 877 or 888 => PhoneKinds.TollFree,
+        900 => PhoneKinds.PremiumRate,
+        (>= 500 and < 600) or 600 or 622 or 633 => PhoneKinds.PersonalNumber,
+        _ => PhoneKinds.FixedLineOrMobile,
+    };
 }
