@@ -2,9 +2,9 @@ namespace Dialer.Db.Phones;
 
 /// <summary>
 /// Normalises phone numbers as people write them (separators, +, 00, national forms, an Excel apostrophe, a
-/// "Tel:" label) to E.164, with the numbering rules of China and of North America checked precisely and
-/// other countries checked by country code and length. Allocation-free until the answer; safe to call from
-/// many threads.
+/// "Tel:" label) to E.164. China and North America are checked by our own numbering rules (fast, exact);
+/// every other country by libphonenumber. Allocation-free until the answer for China and North America;
+/// safe to call from many threads.
 /// </summary>
 public static class PhoneNumbers
 {
@@ -30,7 +30,7 @@ public static class PhoneNumbers
     public static bool IsKnownCountry(string? country) =>
         country is not null && (country.Equals("CN", StringComparison.OrdinalIgnoreCase)
                                 || NanpCountries.Contains(country)
-                                || CountryCodes.ForCountry(country) is not null);
+                                || OtherCountries.IsKnownRegion(country));
 
     /// <summary>
     /// Normalises <paramref name="raw"/>; numbers without + or 00 are read as national numbers of
@@ -169,10 +169,21 @@ public static class PhoneNumbers
 
         if (country.Equals("CN", StringComparison.OrdinalIgnoreCase))
         {
-            // No Chinese national number starts with 86: it is the country code written without + or 00.
-            return digits.StartsWith("86") && digits.Length > 10
-                ? China.Normalize(digits[2..], international: true)
-                : China.Normalize(digits, international: false);
+            // No Chinese national number starts with 86, 852 or 853 (no such area codes): they are the country
+            // codes of China, Hong Kong and Macau written without + or 00. 886 is also an area code (Nujiang,
+            // 7 digits): only 11 or 12 digits are Taiwan (+886 and 8 or 9 digits).
+            if (digits.StartsWith("86") && digits.Length > 10)
+            {
+                return China.Normalize(digits[2..], international: true);
+            }
+
+            if (((digits.StartsWith("852") || digits.StartsWith("853")) && digits.Length == 11)
+                || (digits.StartsWith("886") && digits.Length is 11 or 12))
+            {
+                return OtherCountries.Normalize(digits, international: true, region: null);
+            }
+
+            return China.Normalize(digits, international: false);
         }
 
         if (NanpCountries.Contains(country))
@@ -180,13 +191,16 @@ public static class PhoneNumbers
             return Nanp.Normalize(digits, international: false);
         }
 
-        var entry = CountryCodes.ForCountry(country);
-        return entry is null
-            ? PhoneResult.Invalid($"unknown default country '{country}' for a number without country code")
-            : Other(entry, digits, international: false);
+        return OtherCountries.IsKnownRegion(country)
+            ? OtherCountries.Normalize(digits, international: false, country)
+            : PhoneResult.Invalid($"unknown default country '{country}' for a number without country code");
     }
 
-    /// <summary>The IANA time zone of an E.164 number: the NANP area code's, China's, or the country's when it has one zone.</summary>
+    /// <summary>
+    /// The IANA time zone of an E.164 number: the NANP area code's, China's, else libphonenumber's when it
+    /// knows exactly one for the number (one-zone countries, and the parts of several-zone countries that it
+    /// can tell apart); null when the campaign's zone should be used.
+    /// </summary>
     public static string? TimeZoneFor(string? e164)
     {
         if (e164 is null || e164.Length < 3 || e164[0] != '+')
@@ -205,7 +219,7 @@ public static class PhoneNumbers
             return China.TimeZone;
         }
 
-        return CountryCodes.Match(digits)?.TimeZone;
+        return OtherCountries.TimeZoneFor(e164);
     }
 
     private static PhoneResult International(ReadOnlySpan<char> digits)
@@ -230,44 +244,10 @@ public static class PhoneNumbers
             return China.Normalize(digits[2..], international: true);
         }
 
-        var entry = CountryCodes.Match(digits);
-        if (entry is null)
-        {
-            return PhoneResult.Invalid($"unknown country code (+{digits[..Math.Min(3, digits.Length)]}…)");
-        }
-
-        return Other(entry, digits[CodeLength(entry.Code)..], international: true);
+        return digits.Length > MaxE164Digits
+            ? PhoneResult.Invalid($"E.164 numbers have at most {MaxE164Digits} digits, not {digits.Length}")
+            : OtherCountries.Normalize(digits, international: true, region: null);
     }
-
-    private static PhoneResult Other(CountryCode entry, ReadOnlySpan<char> nsn, bool international)
-    {
-        var trunk = entry.TrunkPrefix;
-        if (trunk is not null && nsn.StartsWith(trunk) && (!international || nsn.Length - trunk.Length >= entry.MinLength))
-        {
-            // Nationally the trunk prefix is dialled; written after the country code ("+44 (0)20 …") it is a slip.
-            nsn = nsn[trunk.Length..];
-        }
-        else if (!international && trunk is not null && nsn.Length > entry.MaxLength)
-        {
-            return PhoneResult.Invalid($"national numbers in {entry.Country} start with the trunk prefix {trunk}");
-        }
-
-        var codeLength = CodeLength(entry.Code);
-        if (nsn.Length < entry.MinLength || nsn.Length > entry.MaxLength || codeLength + nsn.Length > MaxE164Digits)
-        {
-            var expected = entry.MinLength == entry.MaxLength ? $"{entry.MinLength}" : $"{entry.MinLength}–{entry.MaxLength}";
-            return PhoneResult.Invalid($"numbers in {entry.Country} (+{entry.Code}) have {expected} digits after the country code, not {nsn.Length}");
-        }
-
-        if (nsn[0] == '0' && trunk is not null)
-        {
-            return PhoneResult.Invalid($"numbers in {entry.Country} (+{entry.Code}) do not start with 0 after the country code");
-        }
-
-        return PhoneResult.Valid(string.Concat("+", entry.Code.ToString(System.Globalization.CultureInfo.InvariantCulture), nsn), entry.Country);
-    }
-
-    private static int CodeLength(int code) => code < 10 ? 1 : code < 100 ? 2 : 3;
 
     /// <summary>
     /// Without what spreadsheets and lists put around a number: surrounding whitespace, a trailing CR or LF,

@@ -6,7 +6,7 @@ namespace Dialer.Db.Phones;
 /// </summary>
 public readonly record struct PhoneResult(bool Ok, string? E164, string? Reason, string? Country, string? Kind = null)
 {
-    public static PhoneResult Valid(string e164, string country, string? kind = null) => new(true, e164, null, country, kind);
+    public static PhoneResult Valid(string e164, string country, string kind) => new(true, e164, null, country, kind);
 
     public static PhoneResult Invalid(string reason) => new(false, null, reason, null);
 }
