@@ -22,12 +22,20 @@ internal static class OtherCountries
     private static readonly PhoneNumberToTimeZonesMapper Zones = PhoneNumberToTimeZonesMapper.GetInstance();
     private static readonly FrozenSet<string> Regions = Util.GetSupportedRegions().ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Country calling codes the library knows, by value (1–999): an unknown one is answered without its exception.</summary>
+    private static readonly bool[] CallingCodes = KnownCallingCodes();
+
     /// <summary>True for an ISO 3166 region that libphonenumber has numbering metadata for.</summary>
     public static bool IsKnownRegion(string country) => Regions.Contains(country);
 
     /// <param name="digits">After the international prefix (country code first), or as written nationally in <paramref name="region"/>.</param>
     public static PhoneResult Normalize(ReadOnlySpan<char> digits, bool international, string? region)
     {
+        if (international && !StartsWithKnownCallingCode(digits))
+        {
+            return PhoneResult.Invalid($"unknown country code (+{digits[..Math.Min(3, digits.Length)]}…)");
+        }
+
         PhoneNumber number;
         try
         {
@@ -79,6 +87,32 @@ internal static class OtherCountries
 
         var zones = Zones.GetTimeZonesForNumber(number);
         return zones.Count == 1 && zones[0] != UnknownZone ? zones[0] : null;
+    }
+
+    private static bool StartsWithKnownCallingCode(ReadOnlySpan<char> digits)
+    {
+        var code = 0;
+        for (var i = 0; i < 3 && i < digits.Length; i++)
+        {
+            code = (code * 10) + (digits[i] - '0');
+            if (CallingCodes[code])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool[] KnownCallingCodes()
+    {
+        var known = new bool[1000];
+        foreach (var code in Util.GetSupportedCallingCodes())
+        {
+            known[code] = true;
+        }
+
+        return known;
     }
 
     private static string WhyInvalid(PhoneNumber number, string country)
