@@ -45,26 +45,8 @@ internal static class China
     private const byte Eight = 2;
 
     /// <summary>Subscriber lengths by area code: index 10–29 for the 2-digit codes, 310–999 for the 3-digit ones.</summary>
-    private static readonly byte[] Lengths = new byte[1000];
-    private static readonly bool[] Mobiles = new bool[1000];
-
-    static China()
-    {
-        foreach (var line in AreaCodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var mask = line[..colon] switch { "7" => Seven, "8" => Eight, _ => (byte)(Seven | Eight) };
-            foreach (var code in line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                Lengths[int.Parse(code, CultureInfo.InvariantCulture)] = mask;
-            }
-        }
-
-        foreach (var prefix in MobilePrefixes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            Mobiles[int.Parse(prefix, CultureInfo.InvariantCulture)] = true;
-        }
-    }
+    private static readonly byte[] Lengths = ReadAreaCodes();
+    private static readonly bool[] Mobiles = ReadMobilePrefixes();
 
     /// <summary>Every area code (without the trunk 0) and the subscriber lengths it takes.</summary>
     public static IEnumerable<(string Area, int[] Lengths)> AllAreaCodes =>
@@ -125,6 +107,33 @@ internal static class China
         return digits.Length <= 8
             ? PhoneResult.Invalid("Chinese landline numbers need the area code (0 + area code + number)")
             : PhoneResult.Invalid("not a Chinese mobile (11 digits starting 13–19) or landline (0 + area code + number)");
+    }
+
+    private static byte[] ReadAreaCodes()
+    {
+        var lengths = new byte[1000];
+        foreach (var line in AreaCodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var mask = line[..colon] switch { "7" => Seven, "8" => Eight, _ => (byte)(Seven | Eight) };
+            foreach (var code in line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                lengths[int.Parse(code, CultureInfo.InvariantCulture)] = mask;
+            }
+        }
+
+        return lengths;
+    }
+
+    private static bool[] ReadMobilePrefixes()
+    {
+        var mobiles = new bool[1000];
+        foreach (var prefix in MobilePrefixes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            mobiles[int.Parse(prefix, CultureInfo.InvariantCulture)] = true;
+        }
+
+        return mobiles;
     }
 
     /// <summary>110, 119, 120, 122 (emergency), 112, 114; 5 and 6 digits: 1xxxx (10086, 12345), 95xxx (95588), 96xxx (local).</summary>

@@ -43,8 +43,6 @@ public static class PhoneNumbers
     {
         raw = Clean(raw);
         Span<char> buffer = stackalloc char[MaxScannedDigits];
-        Span<int> gaps = stackalloc int[4]; // digit counts where whitespace split the digits (two numbers in one cell?)
-        var gapCount = 0;
         var n = 0;
         var plus = false;
         var any = false;
@@ -81,10 +79,7 @@ public static class PhoneNumbers
             }
             else if (c is ' ' or '\t' or '\u00A0' or '\u3000')
             {
-                if (n > 0 && gapCount < gaps.Length && (gapCount == 0 || gaps[gapCount - 1] != n))
-                {
-                    gaps[gapCount++] = n;
-                }
+                continue;
             }
             else if (c == '/')
             {
@@ -130,21 +125,35 @@ public static class PhoneNumbers
         var result = n > MaxInputDigits
             ? PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})")
             : Classify(digits, plus, defaultCountry);
-        if (!result.Ok)
+        return result.Ok || !IsTwoNumbers(raw, digits, plus, defaultCountry) ? result : PhoneResult.Invalid(TwoNumbers);
+    }
+
+    /// <summary>"13812345678 13912345678": true when the digits split at a space into two numbers valid on their own.</summary>
+    private static bool IsTwoNumbers(ReadOnlySpan<char> raw, ReadOnlySpan<char> digits, bool plus, string? defaultCountry)
+    {
+        var before = 0;
+        var gap = false;
+        foreach (var c in raw)
         {
-            // "13812345678 13912345678": each half a number on its own says more than "22 digits".
-            for (var g = 0; g < gapCount; g++)
+            if (c is >= '0' and <= '9' or >= '\uFF10' and <= '\uFF19')
             {
-                if (gaps[g] >= 5 && n - gaps[g] >= 5
-                    && Classify(digits[..gaps[g]], plus, defaultCountry).Ok
-                    && Classify(digits[gaps[g]..], plus: false, defaultCountry).Ok)
+                if (gap && before >= 5 && digits.Length - before >= 5
+                    && Classify(digits[..before], plus, defaultCountry).Ok
+                    && Classify(digits[before..], plus: false, defaultCountry).Ok)
                 {
-                    return PhoneResult.Invalid(TwoNumbers);
+                    return true;
                 }
+
+                before++;
+                gap = false;
+            }
+            else if (c is ' ' or '\t' or '\u00A0' or '\u3000')
+            {
+                gap = before > 0;
             }
         }
 
-        return result;
+        return false;
     }
 
     private const string TwoNumbers = "two phone numbers in one cell: put each number in a row of its own";
