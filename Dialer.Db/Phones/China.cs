@@ -15,7 +15,7 @@ internal static class China
     /// <summary>
     /// Area codes (without the trunk 0) by the length of their subscriber numbers. Built from
     /// libphonenumber 9.0.43's CN fixed-line pattern (PhoneNumberMetadata.xml): each area code with the
-    /// lengths its pattern takes for subscriber numbers starting 2–8. ChinaReferenceTests checks it against
+    /// lengths its pattern takes for subscriber numbers starting 2–8. PhoneReferenceTests checks it against
     /// the library on every run.
     /// </summary>
     internal const string AreaCodes = """
