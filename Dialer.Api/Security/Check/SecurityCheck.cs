@@ -1,0 +1,374 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Dialer.Api.Security.Check;
+
+/// <summary>
+/// The holes of issue 13 probed from outside, as an attacker would (one or more probes per hole), then the role
+/// matrix (<see cref="RoleMatrix"/>). Real HTTP requests to a running Api: <c>scripts/security-check</c> runs them
+/// against the Api on a socket (<see cref="SecurityCheckCommand"/>), the test suite against its test host; both call
+/// <see cref="RunAsync"/>. The Api must run with <see cref="Settings"/> on a fresh data folder.
+/// </summary>
+public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
+{
+    private const string Evil = "http://evil.example";
+
+    private readonly List<ProbeResult> results = [];
+
+    /// <summary>
+    /// Configuration the Api under check runs with: a 1 MB import limit, so that the 413 probe sends little; sign-ins
+    /// per address raised, as the check signs in more often than a person in a minute (the per-user lock stays).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Imports:MaxUploadMegabytes"] = "1",
+        ["SignIn:PerAddressPermitLimit"] = "1000",
+    };
+
+    public static async Task<SecurityReport> RunAsync(HttpClient http, IServiceProvider services, string adminKey, CancellationToken ct)
+    {
+        var client = new CheckClient(http);
+        var world = await CheckWorld.CreateAsync(client, adminKey, ct);
+        var check = new SecurityCheck(client, world);
+        await check.BillingKeysAsync(ct);
+        await check.CrossOriginAsync(ct);
+        await check.WebhookTargetsAsync(ct);
+        await check.RedirectsAsync(ct);
+        await check.SignInGuessingAsync(ct);
+        await check.PromptPathsAsync(ct);
+        await check.UploadSizesAsync(ct);
+        await check.BadInputAsync(services, ct);
+        await check.HeadersAsync(ct);
+        await check.StrictInputAsync(ct);
+        await check.SearchAsync(ct);
+        var matrix = await RoleMatrix.RunAsync(client, services, world, ct);
+        return new SecurityReport(check.results, matrix.Operations, matrix.Principals, matrix.Cells, matrix.Violations);
+    }
+
+    private void Expect(string name, string expected, string got, bool passed) => results.Add(new ProbeResult(name, expected, got, passed));
+
+    /// <summary>Item 1: a billing key uses only the campaigns granted to it and never touches another key's reminders.</summary>
+    private async Task BillingKeysAsync(CancellationToken ct)
+    {
+        var missing = await client.PostJsonAsync("/api/reminders", world.BillingC, CheckWorld.ReminderBatch(999_999), CheckWorld.Idempotency("c-missing"), ct);
+        var foreign = await client.PostJsonAsync("/api/reminders", world.BillingC, CheckWorld.ReminderBatch(world.BillingX), CheckWorld.Idempotency("c-foreign"), ct);
+        var same = missing.Status == 404 && foreign.Status == 404
+            && Anonymised(missing, 999_999) == Anonymised(foreign, world.BillingX);
+        Expect("billing: reminder into another key's campaign", "404, the same body as a campaign that does not exist",
+            $"{foreign.Status}{(same ? ", same body" : $" vs {missing.Status}, {Short(foreign.Body)}")}", same);
+
+        var care = await client.PostJsonAsync("/api/reminders", world.BillingC, CheckWorld.ReminderBatch(world.Care), CheckWorld.Idempotency("c-care"), ct);
+        var sameCare = care.Status == 404 && Anonymised(missing, 999_999) == Anonymised(care, world.Care);
+        Expect("billing: reminder into a care campaign (type not told)", "404, the same body as a campaign that does not exist",
+            $"{care.Status}{(sameCare ? ", same body" : ", " + Short(care.Body))}", sameCare);
+
+        var read = await client.GetAsync($"/api/reminders/{world.ReminderOfA}", world.BillingC, ct);
+        Expect("billing: read another key's reminder", "404", read.ToString(), read.Status == 404);
+
+        var hookDelete = await client.SendAsync(HttpMethod.Delete, $"/api/webhooks/{world.WebhookOfC}", world.BillingA, ct: ct);
+        Expect("billing: disable another key's webhook", "404", hookDelete.ToString(), hookDelete.Status == 404);
+
+        var theirs = await client.PostJsonAsync("/api/reminders", world.BillingB, CheckWorld.ReminderBatch(world.BillingX), CheckWorld.Idempotency("b-1"), ct);
+        var state = theirs.Status == 200 ? JsonDocument.Parse(theirs.Body).RootElement.GetProperty("reminders")[0].GetProperty("state").GetString() : null;
+        var mine = await client.GetAsync($"/api/reminders/{world.ReminderOfA}", world.BillingA, ct);
+        var mineState = mine.Status == 200 ? JsonDocument.Parse(mine.Body).RootElement.GetProperty("state").GetString() : mine.ToString();
+        Expect("billing: second key's reminder for the same account and phone", "rejected; the first key's stays queued",
+            $"{state ?? theirs.ToString()}; first key's {mineState}", state == "rejected" && mineState == "queued");
+    }
+
+    /// <summary>Item 2: a change with the session cookie from another origin, or a page form without the token, is refused.</summary>
+    private async Task CrossOriginAsync(CancellationToken ct)
+    {
+        var cookie = world.ManagerUser.AsCookie();
+        var otherPort = new UriBuilder(client.BaseAddress) { Port = client.BaseAddress.Port + 1 }.Uri.GetLeftPart(UriPartial.Authority);
+        (string Header, string Value)[] foreign = [("Origin", Evil), ("Origin", otherPort), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Site", "same-site")];
+        foreach (var (header, value) in foreign)
+        {
+            var answer = await client.SendAsync(HttpMethod.Post, $"/api/campaigns/{world.Care}/start", cookie, headers: [new(header, value)], ct: ct);
+            Expect($"CSRF: cookie POST /api/campaigns/{{id}}/start with {header}: {value}", "403", answer.ToString(), answer.Status == 403);
+        }
+
+        var (token, cookies) = await client.FormTokenAsync("/campaigns", cookie, ct);
+        var formCookies = $"{Auth.DialerAuthentication.SessionCookie}={cookie.Token}; {cookies}";
+        var fromOtherPort = await client.SendAsync(HttpMethod.Post, $"/console/campaigns/{world.Care}/start", null,
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]),
+            [new("Cookie", formCookies), new("Origin", otherPort), new("Sec-Fetch-Site", "same-site")], ct);
+        Expect("CSRF: console form with its token from another port of the host", "403", fromOtherPort.ToString(), fromOtherPort.Status == 403);
+
+        var withoutToken = await client.SendAsync(HttpMethod.Post, $"/console/campaigns/{world.Care}/start", null,
+            new FormUrlEncodedContent([]), [new("Cookie", formCookies), new("Origin", client.Origin)], ct);
+        Expect("CSRF: console form from this origin without the antiforgery token", "400", withoutToken.ToString(), withoutToken.Status == 400);
+
+        var campaign = await client.GetAsync($"/api/campaigns/{world.Care}", world.Admin, ct);
+        var status = JsonDocument.Parse(campaign.Body).RootElement.GetProperty("status").GetString();
+        Expect("CSRF: the campaign after the refused changes", "draft", status ?? "?", status == "draft");
+    }
+
+    /// <summary>Item 3: webhooks to addresses inside the network are refused at registration.</summary>
+    private async Task WebhookTargetsAsync(CancellationToken ct)
+    {
+        string[] inside =
+        [
+            "http://127.0.0.1:9/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest/meta-data", "https://[::1]/hook",
+            "https://10.0.0.5/hook", "https://192.168.1.10/hook", "https://[::ffff:127.0.0.1]/hook", "https://localhost/hook",
+        ];
+        foreach (var url in inside)
+        {
+            var answer = await client.PostJsonAsync("/api/webhooks", world.BillingC, CheckClient.Json(new { url }), ct: ct);
+            Expect($"SSRF: webhook {url}", "400 naming url", Named(answer), answer.Status == 400 && answer.ErrorNames().Contains("url"));
+        }
+    }
+
+    /// <summary>Items 4 and 8: returnUrl leads only to a local path, whatever it holds, never a 500.</summary>
+    private async Task RedirectsAsync(CancellationToken ct)
+    {
+        string[] foreign = ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/", "/中文", "/\u0000/evil.example"];
+        foreach (var url in foreign)
+        {
+            var answer = await client.GetAsync("/account/language?c=en&returnUrl=" + Uri.EscapeDataString(url), ct: ct);
+            Expect($"redirect: /account/language returnUrl={Visible(url)}", "302 → /", answer.ToString(), answer.Status == 302 && answer.Location == "/");
+        }
+
+        var local = await client.GetAsync("/account/language?c=en&returnUrl=" + Uri.EscapeDataString("/dnc?page=2"), ct: ct);
+        Expect("redirect: /account/language returnUrl=/dnc?page=2 (control)", "302 → /dnc?page=2", local.ToString(), local.Status == 302 && local.Location == "/dnc?page=2");
+
+        var page = await client.GetAsync("/login?returnUrl=" + Uri.EscapeDataString("/中文"), ct: ct);
+        Expect("redirect: GET /login?returnUrl=/中文", "200", page.ToString(), page.Status == 200);
+
+        var (_, id) = await CheckWorld.UserAsync(client, world.Admin, "manager", ct);
+        var username = JsonDocument.Parse((await client.GetAsync("/api/users", world.Admin, ct)).Body).RootElement.EnumerateArray()
+            .Single(u => u.GetProperty("id").GetInt64() == id).GetProperty("username").GetString()!;
+        foreach (var url in new[] { "/\t/evil.example", "//evil.example" })
+        {
+            var (token, cookies) = await client.FormTokenAsync("/login", null, ct);
+            var answer = await client.SendAsync(HttpMethod.Post, "/account/login", null, new FormUrlEncodedContent(
+            [
+                new("username", username), new("password", CheckWorld.Password), new("returnUrl", url), new("__RequestVerificationToken", token),
+            ]), [new("Cookie", cookies)], ct);
+            Expect($"redirect: sign-in form returnUrl={Visible(url)}", "302 → /campaigns", answer.ToString(), answer.Status == 302 && answer.Location == "/campaigns");
+        }
+    }
+
+    /// <summary>Item 5: the sixth password check of a name within the window is locked, the right password too; unknown names alike.</summary>
+    private async Task SignInGuessingAsync(CancellationToken ct)
+    {
+        var (_, id) = await CheckWorld.UserAsync(client, world.Admin, "manager", ct);
+        var known = JsonDocument.Parse((await client.GetAsync("/api/users", world.Admin, ct)).Body).RootElement.EnumerateArray()
+            .Single(u => u.GetProperty("id").GetInt64() == id).GetProperty("username").GetString()!;
+        var unknown = ("nobody" + Guid.NewGuid().ToString("N"))[..20];
+        var refused = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            refused.Add((await Login(known, $"wrong-{i}")).Status);
+            refused.Add((await Login(unknown, $"wrong-{i}")).Status);
+        }
+
+        Expect("brute force: 5 wrong passwords of a user and of an unknown name", "401 each", string.Join(",", refused.Distinct()), refused.All(s => s == 401));
+        var right = await Login(known, CheckWorld.Password);
+        Expect("brute force: 6th try with the right password", "429 with Retry-After", $"{right.Status}{(right.Header("Retry-After") is { } r ? $", Retry-After {r}" : "")}",
+            right.Status == 429 && right.Header("Retry-After") is not null);
+        var lockedKnown = await Login(known, "wrong-6");
+        var lockedUnknown = await Login(unknown, "wrong-6");
+        Expect("brute force: 6th try of an unknown name", "429, the same answer as a known name", lockedUnknown.ToString(),
+            lockedUnknown.Status == 429 && lockedKnown.Status == 429 && lockedKnown.BodyWithoutTraceId() == lockedUnknown.BodyWithoutTraceId()
+            && lockedKnown.Header("Retry-After") == lockedUnknown.Header("Retry-After"));
+
+        Task<Answer> Login(string username, string password) =>
+            client.PostJsonAsync("/api/auth/login", null, CheckClient.Json(new { username, password }), ct: ct);
+    }
+
+    /// <summary>Item 6: a campaign's prompt must be a relative name inside the media folder.</summary>
+    private async Task PromptPathsAsync(CancellationToken ct)
+    {
+        foreach (var wav in new[] { "/etc/shadow.wav", "../../x.wav", "prompts/../../../secret.wav", "/proc/self/environ#.wav", "prompts/a\u0000.wav" })
+        {
+            var answer = await client.PostJsonAsync("/api/campaigns", world.ManagerKey, CheckWorld.Campaign("billing_reminder", c => c["messageWav"] = wav), ct: ct);
+            Expect($"media: campaign messageWav={Visible(wav)}", "400 naming messageWav", Named(answer), answer.Status == 400 && answer.ErrorNames().Contains("messageWav"));
+        }
+
+        var upload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Wav()), "file", "x.wav" },
+            { new StringContent("../../x.wav"), "name" },
+        };
+        var uploaded = await client.SendAsync(HttpMethod.Post, "/api/media", world.ManagerKey, upload, ct: ct);
+        Expect("media: upload named ../../x.wav", "400 naming name", Named(uploaded), uploaded.Status == 400 && uploaded.ErrorNames().Contains("name"));
+    }
+
+    /// <summary>Item 7: an import over Imports:MaxUploadMegabytes (1 MB here) is 413.</summary>
+    private async Task UploadSizesAsync(CancellationToken ct)
+    {
+        var big = new StringBuilder("phone,name\n");
+        for (var i = 0; big.Length < 1_300_000; i++)
+        {
+            big.Append("1381").Append((1_000_000 + i).ToString(CultureInfo.InvariantCulture)).Append(",customer\n");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(big.ToString());
+        foreach (var path in new[] { $"/api/campaigns/{world.Care}/contacts/import", "/api/dnc/import" })
+        {
+            var answer = await client.SendAsync(HttpMethod.Post, path, world.Admin, CheckWorld.CsvForm(bytes), ct: ct);
+            Expect($"size: 1.3 MB CSV to {path.Replace(CheckWorld.Text(world.Care), "{id}", StringComparison.Ordinal)} (limit 1 MB)", "413 ProblemDetails",
+                $"{answer.Status} {answer.MediaType}", answer.Status == 413 && answer.MediaType == "application/problem+json");
+        }
+    }
+
+    /// <summary>Item 8: bad numbers in the address, and page form posts without a form body, are 400 with the reason.</summary>
+    private async Task BadInputAsync(IServiceProvider services, CancellationToken ct)
+    {
+        foreach (var (url, name) in new[]
+        {
+            ($"/campaigns/{world.Care}/contacts?page=abc", "page"), ($"/campaigns/{world.Care}/import?import=x", "import"),
+            ("/dnc?import=x", "import"), ($"/campaigns/{world.Care}/contacts?page=%E4%B8%AD", "page"),
+        })
+        {
+            var answer = await client.GetAsync(url, world.ManagerUser.AsCookie(), ct);
+            var shown = url.Replace(CheckWorld.Text(world.Care), "{id}", StringComparison.Ordinal);
+            Expect($"bad input: GET {shown}", $"400 naming '{name}'", $"{answer.Status} {Short(answer.Body)}",
+                answer.Status == 400 && answer.Body.Contains($"'{name}'", StringComparison.Ordinal));
+        }
+
+        var api = await client.GetAsync("/api/dnc?page=abc", world.Admin, ct);
+        Expect("bad input: GET /api/dnc?page=abc", "400 naming page", Named(api), api.Status == 400 && api.ErrorNames().Contains("page"));
+
+        var failures = new List<string>();
+        var forms = RoleMatrix.PageFormRoutes(services, world).ToList();
+        foreach (var (route, who) in forms)
+        {
+            var answer = await client.SendAsync(HttpMethod.Post, route, who.AsCookie(), ct: ct);
+            // The forms' own endpoints answer in plain text naming what to send; the pages' component forms refuse the post (antiforgery).
+            if (answer.Status != 400 || (answer.MediaType == "text/plain" && !answer.Body.Contains("Content-Type", StringComparison.Ordinal)))
+            {
+                failures.Add($"{route}: {answer}");
+            }
+        }
+
+        Expect($"bad input: every page form post ({forms.Count} routes) without a Content-Type", "400 (a plain-text answer names Content-Type)",
+            failures.Count == 0 ? $"400 on all {forms.Count}" : string.Join("; ", failures), failures.Count == 0 && forms.Count > 0);
+    }
+
+    /// <summary>Item 9: the security headers on a page and on an API answer.</summary>
+    private async Task HeadersAsync(CancellationToken ct)
+    {
+        foreach (var (path, who) in new[] { ("/login", (Principal?)null), ("/campaigns", world.ManagerUser.AsCookie()), ("/api/campaigns", world.Admin) })
+        {
+            var answer = await client.GetAsync(path, who, ct);
+            var csp = answer.Header("Content-Security-Policy") ?? "";
+            var scripts = Regex.Match(csp, "script-src ([^;]*)").Groups[1].Value;
+            var missing = new List<string>();
+            if (!csp.Contains("frame-ancestors 'none'", StringComparison.Ordinal))
+            {
+                missing.Add("CSP frame-ancestors 'none'");
+            }
+
+            if (scripts.Length == 0 || scripts.Contains("unsafe", StringComparison.Ordinal) || !csp.Contains("default-src 'self'", StringComparison.Ordinal))
+            {
+                missing.Add($"CSP default-src/script-src 'self' without unsafe ({csp})");
+            }
+
+            if (answer.Header("X-Content-Type-Options") != "nosniff")
+            {
+                missing.Add("nosniff");
+            }
+
+            if (answer.Header("X-Frame-Options") != "DENY")
+            {
+                missing.Add("X-Frame-Options DENY");
+            }
+
+            Expect($"headers: GET {path}", "CSP (script-src 'self', frame-ancestors 'none'), nosniff, X-Frame-Options DENY",
+                missing.Count == 0 ? $"{answer.Status}, all present" : $"{answer.Status}, missing {string.Join(", ", missing)}", missing.Count == 0 && answer.Status == 200);
+        }
+    }
+
+    /// <summary>Item 10: unknown fields and numbers sent as strings are 400 ValidationProblem naming the field.</summary>
+    private async Task StrictInputAsync(CancellationToken ct)
+    {
+        foreach (var (who, path, body, field) in new (Principal?, string, string, string)[]
+        {
+            (world.Admin, "/api/dnc", """{"phone":"13800000000","scope":"global"}""", "scope"),
+            (world.Admin, "/api/dnc", """{"phone":"13800000000","campaignId":"1"}""", "campaignId"),
+            (world.Admin, "/api/keys", """{"name":"k","role":"billing","campaignIds":["5"]}""", "campaignIds[0]"),
+            (world.Admin, "/api/users", """{"username":"u1","displayName":"U","role":"manager","password":"correct horse battery","admin":true}""", "admin"),
+            (null, "/api/auth/login", """{"username":"a","password":"b","rememberMe":true}""", "rememberMe"),
+            (world.AgentUser, "/api/agent/login", """{"campaignIds":["1"]}""", "campaignIds[0]"),
+            (world.ManagerKey, "/api/campaigns", CheckWorld.Campaign("care", c => c["maxAttempts"] = "3"), "maxAttempts"),
+        })
+        {
+            var answer = await client.PostJsonAsync(path, who, body, ct: ct);
+            Expect($"strict input: POST {path} {Short(body, 60)}", $"400 ValidationProblem naming {field}", Named(answer),
+                answer.Status == 400 && answer.MediaType == "application/problem+json" && answer.ErrorNames().Contains(field));
+        }
+    }
+
+    /// <summary>Item 10: the console's contact search matches % and _ as themselves.</summary>
+    private async Task SearchAsync(CancellationToken ct)
+    {
+        foreach (var (q, expected) in new[] { ("50%", new[] { "+8613812345601" }), ("a_b", ["+8613812345603"]), ("50", ["+8613812345601", "+8613812345602"]) })
+        {
+            var answer = await client.GetAsync($"/campaigns/{world.Care}/contacts?q={Uri.EscapeDataString(q)}", world.ManagerUser.AsCookie(), ct);
+            var found = ContactRow().Matches(answer.Body).Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).Order(StringComparer.Ordinal).ToList();
+            Expect($"search: contacts q={q}{(q == "50" ? " (control)" : "")}", string.Join(" ", expected), $"{answer.Status} {string.Join(" ", found)}",
+                answer.Status == 200 && found.SequenceEqual(expected));
+        }
+    }
+
+    /// <summary>A problem body with the campaign id the caller sent and the trace id taken out.</summary>
+    private static string Anonymised(Answer answer, long campaign)
+    {
+        try
+        {
+            var body = JsonNode.Parse(answer.Body)!.AsObject();
+            body.Remove("traceId");
+            if (body["detail"] is JsonValue detail)
+            {
+                body["detail"] = Regex.Replace(detail.GetValue<string>(), $@"\b{CheckWorld.Text(campaign)}\b", "#");
+            }
+
+            return body.ToJsonString();
+        }
+        catch (JsonException)
+        {
+            return answer.Body;
+        }
+    }
+
+    private static string Named(Answer answer) =>
+        answer.ErrorNames() is { Count: > 0 } names ? $"{answer.Status} naming {string.Join(", ", names)}" : $"{answer.Status} {Short(answer.Body)}";
+
+    private static string Short(string text, int length = 120) =>
+        Visible(text.Length <= length ? text : text[..length] + "…").Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    /// <summary>Control characters shown as escapes, so that the table shows what was sent.</summary>
+    private static string Visible(string text) =>
+        string.Concat(text.Select(c => c < ' ' ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    /// <summary>A small valid WAV (mono, 16-bit PCM, 8 kHz, 0.1 s of silence): refused only for its name.</summary>
+    private static byte[] Wav()
+    {
+        const int samples = 800;
+        using var stream = new MemoryStream();
+        using var w = new BinaryWriter(stream);
+        w.Write("RIFF"u8);
+        w.Write(36 + samples * 2);
+        w.Write("WAVEfmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)1);
+        w.Write(8000);
+        w.Write(16000);
+        w.Write((short)2);
+        w.Write((short)16);
+        w.Write("data"u8);
+        w.Write(samples * 2);
+        w.Write(new byte[samples * 2]);
+        w.Flush();
+        return stream.ToArray();
+    }
+
+    [GeneratedRegex("<tr data-phone=\"([^\"]+)\"")]
+    private static partial Regex ContactRow();
+}

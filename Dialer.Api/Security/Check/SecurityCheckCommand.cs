@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Dialer.Api.Security.Check;
+
+/// <summary>
+/// <c>Dialer.Api security-check [--json] [--keep]</c> (what <c>scripts/security-check</c> runs): starts this Api on a
+/// fresh temporary data folder (SQLite) and a free loopback port, runs <see cref="SecurityCheck"/> against it over HTTP,
+/// prints the table (or one JSON object) and answers 1 when a probe failed or the role matrix found a violation.
+/// </summary>
+public static class SecurityCheckCommand
+{
+    private const string AdminKey = "dk_security_check_admin_key_0123456789";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var json = args.Contains("--json");
+        var keep = args.Contains("--keep");
+        var dataDir = Path.Combine(Path.GetTempPath(), "dialer-security-check-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        // The product reads DIALER_* and Section__Key variables over its other configuration: the check's own values
+        // are set the same way, so that nothing in the caller's environment points it at another database.
+        Environment.SetEnvironmentVariable("DIALER_DATA_DIR", dataDir);
+        Environment.SetEnvironmentVariable("DIALER_DB_PROVIDER", "sqlite");
+        Environment.SetEnvironmentVariable("DIALER_DB_CONNECTION", null);
+        Environment.SetEnvironmentVariable("DIALER_BOOTSTRAP_ADMIN_KEY", AdminKey);
+        foreach (var (key, value) in SecurityCheck.Settings)
+        {
+            Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), value);
+        }
+
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            builder.AddDialerApi();
+            await using var app = builder.Build();
+            await app.UseDialerApiAsync();
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            {
+                BaseAddress = new Uri(address),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            if (!json)
+            {
+                Console.WriteLine($"Api on {address}, data folder {dataDir}");
+            }
+
+            var report = await SecurityCheck.RunAsync(http, app.Services, AdminKey, CancellationToken.None);
+            await app.StopAsync();
+            Console.Write(json ? report.Json() + Environment.NewLine : report.Table());
+            return report.Passed ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (!keep)
+            {
+                try
+                {
+                    Directory.Delete(dataDir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A file still open: the temporary folder is left to the system.
+                }
+            }
+        }
+    }
+}

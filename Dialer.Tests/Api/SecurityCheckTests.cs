@@ -1,0 +1,112 @@
+using Dialer.Api.Security.Check;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialer.Tests.Api;
+
+/// <summary>The Api as scripts/security-check runs it (SecurityCheck.Settings) on a fresh data folder.</summary>
+public sealed class SecurityCheckApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings => SecurityCheck.Settings;
+}
+
+/// <summary>
+/// The Api with some of issue 13's protections configured away (webhooks to 127.0.0.1, no import limit to speak of, a
+/// Content-Security-Policy without frame-ancestors, 100 tries before a lock) and one route answered before
+/// authorization: the check must find each.
+/// </summary>
+public sealed class WeakenedApiFactory : ApiFactory
+{
+    public const string LeakedRoute = "/api/audit/sign-ins";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>(SecurityCheck.Settings)
+    {
+        ["Webhooks:AllowHttp"] = "true",
+        ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+        ["Imports:MaxUploadMegabytes"] = "100",
+        ["Security:ContentSecurityPolicy"] = "default-src 'self'",
+        ["SignIn:MaxFailures"] = "100",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, LeakFilter>());
+    }
+
+    /// <summary>A middleware in front of the app that answers GET /api/audit/sign-ins to anyone, as a misplaced one would.</summary>
+    private sealed class LeakFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (http, inner) =>
+            {
+                if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path == LeakedRoute)
+                {
+                    await http.Response.WriteAsJsonAsync(Array.Empty<object>());
+                    return;
+                }
+
+                await inner(http);
+            });
+            next(app);
+        };
+    }
+}
+
+/// <summary>
+/// scripts/security-check's probes and role matrix (issue 13), the same code, run in the test suite: every hole of issue
+/// 13 probed over HTTP, and every operation of the OpenAPI document and every page route called as every principal.
+/// </summary>
+public sealed class SecurityCheckTests(SecurityCheckApiFactory factory) : IClassFixture<SecurityCheckApiFactory>
+{
+    [Fact]
+    public async Task EveryProbeHoldsAndNoPrincipalGetsPastItsPolicy()
+    {
+        var report = await RunAsync(factory);
+
+        Assert.True(report.Passed, string.Join('\n', report.Problems()));
+        Assert.True(report.Probes.Count >= 50, report.Table());
+        // Every operation of the document and page route, each as nine principals (the figures scripts/security-check prints).
+        Assert.Equal(9, report.MatrixPrincipals);
+        Assert.True(report.MatrixOperations >= 90, report.Summary());
+        Assert.Equal(report.MatrixOperations * report.MatrixPrincipals, report.MatrixCells);
+    }
+
+    [Fact]
+    public async Task TheCheckFindsProtectionsConfiguredAwayAndARouteAnsweredBeforeAuthorization()
+    {
+        using var weakened = new WeakenedApiFactory();
+
+        var report = await RunAsync(weakened);
+
+        var failed = report.Failures.Select(f => f.Name).ToList();
+        Assert.Contains("SSRF: webhook http://127.0.0.1:9/hook", failed);
+        Assert.DoesNotContain("SSRF: webhook https://169.254.169.254/latest/meta-data", failed);
+        Assert.Contains(failed, f => f.StartsWith("size: 1.3 MB CSV to /api/dnc/import", StringComparison.Ordinal));
+        Assert.Contains("headers: GET /login", failed);
+        Assert.Contains("brute force: 6th try with the right password", failed);
+        Assert.Contains("brute force: 6th try of an unknown name", failed);
+        var leaks = report.Violations.Where(v => v.Route == WeakenedApiFactory.LeakedRoute && v.Method == "GET").Select(v => v.Principal).ToList();
+        Assert.Contains("anonymous", leaks);
+        Assert.Contains("agent session", leaks);
+        Assert.Contains("revoked key", leaks);
+        Assert.DoesNotContain("admin key", leaks);
+        Assert.All(report.Violations, v => Assert.Equal(WeakenedApiFactory.LeakedRoute, v.Route));
+    }
+
+    [Fact]
+    public void ARouteParameterWithoutAnExistingValueStopsTheCheck()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => RoleMatrix.Sample("/api/rockets/{id}", null!));
+
+        Assert.Contains("{id} in /api/rockets/{id}", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<SecurityReport> RunAsync(ApiFactory api) =>
+        SecurityCheck.RunAsync(api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }),
+            api.Services, ApiFactory.AdminKey, CancellationToken.None);
+}
