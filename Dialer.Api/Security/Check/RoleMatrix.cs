@@ -16,7 +16,7 @@ namespace Dialer.Api.Security.Check;
 /// </summary>
 public static class RoleMatrix
 {
-    public sealed record Result(int Operations, int Principals, int Cells, IReadOnlyList<MatrixViolation> Violations);
+    public sealed record Result(int Operations, int Principals, int Cells, IReadOnlyList<MatrixViolation> Violations, IReadOnlyList<MatrixRow> Rows);
 
     public sealed record Operation(string Method, string Route, string Path, Endpoint Endpoint);
 
@@ -28,20 +28,24 @@ public static class RoleMatrix
         var operations = await OperationsAsync(client, services, world, violations, ct);
         var principals = world.MatrixPrincipals;
         var cells = 0;
+        var rows = new List<MatrixRow>();
         foreach (var operation in operations.OrderBy(o => MethodRank(o.Method)).ThenBy(o => o.Route, StringComparer.Ordinal))
         {
             var allowed = await AllowedRolesAsync(operation.Endpoint, services);
+            var row = new MatrixRow(operation.Method, operation.Route, []);
+            rows.Add(row);
             // Those the policy refuses go first, before an allowed caller's change (a start, a revocation) alters the thing.
             foreach (var principal in principals.OrderBy(p => allowed(p.Role)))
             {
                 var answer = await client.SendAsync(new HttpMethod(operation.Method), operation.Path, principal, ct: ct);
                 cells++;
                 var may = allowed(principal.Role);
+                row.Cells.Add(new MatrixCell(principal.Name, may, answer.ToString()));
                 if (answer.Status >= 500)
                 {
                     violations.Add(new(operation.Method, operation.Route, principal.Name, answer.ToString(), "server error"));
                 }
-                else if (!may && !Refused(answer))
+                else if (!may && !Refused(answer, principal))
                 {
                     violations.Add(new(operation.Method, operation.Route, principal.Name, answer.ToString(),
                         answer.Status < 300 ? "the policy does not allow this principal" : "got past authorization"));
@@ -52,9 +56,13 @@ public static class RoleMatrix
                     await KeepSignedInAsync(client, principal, ct);
                 }
             }
+
+            row.Cells.Sort((a, b) => Order(a).CompareTo(Order(b)));
         }
 
-        return new Result(operations.Count, principals.Count, cells, violations);
+        return new Result(operations.Count, principals.Count, cells, violations, rows);
+
+        int Order(MatrixCell cell) => principals.Select((p, i) => (p, i)).First(x => x.p.Name == cell.Principal).i;
     }
 
     /// <summary>The page routes that take form posts, each with a signed-in principal its policy allows.</summary>
@@ -179,11 +187,26 @@ public static class RoleMatrix
         return role => role is null ? anonymous : allowed.Contains(role);
     }
 
-    /// <summary>Refused as the API refuses (401, 403, 404) or as the pages do (to the sign-in, or to the principal's own home).</summary>
-    private static bool Refused(Answer answer) =>
-        answer.Status is 401 or 403 or 404
-        || (answer.Status is 302 or 303 && answer.Location is { } location
-            && (location.StartsWith("/login", StringComparison.Ordinal) || location is "/campaigns" or "/agent"));
+    /// <summary>
+    /// Refused as the API refuses (401, 403, 404) or as the pages do: to the sign-in, or, signed in with the wrong role,
+    /// to the principal's own home (<see cref="Pages.Account.PageAuthorization.HomeFor"/>).
+    /// </summary>
+    private static bool Refused(Answer answer, Principal principal)
+    {
+        if (answer.Status is 401 or 403 or 404)
+        {
+            return true;
+        }
+
+        if (answer.Status is not (302 or 303) || answer.Location is not { } location)
+        {
+            return false;
+        }
+
+        var home = principal.Role is null ? "/login"
+            : Pages.Account.PageAuthorization.HomeFor(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, principal.Role)], "check")));
+        return location.StartsWith("/login", StringComparison.Ordinal) || location == home;
+    }
 
     /// <summary>A change by an allowed principal may have ended its own session (sign-out): it signs in again.</summary>
     private static async Task KeepSignedInAsync(CheckClient client, Principal principal, CancellationToken ct)

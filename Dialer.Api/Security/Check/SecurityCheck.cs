@@ -45,7 +45,7 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         await check.StrictInputAsync(ct);
         await check.SearchAsync(ct);
         var matrix = await RoleMatrix.RunAsync(client, services, world, ct);
-        return new SecurityReport(check.results, matrix.Operations, matrix.Principals, matrix.Cells, matrix.Violations);
+        return new SecurityReport(check.results, matrix.Operations, matrix.Principals, matrix.Cells, matrix.Violations, matrix.Rows);
     }
 
     private void Expect(string name, string expected, string got, bool passed) => results.Add(new ProbeResult(name, expected, got, passed));
@@ -67,6 +67,20 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
 
         var read = await client.GetAsync($"/api/reminders/{world.ReminderOfA}", world.BillingC, ct);
         Expect("billing: read another key's reminder", "404", read.ToString(), read.Status == 404);
+
+        var listed = await client.GetAsync("/api/reminders", world.BillingC, ct);
+        var own = await client.GetAsync("/api/reminders", world.BillingA, ct);
+        bool Lists(Answer answer) => answer.Body.Contains(world.ReminderOfA, StringComparison.Ordinal);
+        Expect("billing: list reminders (key A's reminder)", "in key A's list only",
+            $"{listed.Status} {(Lists(listed) ? "in" : "not in")} another key's list, {own.Status} {(Lists(own) ? "in" : "not in")} A's",
+            listed.Status == 200 && !Lists(listed) && own.Status == 200 && Lists(own));
+
+        var hooks = await client.GetAsync("/api/webhooks", world.BillingA, ct);
+        var ownHooks = await client.GetAsync("/api/webhooks", world.BillingC, ct);
+        bool HasHook(Answer answer) => answer.Body.Contains("93.184.215.14", StringComparison.Ordinal);
+        Expect("billing: list webhooks (key C's webhook)", "in key C's list only",
+            $"{hooks.Status} {(HasHook(hooks) ? "in" : "not in")} another key's list, {ownHooks.Status} {(HasHook(ownHooks) ? "in" : "not in")} C's",
+            hooks.Status == 200 && !HasHook(hooks) && ownHooks.Status == 200 && HasHook(ownHooks));
 
         var hookDelete = await client.SendAsync(HttpMethod.Delete, $"/api/webhooks/{world.WebhookOfC}", world.BillingA, ct: ct);
         Expect("billing: disable another key's webhook", "404", hookDelete.ToString(), hookDelete.Status == 404);

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Dialer.Api.Security.Check;
 
 /// <summary>
-/// <c>Dialer.Api security-check [--json] [--keep]</c> (what <c>scripts/security-check</c> runs): starts this Api on a
+/// <c>Dialer.Api security-check [--json] [--matrix] [--keep]</c> (what <c>scripts/security-check</c> runs): starts this Api on a
 /// fresh temporary data folder (SQLite) and a free loopback port, runs <see cref="SecurityCheck"/> against it over HTTP,
-/// prints the table (or one JSON object) and answers 1 when a probe failed or the role matrix found a violation.
+/// prints the table (or one JSON object; with --matrix every cell of the role matrix first) and answers 1 when a probe failed or the role matrix found a violation.
 /// </summary>
 public static class SecurityCheckCommand
 {
@@ -53,6 +53,11 @@ public static class SecurityCheckCommand
 
             var report = await SecurityCheck.RunAsync(http, app.Services, AdminKey, CancellationToken.None);
             await app.StopAsync();
+            if (args.Contains("--matrix") && !json)
+            {
+                Console.WriteLine(report.MatrixTable());
+            }
+
             Console.Write(json ? report.Json() + Environment.NewLine : report.Table());
             return report.Passed ? 0 : 1;
         }

@@ -13,9 +13,16 @@ public sealed record MatrixViolation(string Method, string Route, string Princip
     public override string ToString() => $"{Method} {Route} as {Principal}: {Got} ({Why})";
 }
 
+/// <summary>One cell of the role matrix: whether the endpoint's policy allows the principal, and what it got.</summary>
+public sealed record MatrixCell(string Principal, bool Allowed, string Got);
+
+/// <summary>One operation of the role matrix and its cells.</summary>
+public sealed record MatrixRow(string Method, string Route, List<MatrixCell> Cells);
+
 /// <summary>What <c>scripts/security-check</c> and the test report: every probe, and the role matrix's size and violations.</summary>
 public sealed record SecurityReport(
-    IReadOnlyList<ProbeResult> Probes, int MatrixOperations, int MatrixPrincipals, int MatrixCells, IReadOnlyList<MatrixViolation> Violations)
+    IReadOnlyList<ProbeResult> Probes, int MatrixOperations, int MatrixPrincipals, int MatrixCells, IReadOnlyList<MatrixViolation> Violations,
+    IReadOnlyList<MatrixRow> Matrix)
 {
     public IReadOnlyList<ProbeResult> Failures => [.. Probes.Where(p => !p.Passed)];
 
@@ -49,6 +56,22 @@ public sealed record SecurityReport(
 
         text.AppendLine();
         text.AppendLine(Summary());
+        return text.ToString();
+    }
+
+    /// <summary>The whole role matrix: per operation, what each principal got (* where its policy allows it).</summary>
+    public string MatrixTable()
+    {
+        var text = new StringBuilder();
+        var names = Matrix.FirstOrDefault()?.Cells.Select(c => c.Principal).ToList() ?? [];
+        text.AppendLine("| operation | " + string.Join(" | ", names) + " |");
+        text.AppendLine("|---|" + string.Concat(names.Select(_ => "---|")));
+        foreach (var row in Matrix)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Method} {Cell(row.Route)} | {string.Join(" | ", row.Cells.Select(c => (c.Allowed ? "*" : "") + Cell(c.Got)))} |");
+        }
+
         return text.ToString();
     }
 
