@@ -13,7 +13,10 @@ public sealed class LoginRequestValidator : JsonPathValidator<LoginRequest>
 {
     public LoginRequestValidator()
     {
-        RuleFor(r => r.Username).Must(u => !string.IsNullOrWhiteSpace(u)).WithMessage(_ => Texts.Pick("A username is required.", "用户名不能为空。"));
+        RuleFor(r => r.Username).Cascade(CascadeMode.Stop)
+            .Must(u => !string.IsNullOrWhiteSpace(u)).WithMessage(_ => Texts.Pick("A username is required.", "用户名不能为空。"))
+            .MaximumLength(CreateUserRequestValidator.MaxUsernameLength).WithMessage(_ => Texts.Pick(
+                $"A username is at most {CreateUserRequestValidator.MaxUsernameLength} characters.", $"用户名最多 {CreateUserRequestValidator.MaxUsernameLength} 个字符。"));
         RuleFor(r => r.Password).NotEmpty().WithMessage(_ => Texts.Pick("A password is required.", "密码不能为空。"));
     }
 }

@@ -52,6 +52,12 @@ public sealed class SignInGuard(UserStore users, SignInAuditStore audit, SignInO
 
     public async Task<SignInResult> SignInAsync(string username, string password, string? address, string channel, CancellationToken ct)
     {
+        if (!CouldBeAUser(username))
+        {
+            // Longer than any user name may be: refused like a wrong password, without trying it or writing it down.
+            return new SignInResult(null, null);
+        }
+
         var now = time.GetUtcNow();
         var window = TimeSpan.FromMinutes(options.FailureWindowMinutes);
         var lockout = TimeSpan.FromMinutes(options.LockoutMinutes);
@@ -67,6 +73,9 @@ public sealed class SignInGuard(UserStore users, SignInAuditStore audit, SignInO
         await audit.RecordAsync(username, check.UserId, address, channel, check.Reason, now.ToUnixTimeMilliseconds(), ct);
         return new SignInResult(check.User, null);
     }
+
+    /// <summary>Whether a user may have this name at all (at most <see cref="Apis.CreateUserRequestValidator.MaxUsernameLength"/> characters).</summary>
+    public static bool CouldBeAUser(string username) => username.Length <= Apis.CreateUserRequestValidator.MaxUsernameLength;
 
     /// <summary>
     /// When the lock from these failure times (oldest first) ends, or null: each run of <paramref name="maxFailures"/>

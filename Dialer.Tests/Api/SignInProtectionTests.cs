@@ -121,6 +121,39 @@ public class SignInProtectionTests(ClockedApiFactory factory) : IClassFixture<Cl
         Assert.Equal(("locked", "page"), (last.GetProperty("reason").GetString(), last.GetProperty("channel").GetString()));
     }
 
+    /// <summary>Found by scripts/security-check: the page form echoed a 100,000-character name into its Location header (over 64 KB).</summary>
+    [ApiFact]
+    public async Task ANameLongerThanAnyUserMayHaveIsRefusedUntriedAndNotEchoed()
+    {
+        var overlong = "a" + new string('b', CreateUserRequestValidatorMax);
+
+        var api = await LoginAsync(overlong, "wrong");
+
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.True((await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("username", out _));
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var form = await client.GetStringAsync("/login");
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var page = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = overlong + new string('c', 100_000),
+            ["password"] = "wrong",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/login?error=1&username=", page.Headers.Location?.OriginalString);
+        var audit = await factory.Admin().GetFromJsonAsync<JsonElement>("/api/audit/sign-ins?limit=1000");
+        Assert.DoesNotContain(audit.GetProperty("signIns").EnumerateArray(), r => r.GetProperty("username").GetString()!.StartsWith("abbb", StringComparison.Ordinal));
+
+        // A name of the longest length a user may have is tried and audited as before.
+        var longest = "a" + new string('b', CreateUserRequestValidatorMax - 1);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(longest, "wrong")).StatusCode);
+        var tried = await factory.Admin().GetFromJsonAsync<JsonElement>($"/api/audit/sign-ins?username={longest}");
+        Assert.Equal("unknown_user", Assert.Single(tried.GetProperty("signIns").EnumerateArray()).GetProperty("reason").GetString());
+    }
+
+    private const int CreateUserRequestValidatorMax = Dialer.Api.Apis.CreateUserRequestValidator.MaxUsernameLength;
+
     private async Task<string> UserAsync()
     {
         var username = $"user{Guid.NewGuid():N}"[..20];

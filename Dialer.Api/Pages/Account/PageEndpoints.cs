@@ -41,7 +41,8 @@ public static class PageEndpoints
         if (user is null)
         {
             // A locked user name (the same for names no user has) shows "too many attempts" instead of "wrong password".
-            var again = $"/login?error={(attempt.RetryAfter is null ? "1" : "locked")}&username=" + Uri.EscapeDataString(username)
+            // The name is shown again in the form, unless no user could have it (it would only make the address huge).
+            var again = $"/login?error={(attempt.RetryAfter is null ? "1" : "locked")}&username=" + Uri.EscapeDataString(SignInGuard.CouldBeAUser(username) ? username : "")
                 + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
             return TypedResults.Redirect(again);
         }
