@@ -20,7 +20,7 @@ public sealed class SecurityCheckApiFactory : ApiFactory
 /// </summary>
 public sealed class WeakenedApiFactory : ApiFactory
 {
-    public const string LeakedRoute = "/api/audit/sign-ins";
+    public const string LeakedRoute = "/api/reports/agents.csv";
 
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>(SecurityCheck.Settings)
     {
@@ -37,7 +37,7 @@ public sealed class WeakenedApiFactory : ApiFactory
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, LeakFilter>());
     }
 
-    /// <summary>A middleware in front of the app that answers GET /api/audit/sign-ins to anyone, as a misplaced one would.</summary>
+    /// <summary>A middleware in front of the app that answers GET /api/reports/agents.csv to anyone, as a misplaced one would.</summary>
     private sealed class LeakFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
@@ -46,7 +46,7 @@ public sealed class WeakenedApiFactory : ApiFactory
             {
                 if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path == LeakedRoute)
                 {
-                    await http.Response.WriteAsJsonAsync(Array.Empty<object>());
+                    await http.Response.WriteAsync("agent,calls\n");
                     return;
                 }
 

@@ -85,6 +85,14 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         var hookDelete = await client.SendAsync(HttpMethod.Delete, $"/api/webhooks/{world.WebhookOfC}", world.BillingA, ct: ct);
         Expect("billing: disable another key's webhook", "404", hookDelete.ToString(), hookDelete.Status == 404);
 
+        var sameCampaign = await client.GetAsync($"/api/reminders/{world.ReminderOfA}", world.BillingB, ct);
+        Expect("billing: read a reminder of another key granted the same campaign", "404", sameCampaign.ToString(), sameCampaign.Status == 404);
+
+        var reused = await client.PostJsonAsync("/api/reminders", world.BillingB, CheckWorld.ReminderBatch(world.BillingX, "B7"), CheckWorld.Idempotency("world-a"), ct);
+        Expect("billing: another key's Idempotency-Key reused", "200, its own batch, nothing of the other key's",
+            $"{reused.Status}{(reused.Body.Contains(world.ReminderOfA, StringComparison.Ordinal) ? ", the other key's reminder" : "")}{(reused.Header("Idempotent-Replayed") is not null ? ", replayed" : "")}",
+            reused.Status == 200 && !reused.Body.Contains(world.ReminderOfA, StringComparison.Ordinal) && reused.Header("Idempotent-Replayed") is null);
+
         var theirs = await client.PostJsonAsync("/api/reminders", world.BillingB, CheckWorld.ReminderBatch(world.BillingX), CheckWorld.Idempotency("b-1"), ct);
         var state = theirs.Status == 200 ? JsonDocument.Parse(theirs.Body).RootElement.GetProperty("reminders")[0].GetProperty("state").GetString() : null;
         var mine = await client.GetAsync($"/api/reminders/{world.ReminderOfA}", world.BillingA, ct);
@@ -190,6 +198,31 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
             lockedUnknown.Status == 429 && lockedKnown.Status == 429 && lockedKnown.BodyWithoutTraceId() == lockedUnknown.BodyWithoutTraceId()
             && lockedKnown.Header("Retry-After") == lockedUnknown.Header("Retry-After"));
 
+        // A name longer than any user may have (100 characters) is refused before it is tried, written down or echoed.
+        var overlong = new string('a', 100_000);
+        var api = await Login(overlong, "wrong");
+        Expect("sign-in: a 100,000-character user name (API)", "400 naming username", Named(api), api.Status == 400 && api.ErrorNames().Contains("username"));
+        var (token, cookies) = await client.FormTokenAsync("/login", null, ct);
+        Answer page;
+        try
+        {
+            page = await client.SendAsync(HttpMethod.Post, "/account/login", null, new FormUrlEncodedContent(
+                [new("username", overlong), new("password", "wrong"), new("__RequestVerificationToken", token)]), [new("Cookie", cookies)], ct);
+        }
+        catch (HttpRequestException e)
+        {
+            page = new Answer(0, e.Message, null, null, new Dictionary<string, string>());
+        }
+
+        var audit = await client.GetAsync("/api/audit/sign-ins?limit=1000", world.Admin, ct);
+        var longest = audit.Status == 200 && JsonDocument.Parse(audit.Body).RootElement is { ValueKind: JsonValueKind.Object } rows
+            && rows.TryGetProperty("signIns", out var signIns)
+            ? signIns.EnumerateArray().Max(r => r.GetProperty("username").GetString()!.Length)
+            : -1;
+        Expect("sign-in: the same name on the page form", "302 → /login?error=1 (under 1,000 characters); no audited name over 100 characters",
+            $"{(page.Status == 0 ? page.Body : $"{page.Status}, Location {page.Location?.Length} characters")}; longest audited name {longest}",
+            page.Status == 302 && page.Location is { Length: < 1000 } l && l.StartsWith("/login?error=1", StringComparison.Ordinal) && longest is >= 0 and <= 100);
+
         Task<Answer> Login(string username, string password) =>
             client.PostJsonAsync("/api/auth/login", null, CheckClient.Json(new { username, password }), ct: ct);
     }
@@ -247,6 +280,30 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
 
         var api = await client.GetAsync("/api/dnc?page=abc", world.Admin, ct);
         Expect("bad input: GET /api/dnc?page=abc", "400 naming page", Named(api), api.Status == 400 && api.ErrorNames().Contains("page"));
+
+        var deep = string.Concat(Enumerable.Repeat("[", 1000)) + string.Concat(Enumerable.Repeat("]", 1000));
+        foreach (var (method, path, who, body, expected) in new (HttpMethod, string, Principal?, HttpContent?, int[])[]
+        {
+            (HttpMethod.Get, "/api/reminders?since=abc", world.BillingA, null, [400]),
+            (HttpMethod.Get, "/api/reminders?limit=0", world.BillingA, null, [400]),
+            (HttpMethod.Get, "/api/audit/sign-ins?limit=100000", world.Admin, null, [400]),
+            (HttpMethod.Get, "/api/audit/sign-ins?before=abc", world.Admin, null, [400]),
+            (HttpMethod.Get, "/api/dnc?page=-1", world.Admin, null, [200, 400]),
+            (HttpMethod.Get, $"/campaigns/{world.Care}/contacts?page=-5", world.ManagerUser.AsCookie(), null, [200, 400]),
+            (HttpMethod.Get, "/api/campaigns/9223372036854775807", world.Admin, null, [404]),
+            (HttpMethod.Get, "/account/language?c=%3Cscript%3E&returnUrl=%2F", null, null, [302]),
+            (HttpMethod.Post, "/api/campaigns", world.Admin, new StringContent(deep, Encoding.UTF8, "application/json"), [400]),
+            (HttpMethod.Post, "/api/campaigns", world.Admin, new StringContent("[]", Encoding.UTF8, "application/json"), [400]),
+            (HttpMethod.Post, "/api/dnc", world.Admin, new StringContent("null", Encoding.UTF8, "application/json"), [400]),
+            (HttpMethod.Post, "/api/dnc", world.Admin, new ByteArrayContent([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]) { Headers = { { "Content-Type", "application/json" } } }, [400]),
+            (HttpMethod.Post, "/api/dnc", world.Admin, new StringContent("{\"phone\":\"13800000000\"}", Encoding.UTF8, "text/plain"), [400, 415]),
+        })
+        {
+            var what = body is null ? "" : $" {Short(await body.ReadAsStringAsync(ct), 40)}";
+            var answer = await client.SendAsync(method, path, who, body, ct: ct);
+            var shown = path.Replace(CheckWorld.Text(world.Care), "{id}", StringComparison.Ordinal);
+            Expect($"bad input: {method} {shown}{what}", string.Join(" or ", expected), $"{answer.Status} {Short(answer.Body, 80)}", expected.Contains(answer.Status));
+        }
 
         var failures = new List<string>();
         var forms = RoleMatrix.PageFormRoutes(services, world).ToList();
