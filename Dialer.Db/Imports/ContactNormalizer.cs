@@ -23,6 +23,8 @@ public sealed class ContactNormalizer(
         var rows = chunk.Rows;
         var json = new StringBuilder(256);
         var n = 0;
+        // One vectorised scan of the batch; the rows are looked at one by one only when it holds a NUL.
+        var hasNul = csv.Chars.Contains('\0');
         for (var r = 0; r < csv.Count; r++)
         {
             var line = csv.Line(r);
@@ -36,6 +38,13 @@ public sealed class ContactNormalizer(
             if (csv.Fields(r) != columns.Count)
             {
                 Reject(chunk, line, RowKinds.Invalid, $"malformed CSV: {csv.Fields(r)} columns where the header has {columns.Count}", Raw(csv, r));
+                continue;
+            }
+
+            if (hasNul && NulColumn(csv, r) is { } column)
+            {
+                // Text columns cannot hold NUL (PostgreSQL refuses it, and no name or account has one): the row is refused.
+                Reject(chunk, line, RowKinds.Invalid, $"a NUL character in column {column + 1}", Raw(csv, r));
                 continue;
             }
 
@@ -103,6 +112,20 @@ public sealed class ContactNormalizer(
         return k;
     }
 
+    /// <summary>The first field of the record that holds a NUL character, or null.</summary>
+    private static int? NulColumn(CsvBatch csv, int r)
+    {
+        for (var f = 0; f < csv.Fields(r); f++)
+        {
+            if (csv.Field(r, f).Contains('\0'))
+            {
+                return f;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The record as CSV text again, for the rejected-rows report.</summary>
     public static string Raw(CsvBatch csv, int r)
     {
@@ -132,8 +155,9 @@ public sealed class ContactNormalizer(
     public static string Short(ReadOnlySpan<char> value) =>
         value.Length <= 60 ? value.ToString() : string.Concat(value[..60], "…");
 
+    /// <summary>At most <see cref="MaxRawChars"/> characters, a NUL shown as U+FFFD (which every database stores).</summary>
     private static string Truncate(ReadOnlySpan<char> raw) =>
-        raw.Length <= MaxRawChars ? raw.ToString() : string.Concat(raw[..MaxRawChars], "…");
+        (raw.Length <= MaxRawChars ? raw.ToString() : string.Concat(raw[..MaxRawChars], "…")).Replace('\0', '\uFFFD');
 
     private static void Reject(ImportChunk chunk, int line, string kind, string reason, string raw)
     {
