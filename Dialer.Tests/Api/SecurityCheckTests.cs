@@ -29,6 +29,7 @@ public sealed class WeakenedApiFactory : ApiFactory
         ["Imports:MaxUploadMegabytes"] = "100",
         ["Security:ContentSecurityPolicy"] = "default-src 'self'",
         ["SignIn:MaxFailures"] = "100",
+        ["Security:HstsMaxAgeDays"] = "0",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -88,6 +89,7 @@ public sealed class SecurityCheckTests(SecurityCheckApiFactory factory) : IClass
         Assert.DoesNotContain("SSRF: webhook https://169.254.169.254/latest/meta-data", failed);
         Assert.Contains(failed, f => f.StartsWith("size: 1.3 MB CSV to /api/dnc/import", StringComparison.Ordinal));
         Assert.Contains("headers: GET /login", failed);
+        Assert.Contains($"headers: GET https://{SecurityCheck.HttpsHost}/login", failed);
         Assert.Contains("brute force: 6th try with the right password", failed);
         Assert.Contains("brute force: 6th try of an unknown name", failed);
         var leaks = report.Violations.Where(v => v.Route == WeakenedApiFactory.LeakedRoute && v.Method == "GET").Select(v => v.Principal).ToList();
@@ -107,6 +109,8 @@ public sealed class SecurityCheckTests(SecurityCheckApiFactory factory) : IClass
     }
 
     private static Task<SecurityReport> RunAsync(ApiFactory api) =>
-        SecurityCheck.RunAsync(api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }),
-            api.Services, ApiFactory.AdminKey, CancellationToken.None);
+        SecurityCheck.RunAsync(Client(api, "http://localhost"), Client(api, $"https://{SecurityCheck.HttpsHost}"), api.Services, ApiFactory.AdminKey, CancellationToken.None);
+
+    private static HttpClient Client(ApiFactory api, string baseAddress) =>
+        api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri(baseAddress) });
 }

@@ -12,8 +12,11 @@ namespace Dialer.Api.Security.Check;
 /// against the Api on a socket (<see cref="SecurityCheckCommand"/>), the test suite against its test host; both call
 /// <see cref="RunAsync"/>. The Api must run with <see cref="Settings"/> on a fresh data folder.
 /// </summary>
-public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
+public sealed partial class SecurityCheck(CheckClient client, CheckClient https, CheckWorld world)
 {
+    /// <summary>The public name the HTTPS probes ask for (HSTS is never sent for localhost or a loopback address).</summary>
+    public const string HttpsHost = "dialer.example";
+
     private const string Evil = "http://evil.example";
 
     private readonly List<ProbeResult> results = [];
@@ -28,11 +31,12 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         ["SignIn:PerAddressPermitLimit"] = "1000",
     };
 
-    public static async Task<SecurityReport> RunAsync(HttpClient http, IServiceProvider services, string adminKey, CancellationToken ct)
+    /// <summary>Runs every probe and the role matrix; <paramref name="https"/> reaches the same Api over HTTPS.</summary>
+    public static async Task<SecurityReport> RunAsync(HttpClient http, HttpClient https, IServiceProvider services, string adminKey, CancellationToken ct)
     {
         var client = new CheckClient(http);
         var world = await CheckWorld.CreateAsync(client, adminKey, ct);
-        var check = new SecurityCheck(client, world);
+        var check = new SecurityCheck(client, new CheckClient(https), world);
         await check.BillingKeysAsync(ct);
         await check.CrossOriginAsync(ct);
         await check.WebhookTargetsAsync(ct);
@@ -42,7 +46,9 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         await check.UploadSizesAsync(ct);
         await check.BadInputAsync(services, ct);
         await check.HeadersAsync(ct);
+        await check.HttpsAsync(ct);
         await check.StrictInputAsync(ct);
+        await check.ImportNulAsync(ct);
         await check.SearchAsync(ct);
         var matrix = await RoleMatrix.RunAsync(client, services, world, ct);
         return new SecurityReport(check.results, matrix.Operations, matrix.Principals, matrix.Cells, matrix.Violations, matrix.Rows);
@@ -258,7 +264,7 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         foreach (var path in new[] { $"/api/campaigns/{world.Care}/contacts/import", "/api/dnc/import" })
         {
             var answer = await client.SendAsync(HttpMethod.Post, path, world.Admin, CheckWorld.CsvForm(bytes), ct: ct);
-            Expect($"size: 1.3 MB CSV to {path.Replace(CheckWorld.Text(world.Care), "{id}", StringComparison.Ordinal)} (limit 1 MB)", "413 ProblemDetails",
+            Expect($"size: 1.3 MB CSV to {Shown(path)} (limit 1 MB)", "413 ProblemDetails",
                 $"{answer.Status} {answer.MediaType}", answer.Status == 413 && answer.MediaType == "application/problem+json");
         }
     }
@@ -273,7 +279,7 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         })
         {
             var answer = await client.GetAsync(url, world.ManagerUser.AsCookie(), ct);
-            var shown = url.Replace(CheckWorld.Text(world.Care), "{id}", StringComparison.Ordinal);
+            var shown = Shown(url);
             Expect($"bad input: GET {shown}", $"400 naming '{name}'", $"{answer.Status} {Short(answer.Body)}",
                 answer.Status == 400 && answer.Body.Contains($"'{name}'", StringComparison.Ordinal));
         }
@@ -301,7 +307,7 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         {
             var what = body is null ? "" : $" {Short(await body.ReadAsStringAsync(ct), 40)}";
             var answer = await client.SendAsync(method, path, who, body, ct: ct);
-            var shown = path.Replace(CheckWorld.Text(world.Care), "{id}", StringComparison.Ordinal);
+            var shown = Shown(path);
             Expect($"bad input: {method} {shown}{what}", string.Join(" or ", expected), $"{answer.Status} {Short(answer.Body, 80)}", expected.Contains(answer.Status));
         }
 
@@ -355,6 +361,35 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         }
     }
 
+    /// <summary>Item 9 over HTTPS: HSTS, and the session cookie Secure (neither over plain HTTP).</summary>
+    private async Task HttpsAsync(CancellationToken ct)
+    {
+        KeyValuePair<string, string>[] host = [new("Host", HttpsHost)];
+        var secure = await https.SendAsync(HttpMethod.Get, "/login", headers: host, ct: ct);
+        var plain = await client.SendAsync(HttpMethod.Get, "/login", headers: host, ct: ct);
+        Expect($"headers: GET https://{HttpsHost}/login", "Strict-Transport-Security max-age=31536000 (none over http)",
+            $"{secure.Header("Strict-Transport-Security") ?? "none"} (over http: {plain.Header("Strict-Transport-Security") ?? "none"})",
+            secure.Header("Strict-Transport-Security")?.StartsWith("max-age=31536000", StringComparison.Ordinal) == true && plain.Header("Strict-Transport-Security") is null);
+
+        var (_, id) = await CheckWorld.UserAsync(client, world.Admin, "manager", ct);
+        var username = JsonDocument.Parse((await client.GetAsync("/api/users", world.Admin, ct)).Body).RootElement.EnumerateArray()
+            .Single(u => u.GetProperty("id").GetInt64() == id).GetProperty("username").GetString()!;
+        var body = CheckClient.Json(new { username, password = CheckWorld.Password });
+        var overHttps = await https.SendAsync(HttpMethod.Post, "/api/auth/login", content: new StringContent(body, Encoding.UTF8, "application/json"), headers: host, ct: ct);
+        var overHttp = await client.PostJsonAsync("/api/auth/login", null, body, ct: ct);
+        var cookie = SessionCookie(overHttps);
+        var plainCookie = SessionCookie(overHttp);
+        Expect("headers: session cookie of a sign-in over HTTPS", "secure; httponly; samesite=strict (not secure over http)",
+            $"{Attributes(cookie)} (over http: {Attributes(plainCookie)})",
+            cookie is not null && Has(cookie, "secure") && Has(cookie, "httponly") && Has(cookie, "samesite=strict") && plainCookie is not null && !Has(plainCookie, "secure"));
+
+        static string? SessionCookie(Answer answer) => (answer.Header("Set-Cookie") ?? "").Split('\n')
+            .FirstOrDefault(c => c.StartsWith(Auth.DialerAuthentication.SessionCookie + "=", StringComparison.Ordinal));
+        static bool Has(string cookie, string attribute) => cookie.Split(';').Any(a => a.Trim().Equals(attribute, StringComparison.OrdinalIgnoreCase));
+        static string Attributes(string? cookie) => cookie is null ? "no session cookie"
+            : string.Join("; ", cookie.Split(';').Skip(1).Select(a => a.Trim().ToLowerInvariant()).Where(a => !a.StartsWith("expires", StringComparison.Ordinal) && !a.StartsWith("path", StringComparison.Ordinal)));
+    }
+
     /// <summary>Item 10: unknown fields and numbers sent as strings are 400 ValidationProblem naming the field.</summary>
     private async Task StrictInputAsync(CancellationToken ct)
     {
@@ -375,6 +410,17 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
         }
     }
 
+    /// <summary>Item 10: a NUL byte in an imported field refuses that row, not the import.</summary>
+    private async Task ImportNulAsync(CancellationToken ct)
+    {
+        var campaign = await CheckWorld.CreateCampaignAsync(client, world.Admin, "care", ct);
+        var id = await CheckWorld.ImportAsync(client, world.Admin, campaign, "phone,name\n13812345611,bad\0name\n13812345612,good name\n", ct);
+        var import = JsonDocument.Parse((await client.GetAsync($"/api/imports/{id}", world.Admin, ct)).Body).RootElement;
+        var (imported, invalid) = (import.GetProperty("imported").GetInt64(), import.GetProperty("invalid").GetInt64());
+        Expect("strict input: CSV import with a NUL byte in one row's name", "that row invalid, the other imported",
+            $"imported {imported}, invalid {invalid}", imported == 1 && invalid == 1);
+    }
+
     /// <summary>Item 10: the console's contact search matches % and _ as themselves.</summary>
     private async Task SearchAsync(CancellationToken ct)
     {
@@ -386,6 +432,9 @@ public sealed partial class SecurityCheck(CheckClient client, CheckWorld world)
                 answer.Status == 200 && found.SequenceEqual(expected));
         }
     }
+
+    /// <summary>The path with the campaign's id shown as {id}, so that the table reads the same on every run.</summary>
+    private string Shown(string path) => Regex.Replace(path, $@"(?<=/){CheckWorld.Text(world.Care)}(?=/|\?|$)", "{id}");
 
     /// <summary>A problem body with the campaign id the caller sent and the trace id taken out.</summary>
     private static string Anonymised(Answer answer, long campaign)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -32,7 +34,9 @@ public static class SecurityCheckCommand
         try
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            using var certificate = SelfSignedCertificate();
+            builder.WebHost.UseUrls("http://127.0.0.1:0", "https://127.0.0.1:0");
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Error);
@@ -40,10 +44,22 @@ public static class SecurityCheckCommand
             await using var app = builder.Build();
             await app.UseDialerApiAsync();
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            var address = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
             using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             {
                 BaseAddress = new Uri(address),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            // The HTTPS listener's certificate is the one made above: trusted by its thumbprint, nothing else.
+            using var https = new HttpClient(new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString() },
+            })
+            {
+                BaseAddress = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal))),
                 Timeout = TimeSpan.FromSeconds(60),
             };
             if (!json)
@@ -51,7 +67,7 @@ public static class SecurityCheckCommand
                 Console.WriteLine($"Api on {address}, data folder {dataDir}");
             }
 
-            var report = await SecurityCheck.RunAsync(http, app.Services, AdminKey, CancellationToken.None);
+            var report = await SecurityCheck.RunAsync(http, https, app.Services, AdminKey, CancellationToken.None);
             await app.StopAsync();
             if (args.Contains("--matrix") && !json)
             {
@@ -63,6 +79,7 @@ public static class SecurityCheckCommand
         }
         finally
         {
+            Environment.SetEnvironmentVariable("DIALER_DATA_DIR", null);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             if (!keep)
             {
@@ -76,5 +93,21 @@ public static class SecurityCheckCommand
                 }
             }
         }
+    }
+
+    /// <summary>A certificate for the check's HTTPS listener, valid for a day, for <see cref="SecurityCheck.HttpsHost"/> and 127.0.0.1.</summary>
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={SecurityCheck.HttpsHost}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(SecurityCheck.HttpsHost);
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        var now = TimeProvider.System.GetUtcNow();
+        using var made = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+        // Loaded again from PKCS#12 so that its private key can be used by the TLS stack on every platform.
+        return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), null);
     }
 }
