@@ -1,5 +1,6 @@
 using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
+using Dialer.Api.Pages.Localization;
 using Dialer.Db;
 using Dialer.Db.Model;
 using Hangfire;
@@ -92,6 +93,34 @@ public static class JobsDashboard
         {
             return app; // JobsPage answers /jobs.
         }
+
+        // Until a Worker has made Hangfire's tables the dashboard could only fail (500): 503 saying so, after authorization.
+        var installed = false;
+        app.Use(async (http, next) =>
+        {
+            if (!installed && http.Request.Path.StartsWithSegments(Path))
+            {
+                try
+                {
+                    installed = await http.RequestServices.GetRequiredService<JobsQueries>().HangfireInstalledAsync(http.RequestAborted);
+                }
+                catch (System.Data.Common.DbException)
+                {
+                    // The database cannot say now: the dashboard answers as it can (its scripts and styles need no database).
+                    await next(http);
+                    return;
+                }
+
+                if (!installed)
+                {
+                    await TypedResults.Text(Strings.T("jobs.notInstalled") + "\n", "text/plain; charset=utf-8", System.Text.Encoding.UTF8,
+                        StatusCodes.Status503ServiceUnavailable).ExecuteAsync(http);
+                    return;
+                }
+            }
+
+            await next(http);
+        });
 
         // Hangfire serves its pages, scripts and styles under /jobs/{**path}, behind the policy like the rest. Order -1:
         // the dashboard, not JobsPage, answers /jobs itself.

@@ -64,8 +64,25 @@ public sealed class JobsQueries(DbConnectionFactory db, TimeProvider time)
         return new JobsSnapshot(workers.AsList(), leases.AsList(), now);
     }
 
+    /// <summary>Whether Hangfire's tables are there (the Worker makes them when it first starts; the Api never does).</summary>
+    public async Task<bool> HangfireInstalledAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Sql(Sql.HangfireTables), new { schema = JobsDashboard.HangfireSchema }, cancellationToken: ct)) > 0;
+    }
+
     internal static class Sql
     {
+        /// <summary>
+        /// Used on PostgreSQL and SQL Server only (on SQLite the jobs live in the Worker's memory); a text for each dialect
+        /// all the same.
+        /// </summary>
+        public static readonly DialectSql HangfireTables = new(
+            Sqlite: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @schema",
+            SqlServer: "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = @schema",
+            Postgres: "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = @schema");
+
         public const string Workers = """
             SELECT worker_id, host, process_id, started_at, heartbeat_at, job_storage, stopped_at
             FROM workers

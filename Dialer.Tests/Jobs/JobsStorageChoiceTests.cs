@@ -153,6 +153,28 @@ public sealed partial class JobsStorageChoiceTests
         Assert.Null(lease.CampaignName);
     }
 
+    [Theory]
+    [Dialects]
+    public async Task HangfiresTablesAreSeenOnceAWorkerHasMadeThem(SqlDialect dialect)
+    {
+        await using var db = await TestDatabase.CreateAsync(dialect);
+        var queries = new JobsQueries(db.Factory, TimeProvider.System);
+
+        Assert.False(await queries.HangfireInstalledAsync(CancellationToken.None));
+        if (dialect == SqlDialect.Sqlite)
+        {
+            return; // On SQLite the jobs live in the Worker's memory: the Api never asks.
+        }
+
+        await using (var c = await db.Factory.OpenAsync(CancellationToken.None))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, $"CREATE SCHEMA {JobsDashboard.HangfireSchema}");
+            await Dapper.SqlMapper.ExecuteAsync(c, $"CREATE TABLE {JobsDashboard.HangfireSchema}.job (id int)");
+        }
+
+        Assert.True(await queries.HangfireInstalledAsync(CancellationToken.None));
+    }
+
     [Fact]
     public void EveryTextThePageUsesIsDefined()
     {

@@ -10,6 +10,7 @@ public static partial class Strings
         ["refused.query"] = ("The address parameter '{0}' must be {1}, not '{2}'.", "地址参数“{0}”必须是{1}，而不是“{2}”。"),
         ["refused.number"] = ("a whole number", "整数"),
         ["refused.value"] = ("a valid value", "有效值"),
+        ["jobs.notInstalled"] = ("The job dashboard shows the Worker's jobs: it opens once a Worker has started and made its job tables.", "作业面板显示 Worker 的作业：Worker 启动并建好作业表后即可打开。"),
         ["refused.formType"] = ("Send this form as application/x-www-form-urlencoded or multipart/form-data (the Content-Type was '{0}').", "请以 application/x-www-form-urlencoded 或 multipart/form-data 提交此表单（Content-Type 为“{0}”）。"),
         ["refused.antiforgery"] = ("This form has expired or did not come from this site: reload the page and try again.", "此表单已过期或并非来自本站：请刷新页面后重试。"),
         ["refused.crossOrigin"] = ("A change sent from another site ({0}) with this site's sign-in is refused.", "已拒绝来自其他站点（{0}）且携带本站登录信息的修改请求。"),
