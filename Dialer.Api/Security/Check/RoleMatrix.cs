@@ -12,7 +12,8 @@ namespace Dialer.Api.Security.Check;
 /// policy) and evaluated by the app's authorization service for the principal's role, so nothing here lists routes
 /// or roles by hand. A cell is a violation when a principal the policy does not allow is not refused (401, 403, 404,
 /// or the pages' redirect to the sign-in or to the principal's own home) — a 2xx, or a 400 that shows it got past
-/// authorization — and whenever anyone gets a 5xx. Path parameters are the ids of things the check made.
+/// authorization — and whenever anyone gets a 5xx other than 503 (a service saying it is not ready, such as /jobs before
+/// a Worker has made its tables). Path parameters are the ids of things the check made.
 /// </summary>
 public static class RoleMatrix
 {
@@ -41,7 +42,7 @@ public static class RoleMatrix
                 cells++;
                 var may = allowed(principal.Role);
                 row.Cells.Add(new MatrixCell(principal.Name, may, answer.ToString()));
-                if (answer.Status >= 500)
+                if (answer.Status >= 500 && answer.Status != 503)
                 {
                     violations.Add(new(operation.Method, operation.Route, principal.Name, answer.ToString(), "server error"));
                 }
@@ -70,7 +71,10 @@ public static class RoleMatrix
     {
         foreach (var (method, route, endpoint) in Routes(services))
         {
-            if (method != "POST" || route.StartsWith("/api/", StringComparison.Ordinal) || route.StartsWith("/hubs/", StringComparison.Ordinal))
+            // This app's own forms: its route handlers and its pages (not the live hub, nor Hangfire's read-only dashboard).
+            var ours = endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.DeclaringType?.Assembly == typeof(RoleMatrix).Assembly
+                || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null;
+            if (method != "POST" || !ours || route.StartsWith("/api/", StringComparison.Ordinal) || route.StartsWith("/hubs/", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -133,7 +137,8 @@ public static class RoleMatrix
     private static IEnumerable<(string Method, string Route, Endpoint Endpoint)> Routes(IServiceProvider services)
     {
         var seen = new HashSet<(string, string)>();
-        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        // By order first: where two endpoints share a route, the one routing picks (the lower order) is the one called.
+        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().OrderBy(e => e.Order))
         {
             if (IsStaticFile(endpoint))
             {

@@ -316,8 +316,9 @@ public sealed partial class SecurityCheck(CheckClient client, CheckClient https,
         foreach (var (route, who) in forms)
         {
             var answer = await client.SendAsync(HttpMethod.Post, route, who.AsCookie(), ct: ct);
-            // The forms' own endpoints answer in plain text naming what to send; the pages' component forms refuse the post (antiforgery).
-            if (answer.Status != 400 || (answer.MediaType == "text/plain" && !answer.Body.Contains("Content-Type", StringComparison.Ordinal)))
+            // The forms' own endpoints answer in plain text naming what to send; the pages' component forms refuse the post
+            // (antiforgery). A 503 is a page whose service is not ready (/jobs on PostgreSQL before a Worker made its tables).
+            if (answer.Status is not (400 or 503) || (answer.MediaType == "text/plain" && answer.Status == 400 && !answer.Body.Contains("Content-Type", StringComparison.Ordinal)))
             {
                 failures.Add($"{route}: {answer}");
             }

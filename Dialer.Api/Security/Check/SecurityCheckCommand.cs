@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Dialer.Api.Security.Check;
 
 /// <summary>
-/// <c>Dialer.Api security-check [--json] [--matrix] [--keep]</c> (what <c>scripts/security-check</c> runs): starts this Api on a
-/// fresh temporary data folder (SQLite) and a free loopback port, runs <see cref="SecurityCheck"/> against it over HTTP,
+/// <c>Dialer.Api security-check [--json] [--matrix] [--keep] [--postgres CONNECTION]</c> (what <c>scripts/security-check</c> runs): starts this Api on a
+/// fresh temporary data folder (SQLite, or with --postgres a fresh database on that server) and a free loopback port, runs <see cref="SecurityCheck"/> against it over HTTP,
 /// prints the table (or one JSON object; with --matrix every cell of the role matrix first) and answers 1 when a probe failed or the role matrix found a violation.
 /// </summary>
 public static class SecurityCheckCommand
@@ -23,8 +23,17 @@ public static class SecurityCheckCommand
         // The product reads DIALER_* and Section__Key variables over its other configuration: the check's own values
         // are set the same way, so that nothing in the caller's environment points it at another database.
         Environment.SetEnvironmentVariable("DIALER_DATA_DIR", dataDir);
-        Environment.SetEnvironmentVariable("DIALER_DB_PROVIDER", "sqlite");
-        Environment.SetEnvironmentVariable("DIALER_DB_CONNECTION", null);
+        // --postgres <connection string of a login that may CREATE DATABASE>: a fresh database on that server instead.
+        var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
+        var database = postgres is null ? null : "dialer_security_check_" + Guid.NewGuid().ToString("N")[..12];
+        Environment.SetEnvironmentVariable("DIALER_DB_PROVIDER", postgres is null ? "sqlite" : "postgres");
+        Environment.SetEnvironmentVariable("DIALER_DB_CONNECTION", postgres is null ? null
+            : new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString);
+        if (postgres is not null)
+        {
+            await PostgresAsync(postgres, $"CREATE DATABASE \"{database}\"");
+        }
+
         Environment.SetEnvironmentVariable("DIALER_BOOTSTRAP_ADMIN_KEY", AdminKey);
         foreach (var (key, value) in SecurityCheck.Settings)
         {
@@ -80,6 +89,12 @@ public static class SecurityCheckCommand
         finally
         {
             Environment.SetEnvironmentVariable("DIALER_DATA_DIR", null);
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (postgres is not null && !keep)
+            {
+                await PostgresAsync(postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            }
+
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             if (!keep)
             {
@@ -93,6 +108,19 @@ public static class SecurityCheckCommand
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// CREATE or DROP DATABASE on the server (the name, which no statement can take as a parameter, is the check's own:
+    /// a fixed prefix and hexadecimal digits).
+    /// </summary>
+    private static async Task PostgresAsync(string connectionString, string statement)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = statement;
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>A certificate for the check's HTTPS listener, valid for a day, for <see cref="SecurityCheck.HttpsHost"/> and 127.0.0.1.</summary>
