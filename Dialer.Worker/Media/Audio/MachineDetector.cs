@@ -30,21 +30,27 @@ public interface IMachineDetector
 
     /// <summary>Feeds samples of any length; returns the result once decided.</summary>
     MachineDetection? Process(ReadOnlySpan<short> samples);
+
+    /// <summary>A later verdict that replaces <see cref="Result"/>: a beep soon after what was taken for a person's greeting.</summary>
+    MachineDetection? Revision => null;
+
+    /// <summary>Still wants audio: undecided, or listening after a person's verdict for a beep that would revise it.</summary>
+    bool Listening => Result is null;
 }
 
 public static class MachineDetectors
 {
-    /// <summary>Runs a detector over a whole recording (8 kHz mono), then silence until it decides, and returns its verdict.</summary>
+    /// <summary>Runs a detector over a whole recording (8 kHz mono), then silence until it is done, and returns its final verdict.</summary>
     public static MachineDetection Analyze(this IMachineDetector detector, ReadOnlySpan<short> audio)
     {
         detector.Process(audio);
         Span<short> silence = stackalloc short[160];
-        while (detector.Result is null)
+        while (detector.Listening)
         {
             detector.Process(silence);
         }
 
-        return detector.Result;
+        return detector.Revision ?? detector.Result!;
     }
 }
 
@@ -62,6 +68,12 @@ public sealed record MachineDetectorSettings
 
     /// <summary>A steady tone this long (a beep, a carrier's tone) means a machine.</summary>
     public TimeSpan ToneLength { get; init; } = TimeSpan.FromMilliseconds(160);
+
+    /// <summary>
+    /// After a person's verdict, how long a beep still makes it a machine's (a short recorded greeting, "leave a message",
+    /// then the beep): the verdict is revised, and the engine treats the call as a machine's from then on.
+    /// </summary>
+    public TimeSpan BeepAfterGreeting { get; init; } = TimeSpan.FromMilliseconds(2000);
 
     /// <summary>After this much audio with no decision the verdict is unknown (at least initial silence and greeting together).</summary>
     public TimeSpan TotalAnalysisTime { get; init; } = TimeSpan.FromMilliseconds(8000);
@@ -90,6 +102,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private const double FloorRisePerFrame = 0.01;
     private const int MaxFrames = 1000;
     private const int OnsetFrames = 3;
+    private long watchUntil;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
     private readonly short[] partial = new short[FrameSamples];
@@ -106,6 +119,10 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
 
     public MachineDetection? Result { get; private set; }
 
+    public MachineDetection? Revision { get; private set; }
+
+    public bool Listening => Result is null || (Result.Verdict == MachineVerdict.Human && Revision is null && frames < watchUntil);
+
     public TimeSpan Analysed => TimeSpan.FromMilliseconds(frames * FrameMs);
 
     /// <summary>The detector's settings from a campaign's (the rest at their defaults).</summary>
@@ -119,7 +136,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
 
     public MachineDetection? Process(ReadOnlySpan<short> samples)
     {
-        while (samples.Length > 0 && Result is null)
+        while (samples.Length > 0 && Listening)
         {
             var n = Math.Min(FrameSamples - partialCount, samples.Length);
             samples[..n].CopyTo(partial.AsSpan(partialCount));
@@ -147,6 +164,17 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         var crossings = BeepDetector.Crossings(frame);
 
         var level = 10 * Math.Log10((energy / frame.Length) + 1);
+        if (Result is not null)
+        {
+            // A person's verdict given: only a beep now revises it.
+            if (tone.Frame(frame, energy, crossings, Voiced(level)))
+            {
+                Revision = Result with { Verdict = MachineVerdict.Machine, Cause = "beep-after-greeting", Elapsed = Analysed };
+            }
+
+            return;
+        }
+
         if (levels.Count < MaxFrames)
         {
             levels.Add(level);
@@ -231,5 +259,6 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     {
         var ended = speechStartFrame >= 0 && lastSpeechFrame < frames ? TimeSpan.FromMilliseconds(lastSpeechFrame * FrameMs) : (TimeSpan?)null;
         Result = new MachineDetection(verdict, cause, TimeSpan.FromMilliseconds(speechFrames * FrameMs), utterances, Analysed, ended);
+        watchUntil = frames + (long)(settings.BeepAfterGreeting.TotalMilliseconds / FrameMs);
     }
 }

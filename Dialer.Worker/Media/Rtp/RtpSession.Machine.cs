@@ -3,12 +3,18 @@ namespace Dialer.Worker.Media;
 /// <summary>Answering-machine detection on the received audio of an answered call.</summary>
 public sealed partial class RtpSession
 {
+    /// <summary>No audio this long: the line is silent, not late.</summary>
+    private static readonly TimeSpan MissingAudio = TimeSpan.FromSeconds(2);
+
+    /// <summary>A beep that revised a person's verdict this recently is the greeting's beep a voicemail drop waits for.</summary>
+    private static readonly TimeSpan RecentBeep = TimeSpan.FromSeconds(2);
+
     private IMachineDetector? detector;
     private Action<MachineDetection>? detectorDone;
     private long detectorStarted;
     private long detectorHeard;
-    /// <summary>No audio this long: the line is silent, not late.</summary>
-    private static readonly TimeSpan MissingAudio = TimeSpan.FromSeconds(2);
+    private bool resultReported;
+    private long revisedByBeepAt = long.MinValue;
     private BeepDetector? beep;
     private Action<bool>? beepDone;
     private long beepStarted;
@@ -16,18 +22,30 @@ public sealed partial class RtpSession
 
     /// <summary>
     /// Voicemail drop: <paramref name="then"/> runs once with true when a beep (a steady tone of 160 ms or more) heard
-    /// from now on has ended, or with false after <paramref name="giveUp"/> without one.
+    /// from now on has ended (or the beep that just revised a person's verdict), or with false after
+    /// <paramref name="giveUp"/> without one.
     /// </summary>
     public void AwaitBeep(TimeSpan giveUp, Action<bool> then)
     {
         ArgumentNullException.ThrowIfNull(then);
         lock (gate)
         {
-            beep = new BeepDetector(new MachineDetectorSettings().ToneLength);
-            beepDone = then;
-            beepStarted = time.GetTimestamp();
-            beepGiveUp = giveUp;
+            if (revisedByBeepAt != long.MinValue && time.GetElapsedTime(revisedByBeepAt) <= RecentBeep)
+            {
+                beepDone = null;
+                beep = null;
+            }
+            else
+            {
+                beep = new BeepDetector(new MachineDetectorSettings().ToneLength);
+                beepDone = then;
+                beepStarted = time.GetTimestamp();
+                beepGiveUp = giveUp;
+                return;
+            }
         }
+
+        SafeInvoke(then, true);
     }
 
     private void ReportBeepIfAny(bool timedOut)
@@ -53,7 +71,8 @@ public sealed partial class RtpSession
 
     /// <summary>
     /// Runs a <see cref="MachineDetector"/> (with <paramref name="settings"/>) on the audio received from now on; <paramref name="onResult"/> runs
-    /// once with the verdict (at the latest after the settings' total analysis time, even without audio).
+    /// with the verdict (at the latest after the settings' total analysis time, even without audio), and once more if a
+    /// beep soon after a person's verdict revises it to a machine's.
     /// </summary>
     public void StartMachineDetection(Action<MachineDetection> onResult, MachineDetectorSettings? settings = null)
     {
@@ -64,6 +83,7 @@ public sealed partial class RtpSession
             detectorDone = onResult;
             detectorStarted = time.GetTimestamp();
             detectorHeard = detectorStarted;
+            resultReported = false;
         }
     }
 
@@ -75,10 +95,23 @@ public sealed partial class RtpSession
         {
             if (detector?.Result is { } r && detectorDone is not null)
             {
-                result = r;
-                done = detectorDone;
-                detector = null;
-                detectorDone = null;
+                if (!resultReported)
+                {
+                    result = r;
+                    resultReported = true;
+                }
+                else if (detector.Revision is { } revised)
+                {
+                    result = revised;
+                    revisedByBeepAt = time.GetTimestamp();
+                }
+
+                done = result is null ? null : detectorDone;
+                if (!detector.Listening)
+                {
+                    detector = null;
+                    detectorDone = null;
+                }
             }
         }
 
@@ -94,11 +127,11 @@ public sealed partial class RtpSession
         {
             // Audio that never arrived counts as silence, so a silent line (or a far end that sends nothing when
             // quiet) still reaches a verdict; audio merely late (a busy machine) is not replaced by silence.
-            if (detector is { Result: null } && time.GetElapsedTime(detectorHeard) > MissingAudio)
+            if (detector is { Listening: true } && time.GetElapsedTime(detectorHeard) > MissingAudio)
             {
                 var elapsed = time.GetElapsedTime(detectorStarted);
                 Span<short> silence = stackalloc short[FrameSamples];
-                while (detector.Result is null && elapsed - detector.Analysed > TimeSpan.FromMilliseconds(200))
+                while (detector.Listening && elapsed - detector.Analysed > TimeSpan.FromMilliseconds(200))
                 {
                     detector.Process(silence);
                 }
