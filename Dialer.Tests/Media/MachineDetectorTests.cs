@@ -65,6 +65,22 @@ public class MachineDetectorTests
     }
 
     [Fact]
+    public void ABeepSoonAfterAShortGreetingRevisesThePersonsVerdict()
+    {
+        // "Leave a message." then, a second later, the beep: first taken for a person, then a machine.
+        var words = WavPrompt.Load(Speak("Leave a message.", "en", 0.3, 1.0)).Samples.ToArray();
+        var beep = TempPath("beep.wav");
+        Run("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", beep, "synth", "0.5", "sine", "1000", "gain", "-10", "pad", "0", "2");
+        var detector = new MachineDetector();
+
+        var result = detector.Analyze([.. words, .. WavPrompt.Load(beep).Samples.ToArray()]);
+
+        Assert.Equal(MachineVerdict.Human, detector.Result!.Verdict);
+        Assert.Equal((MachineVerdict.Machine, "beep-after-greeting"), (result.Verdict, result.Cause));
+        Assert.True(result.Elapsed > detector.Result.Elapsed);
+    }
+
+    [Fact]
     public void DeadAirIsAMachineByInitialSilence()
     {
         var result = new MachineDetector().Analyze(new short[8000 * 5]);

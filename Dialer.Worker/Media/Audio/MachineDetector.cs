@@ -54,7 +54,7 @@ public static class MachineDetectors
     }
 }
 
-/// <summary>Settings of <see cref="MachineDetector"/>; a campaign may tune them (amd* in its definition).</summary>
+/// <summary>Settings of <see cref="MachineDetector"/>; a campaign tunes some of them (machineDetection in its definition).</summary>
 public sealed record MachineDetectorSettings
 {
     /// <summary>Silence before any speech that means a machine (or a dead line).</summary>
@@ -92,8 +92,8 @@ public sealed record MachineDetectorSettings
 /// floor (so that noise, level and G.711 do not matter); a greeting still going after <see cref="MachineDetectorSettings.MaxHumanGreeting"/>
 /// is a machine's, decided before it ends; a greeting followed by <see cref="MachineDetectorSettings.EndSilence"/> of
 /// silence is a person's, decided that long after it ended; a steady pure tone anywhere is a machine; nothing said for
-/// <see cref="MachineDetectorSettings.InitialSilence"/> is a machine (or a dead line). Words are not counted: a person
-/// answering "喂，你好，哪位？" is a person.
+/// <see cref="MachineDetectorSettings.InitialSilence"/> is a machine (or a dead line); a beep soon after a person's
+/// verdict revises it (<see cref="Revision"/>). Words are not counted: a person answering "喂，你好，哪位？" is a person.
 /// </summary>
 public sealed class MachineDetector(MachineDetectorSettings? settings = null) : IMachineDetector
 {
@@ -102,14 +102,14 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private const double FloorRisePerFrame = 0.01;
     private const int MaxFrames = 1000;
     private const int OnsetFrames = 3;
-    private long watchUntil;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
     private readonly short[] partial = new short[FrameSamples];
-    private int partialCount;
-    private long frames;
     private readonly double[] recent = new double[4];
     private readonly List<double> levels = [];
+    private int partialCount;
+    private long frames;
+    private long watchUntil;
     private double floor = double.NaN;
     private int voicedRun;
     private long speechStartFrame = -1;

@@ -30,17 +30,13 @@ public sealed partial class RtpSession
         ArgumentNullException.ThrowIfNull(then);
         lock (gate)
         {
-            if (revisedByBeepAt != long.MinValue && time.GetElapsedTime(revisedByBeepAt) <= RecentBeep)
+            var heard = revisedByBeepAt != long.MinValue && time.GetElapsedTime(revisedByBeepAt) <= RecentBeep;
+            beep = heard ? null : new BeepDetector(new MachineDetectorSettings().ToneLength);
+            beepDone = heard ? null : then;
+            beepStarted = time.GetTimestamp();
+            beepGiveUp = giveUp;
+            if (!heard)
             {
-                beepDone = null;
-                beep = null;
-            }
-            else
-            {
-                beep = new BeepDetector(new MachineDetectorSettings().ToneLength);
-                beepDone = then;
-                beepStarted = time.GetTimestamp();
-                beepGiveUp = giveUp;
                 return;
             }
         }
