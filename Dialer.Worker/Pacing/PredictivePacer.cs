@@ -90,7 +90,7 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         var allowance = GuardAllowance(engine);
         var maxLines = (int)Math.Floor(engine.Campaign.Definition.MaxDialRatio * s.Working) - s.UnreservedPending;
         var hardLimit = HardLimit(engine, s, stats, maxLines);
-        if (allowance <= 0 || (hardLimit <= 0 && maxLines > 0))
+        if (allowance <= 0)
         {
             LastBasis = "fallback";
             return Fallback(s);
