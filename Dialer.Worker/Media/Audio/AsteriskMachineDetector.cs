@@ -39,8 +39,7 @@ public sealed class AsteriskMachineDetector(AsteriskDetectorSettings? settings =
     private const int FrameSamples = 160;
     private const int FrameMs = 20;
     private readonly AsteriskDetectorSettings settings = settings ?? new AsteriskDetectorSettings();
-    private readonly short[] partial = new short[FrameSamples];
-    private int partialCount;
+    private readonly FrameBuffer buffer = new(FrameSamples);
     private long frames;
     private int silenceMs;
     private int consecutiveVoiceMs;
@@ -60,14 +59,9 @@ public sealed class AsteriskMachineDetector(AsteriskDetectorSettings? settings =
     {
         while (samples.Length > 0 && Result is null)
         {
-            var n = Math.Min(FrameSamples - partialCount, samples.Length);
-            samples[..n].CopyTo(partial.AsSpan(partialCount));
-            partialCount += n;
-            samples = samples[n..];
-            if (partialCount == FrameSamples)
+            if (buffer.Take(ref samples, out var frame))
             {
-                partialCount = 0;
-                Frame(partial);
+                Frame(frame);
             }
         }
 

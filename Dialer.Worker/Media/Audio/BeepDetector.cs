@@ -13,8 +13,7 @@ public sealed class BeepDetector(TimeSpan length)
     private const int SampleRate = 8000;
     private const double ToneShare = 0.72;
     private const double MinLevel = 30;
-    private readonly short[] partial = new short[FrameSamples];
-    private int partialCount;
+    private readonly FrameBuffer buffer = new(FrameSamples);
     private int run;
     private double hz;
 
@@ -31,20 +30,15 @@ public sealed class BeepDetector(TimeSpan length)
     {
         while (samples.Length > 0 && !Ended)
         {
-            var n = Math.Min(FrameSamples - partialCount, samples.Length);
-            samples[..n].CopyTo(partial.AsSpan(partialCount));
-            partialCount += n;
-            samples = samples[n..];
-            if (partialCount == FrameSamples)
+            if (buffer.Take(ref samples, out var frame))
             {
-                partialCount = 0;
                 double energy = 0;
-                foreach (var s in partial)
+                foreach (var s in frame)
                 {
                     energy += (double)s * s;
                 }
 
-                Frame(partial, energy, Crossings(partial), 10 * Math.Log10((energy / FrameSamples) + 1) >= MinLevel);
+                Frame(frame, energy, Crossings(frame), 10 * Math.Log10((energy / FrameSamples) + 1) >= MinLevel);
             }
         }
 

@@ -23,8 +23,7 @@ public sealed class DtmfDetector
         { '*', '0', '#', 'D' },
     };
 
-    private readonly short[] partial = new short[Block];
-    private int partialCount;
+    private readonly FrameBuffer buffer = new(Block);
     private char? candidate;
     private int candidateBlocks;
     private bool reported;
@@ -35,17 +34,9 @@ public sealed class DtmfDetector
     {
         while (samples.Length > 0)
         {
-            var n = Math.Min(Block - partialCount, samples.Length);
-            samples[..n].CopyTo(partial.AsSpan(partialCount));
-            partialCount += n;
-            samples = samples[n..];
-            if (partialCount == Block)
+            if (buffer.Take(ref samples, out var block) && BlockDone(Classify(block)) is { } digit)
             {
-                partialCount = 0;
-                if (BlockDone(Classify(partial)) is { } digit)
-                {
-                    onDigit(digit);
-                }
+                onDigit(digit);
             }
         }
     }

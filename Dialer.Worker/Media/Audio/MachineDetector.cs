@@ -104,10 +104,9 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private const int OnsetFrames = 3;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
-    private readonly short[] partial = new short[FrameSamples];
+    private readonly FrameBuffer buffer = new(FrameSamples);
     private readonly double[] recent = new double[4];
     private readonly List<double> levels = [];
-    private int partialCount;
     private long frames;
     private long watchUntil;
     private double floor = double.NaN;
@@ -138,14 +137,9 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     {
         while (samples.Length > 0 && Listening)
         {
-            var n = Math.Min(FrameSamples - partialCount, samples.Length);
-            samples[..n].CopyTo(partial.AsSpan(partialCount));
-            partialCount += n;
-            samples = samples[n..];
-            if (partialCount == FrameSamples)
+            if (buffer.Take(ref samples, out var frame))
             {
-                partialCount = 0;
-                Frame(partial);
+                Frame(frame);
             }
         }
 
