@@ -211,22 +211,23 @@ public sealed class AttemptStore(DbConnectionFactory db)
         return [.. await c.QueryAsync<DailyCounts>(new CommandDefinition(Sql.Days, new { campaignId, fromDay }, cancellationToken: ct))];
     }
 
-    /// <summary>Attempts that ended in [from, to) for recomputing a day's statistics.</summary>
-    public async Task<IReadOnlyList<(string Outcome, double? Talk)>> EndedBetweenAsync(long campaignId, long from, long to, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(string, double?)>(new CommandDefinition(Sql.Ended, new { campaignId, from, to }, cancellationToken: ct));
-        return [.. rows];
-    }
-
-    /// <summary>Replaces a day's counts (the daily statistics job recomputes them from the attempts).</summary>
-    public async Task ReplaceDayAsync(DailyCounts day, CancellationToken ct)
+    /// <summary>
+    /// Recomputes a campaign day's counts from the attempts that ended in [from, to) and replaces the stored ones. One
+    /// transaction that first takes the day's row (creating it when missing): a call ending meanwhile either has added
+    /// itself already (this waits for it and then counts it) or waits for this and adds itself after, so none is lost.
+    /// Reading first and replacing after, as before, dropped the calls that ended in between.
+    /// </summary>
+    public async Task<DailyCounts> RecomputeDayAsync(
+        long campaignId, string day, long from, long to, Func<IReadOnlyList<(string Outcome, double? Talk)>, DailyCounts> count, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(Sql.DeleteDay, new { day.CampaignId, day.Day }, tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(Sql.InsertDay, day, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(db.Sql(Sql.TakeDay), new { campaignId, day }, tx, cancellationToken: ct));
+        var rows = (await c.QueryAsync<(string, double?)>(new CommandDefinition(Sql.Ended, new { campaignId, from, to }, tx, cancellationToken: ct))).ToList();
+        var counts = count(rows) with { CampaignId = campaignId, Day = day };
+        await c.ExecuteAsync(new CommandDefinition(Sql.UpdateDay, counts, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        return counts;
     }
 
     // Properties, not a tuple: Dapper converts INT (SQL Server) and INTEGER (SQLite) alike into them.
@@ -293,30 +294,32 @@ public sealed class AttemptStore(DbConnectionFactory db)
             WHERE id = (SELECT contact_id FROM call_attempts WHERE id = @attemptId) AND state <> @dialing
             """;
 
+        private const string DayColumns = "campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds";
+
         private const string DayValues = "@live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk";
 
         // Adds one attempt to the campaign's day, creating the row on the day's first. PostgreSQL names the row already
         // there by the table (or its alias), the proposed one by excluded; an unqualified column would be ambiguous.
         public static readonly DialectSql AddDay = new(
             Sqlite: $"""
-                INSERT INTO campaign_daily_stats (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                INSERT INTO campaign_daily_stats ({DayColumns})
                 VALUES (@campaignId, @day, 1, {DayValues})
                 ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = attempts + 1, live_answered = live_answered + excluded.live_answered,
                     connected = connected + excluded.connected, abandoned = abandoned + excluded.abandoned, machine = machine + excluded.machine,
                     busy = busy + excluded.busy, no_answer = no_answer + excluded.no_answer, failed = failed + excluded.failed,
                     talk_seconds = talk_seconds + excluded.talk_seconds
                 """,
-            SqlServer: """
+            SqlServer: $"""
                 MERGE campaign_daily_stats WITH (HOLDLOCK) AS t
                 USING (SELECT @campaignId AS campaign_id, @day AS day) AS s ON t.campaign_id = s.campaign_id AND t.day = s.day
                 WHEN MATCHED THEN UPDATE SET attempts = t.attempts + 1, live_answered = t.live_answered + @live, connected = t.connected + @connected,
                     abandoned = t.abandoned + @abandoned, machine = t.machine + @machine, busy = t.busy + @busy, no_answer = t.no_answer + @noAnswer,
                     failed = t.failed + @failed, talk_seconds = t.talk_seconds + @talk
-                WHEN NOT MATCHED THEN INSERT (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                WHEN NOT MATCHED THEN INSERT ({DayColumns})
                     VALUES (@campaignId, @day, 1, @live, @connected, @abandoned, @machine, @busy, @noAnswer, @failed, @talk);
                 """,
             Postgres: $"""
-                INSERT INTO campaign_daily_stats AS t (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
+                INSERT INTO campaign_daily_stats AS t ({DayColumns})
                 VALUES (@campaignId, @day, 1, {DayValues})
                 ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = t.attempts + 1, live_answered = t.live_answered + excluded.live_answered,
                     connected = t.connected + excluded.connected, abandoned = t.abandoned + excluded.abandoned, machine = t.machine + excluded.machine,
@@ -324,18 +327,34 @@ public sealed class AttemptStore(DbConnectionFactory db)
                     talk_seconds = t.talk_seconds + excluded.talk_seconds
                 """);
 
-        public const string Days = """
-            SELECT campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds
+        public const string Days = $"""
+            SELECT {DayColumns}
             FROM campaign_daily_stats WHERE campaign_id = @campaignId AND day >= @fromDay ORDER BY day
             """;
 
         public const string Ended = "SELECT outcome, talk_seconds FROM call_attempts WHERE campaign_id = @campaignId AND ended_at >= @from AND ended_at < @to AND outcome IS NOT NULL";
 
-        public const string DeleteDay = "DELETE FROM campaign_daily_stats WHERE campaign_id = @CampaignId AND day = @Day";
+        // The day's row, created empty when missing and locked until the transaction ends (a no-op update on a conflict).
+        public static readonly DialectSql TakeDay = new(
+            Sqlite: $"""
+                INSERT INTO campaign_daily_stats ({DayColumns}) VALUES (@campaignId, @day, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = attempts
+                """,
+            SqlServer: $"""
+                MERGE campaign_daily_stats WITH (HOLDLOCK) AS t
+                USING (SELECT @campaignId AS campaign_id, @day AS day) AS s ON t.campaign_id = s.campaign_id AND t.day = s.day
+                WHEN MATCHED THEN UPDATE SET attempts = t.attempts
+                WHEN NOT MATCHED THEN INSERT ({DayColumns}) VALUES (@campaignId, @day, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                """,
+            Postgres: $"""
+                INSERT INTO campaign_daily_stats AS t ({DayColumns}) VALUES (@campaignId, @day, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                ON CONFLICT (campaign_id, day) DO UPDATE SET attempts = t.attempts
+                """);
 
-        public const string InsertDay = """
-            INSERT INTO campaign_daily_stats (campaign_id, day, attempts, live_answered, connected, abandoned, machine, busy, no_answer, failed, talk_seconds)
-            VALUES (@CampaignId, @Day, @Attempts, @LiveAnswered, @Connected, @Abandoned, @Machine, @Busy, @NoAnswer, @Failed, @TalkSeconds)
+        public const string UpdateDay = """
+            UPDATE campaign_daily_stats SET attempts = @Attempts, live_answered = @LiveAnswered, connected = @Connected,
+                abandoned = @Abandoned, machine = @Machine, busy = @Busy, no_answer = @NoAnswer, failed = @Failed, talk_seconds = @TalkSeconds
+            WHERE campaign_id = @CampaignId AND day = @Day
             """;
     }
 }

@@ -182,7 +182,7 @@ public sealed class DailyStatsJob(DialingCampaignStore campaigns, AttemptStore a
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
             foreach (var day in new[] { today.AddDays(-1), today })
             {
-                await attempts.ReplaceDayAsync(await Hosting.DailyStats.ComputeAsync(attempts, pulse.Id, day, zone, ct), ct);
+                await Hosting.DailyStats.RecomputeAsync(attempts, pulse.Id, day, zone, ct);
             }
         }
     }
@@ -190,26 +190,30 @@ public sealed class DailyStatsJob(DialingCampaignStore campaigns, AttemptStore a
 
 public static class DailyStats
 {
-    public static async Task<DailyCounts> ComputeAsync(AttemptStore attempts, long campaignId, DateOnly day, TimeZoneInfo zone, CancellationToken ct)
+    /// <summary>Recomputes the campaign's day (midnight to midnight in its time zone) from its attempts; returns the counts stored.</summary>
+    public static Task<DailyCounts> RecomputeAsync(AttemptStore attempts, long campaignId, DateOnly day, TimeZoneInfo zone, CancellationToken ct)
     {
         var start = day.ToDateTime(TimeOnly.MinValue);
         var from = new DateTimeOffset(start, zone.GetUtcOffset(start)).ToUnixTimeMilliseconds();
         var end = start.AddDays(1);
         var to = new DateTimeOffset(end, zone.GetUtcOffset(end)).ToUnixTimeMilliseconds();
-        var rows = await attempts.EndedBetweenAsync(campaignId, from, to, ct);
-        int Count(string column) => rows.Count(r => CallOutcomes.Column(r.Outcome) == column);
+        return attempts.RecomputeDayAsync(campaignId, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), from, to, Count, ct);
+    }
+
+    /// <summary>A day's counts from its ended attempts (outcome, talk seconds).</summary>
+    public static DailyCounts Count(IReadOnlyList<(string Outcome, double? Talk)> rows)
+    {
+        int Column(string column) => rows.Count(r => CallOutcomes.Column(r.Outcome) == column);
         return new DailyCounts
         {
-            CampaignId = campaignId,
-            Day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Attempts = rows.Count,
             LiveAnswered = rows.Count(r => CallOutcomes.IsLiveAnswer(r.Outcome)),
-            Connected = Count(CallOutcomes.Connected),
-            Abandoned = Count(CallOutcomes.Abandoned),
-            Machine = Count(CallOutcomes.Machine),
-            Busy = Count(CallOutcomes.Busy),
-            NoAnswer = Count(CallOutcomes.NoAnswer),
-            Failed = Count(CallOutcomes.Failed) + Count(CallOutcomes.Invalid),
+            Connected = Column(CallOutcomes.Connected),
+            Abandoned = Column(CallOutcomes.Abandoned),
+            Machine = Column(CallOutcomes.Machine),
+            Busy = Column(CallOutcomes.Busy),
+            NoAnswer = Column(CallOutcomes.NoAnswer),
+            Failed = Column(CallOutcomes.Failed) + Column(CallOutcomes.Invalid),
             TalkSeconds = rows.Sum(r => r.Talk ?? 0),
         };
     }
