@@ -150,11 +150,17 @@ public sealed partial class RtpSession
             listening = recorder is not null || detector is not null || beep is not null || WantsInBandDtmf;
         }
 
-        var decode = tap is not null || listening || (other is not null && other.NeedsPcm(l));
+        var fill = HasFeeds;
+        var decode = tap is not null || listening || fill || (other is not null && other.NeedsPcm(l));
         Span<short> pcm = decode ? stackalloc short[payload.Length] : [];
         if (decode)
         {
             G711.Decode(l, payload, pcm);
+        }
+
+        if (fill)
+        {
+            FillFeeds(pcm);
         }
 
         if (tap is not null)

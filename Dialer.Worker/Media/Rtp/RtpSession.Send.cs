@@ -152,6 +152,15 @@ public sealed partial class RtpSession
                         markNext = true;
                     }
                 }
+                else if (MixFrame(pcm))
+                {
+                    if (canSend)
+                    {
+                        SendAudio(pcm, NextClockTimestamp(frame));
+                    }
+
+                    recorder?.PushSent(pcm);
+                }
                 else if (peer is null && canSend)
                 {
                     if (idle == IdleAudio.ComfortTone && idleFrames % ComfortTonePeriodFrames < ComfortToneOnFrames)
@@ -208,7 +217,7 @@ public sealed partial class RtpSession
     {
         lock (gate)
         {
-            if (IsDisposed || remoteRtpAddress is null || Codec is null || !Direction.CanSend() || prompt is not null || dtmfCode >= 0)
+            if (IsDisposed || remoteRtpAddress is null || Codec is null || !Direction.CanSend() || prompt is not null || dtmfCode >= 0 || mixInputs is not null)
             {
                 return;
             }
