@@ -45,6 +45,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public CampaignEngine Engine { get; }
 
+    /// <summary>The engine's loop on the virtual clock.</summary>
+    public IEngineScheduler Loop { get; private init; } = null!;
+
     public string WorkerId { get; }
 
     private HashSet<long> OwnAgents { get; } = [];
@@ -88,7 +91,7 @@ public sealed class EngineHarness : IAsyncDisposable
             gate ?? new ComplianceGate());
         _ = new SimulatedAgents(engine, () => carrier.Profile, seed);
         engine.Start();
-        return await Task.FromResult(new EngineHarness(db, clock, campaignId, runtime, carrier, engine, workerId));
+        return await Task.FromResult(new EngineHarness(db, clock, campaignId, runtime, carrier, engine, workerId) { Loop = loop });
     }
 
     public static async Task<long> AddContactAsync(TestDatabase db, long campaignId, string phone, string timeZone = "UTC", string state = "new",

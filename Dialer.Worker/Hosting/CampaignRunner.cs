@@ -1,4 +1,5 @@
 using Dialer.Db;
+using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
 using Dialer.Db.Reminders;
@@ -22,6 +23,7 @@ public sealed class CampaignRunner(
     AttemptStore attempts,
     AgentStateStore agents,
     ReminderStore reminders,
+    SupervisorMonitorStore monitorStore,
     ITelephony telephony,
     ComplianceGate gate,
     AgentLegs legs,
@@ -68,6 +70,8 @@ public sealed class CampaignRunner(
             LeaseLost = leaseLost,
         };
         var engine = new CampaignEngine(runtime, loop, telephony, PacerFor(runtime), ports, ports, ports, gate, log) { SharedLegs = legs };
+        var monitors = new SupervisorMonitors(engine, telephony, loop, u => writes.Enqueue("supervisor monitor", wct =>
+            monitorStore.UpdateAsync(u.Id, u.State, u.AttemptId, u.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(), wct)));
         await SeedAbandonsAsync(engine, runtime, ct);
         var simulated = await SimulatedAgentsAsync(engine, runtime, ct);
         log.LogInformation("Campaign {Campaign} ({Mode}) dialing on {Carrier} as {Worker} (lease epoch {Epoch})", campaignId, runtime.Mode, telephony.Name,
@@ -84,7 +88,12 @@ public sealed class CampaignRunner(
                 }
 
                 var stored = await agents.ListForCampaignAsync(campaignId, ct);
-                loop.Post(() => Sync(engine, stored));
+                var open = await monitorStore.OpenAsync(ct);
+                loop.Post(() =>
+                {
+                    Sync(engine, stored);
+                    monitors.Apply(open);
+                });
                 await Task.Delay(TimeSpan.FromMilliseconds(options.PollMilliseconds), time, ct);
             }
         }
@@ -112,6 +121,7 @@ public sealed class CampaignRunner(
         loop.Post(() =>
         {
             simulated?.FinishPending();
+            monitors.EndAll();
             engine.ReleaseAgents();
             released.TrySetResult();
         });

@@ -245,6 +245,9 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
         {
         }
 
+        /// <summary>A supervisor on the call: the simulated carrier carries no audio, so only the mode is kept.</summary>
+        public Media.ICallMonitor? Monitor(ICallLeg agent, ICallLeg supervisor, Media.MonitorMode mode) => IsAgent ? null : new SimulatedMonitor(mode);
+
         /// <summary>The rest of the machine's greeting, then its beep: 1–7 s after the verdict.</summary>
         public void AwaitBeep(TimeSpan giveUp, Action<bool> then)
         {
@@ -262,6 +265,18 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
             {
                 At(giveUp.TotalSeconds, _ => then(false));
             }
+        }
+    }
+
+    /// <summary>The mode of a supervisor on a simulated call (no audio to mix).</summary>
+    private sealed class SimulatedMonitor(Media.MonitorMode mode) : Media.ICallMonitor
+    {
+        public Media.MonitorMode Mode { get; private set; } = mode;
+
+        public void Switch(Media.MonitorMode mode) => Mode = mode;
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -65,6 +65,12 @@ public interface ICallLeg
     void SendDtmf(string digits);
 
     /// <summary>
+    /// On a customer's leg bridged to <paramref name="agent"/>: puts <paramref name="supervisor"/> (an answered leg to the
+    /// supervisor's phone) on the call as <paramref name="mode"/> says. Null when the carrier cannot (the default).
+    /// </summary>
+    Media.ICallMonitor? Monitor(ICallLeg agent, ICallLeg supervisor, Media.MonitorMode mode) => null;
+
+    /// <summary>
     /// Voicemail drop, after a machine verdict: <paramref name="then"/> runs once the machine's beep has ended (true), or
     /// <paramref name="giveUp"/> after the call without one (false); never once the call has ended. At once by default.
     /// </summary>

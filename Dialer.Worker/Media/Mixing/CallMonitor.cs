@@ -13,13 +13,21 @@ public enum MonitorMode
     Barge,
 }
 
+/// <summary>A supervisor on a call, as a carrier gives it (<see cref="Telephony.ICallLeg.Monitor"/>): its mode, switched on the call; disposed when the supervisor leaves.</summary>
+public interface ICallMonitor : IDisposable
+{
+    MonitorMode Mode { get; }
+
+    void Switch(MonitorMode mode);
+}
+
 /// <summary>
 /// A supervisor on a customer's call with an agent, over the three legs' RTP sessions (the dialer's side of each). The
 /// customer and agent stay bridged as they were: listening adds no delay between them. The supervisor hears both mixed;
 /// in whisper the agent's leg sends the customer and the supervisor mixed; in barge the customer's leg also sends the
 /// agent and the supervisor mixed. Disposing puts the customer and agent back on the plain relay.
 /// </summary>
-public sealed class CallMonitor : IDisposable
+public sealed class CallMonitor : ICallMonitor
 {
     private readonly RtpSession customer;
     private readonly RtpSession agent;

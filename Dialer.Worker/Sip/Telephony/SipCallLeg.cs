@@ -106,6 +106,10 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         rtp.BridgeTo(sip.rtp);
     }
 
+    /// <summary>The supervisor mixed in over the three legs' RTP sessions (<see cref="CallMonitor"/>); null unless both are SIP legs.</summary>
+    public ICallMonitor? Monitor(ICallLeg agent, ICallLeg supervisor, MonitorMode mode) =>
+        agent is SipCallLeg a && supervisor is SipCallLeg s ? new CallMonitor(rtp, a.rtp, s.rtp, mode) : null;
+
     public void Unbridge()
     {
         rtp.Unbridge();
