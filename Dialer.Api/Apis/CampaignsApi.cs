@@ -148,13 +148,22 @@ public static class CampaignsApi
             var check = await validator.ValidateAsync(current.Definition, ct);
             if (!check.IsValid)
             {
-                return TypedResults.Problem(Problems.Conflict("The campaign cannot start until its definition is fixed: "
+                return TypedResults.Problem(Problems.Conflict(Texts.Pick("The campaign cannot start until its definition is fixed: ", "活动定义需先修正才能开始：")
                     + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"))));
             }
 
             if (current.Definition.StopAt is { } stopAt && stopAt <= time.GetUtcNow())
             {
-                return TypedResults.Problem(Problems.Conflict($"The campaign cannot start: its stopAt ({stopAt:O}) has passed."));
+                return TypedResults.Problem(Problems.Conflict(Texts.Pick(
+                    $"The campaign cannot start: its stopAt ({stopAt:O}) has passed.", $"活动无法开始：结束时间 stopAt（{stopAt:O}）已过。")));
+            }
+
+            if (ComplianceProfile.IsSimulatedOnly(current.Definition.ComplianceProfile)
+                && !string.IsNullOrWhiteSpace(http.RequestServices.GetRequiredService<IConfiguration>()["Telephony:Trunk:Host"]))
+            {
+                return TypedResults.Problem(Problems.Conflict(Texts.Pick(
+                    "The campaign cannot start: its compliance profile SIM is for the simulated carrier only, and a real SIP trunk is configured. Choose the profile of the country called (CN, UK, US).",
+                    "活动无法开始：合规规范 SIM 仅用于模拟运营商，而当前已配置真实 SIP 中继。请选择被叫国家的规范（CN、UK、US）。")));
             }
         }
 

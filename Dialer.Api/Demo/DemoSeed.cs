@@ -6,6 +6,7 @@ using Dialer.Db.Auth;
 using Dialer.Db.Campaigns;
 using Dialer.Db.Imports;
 using Dialer.Db.Model;
+using FluentValidation;
 
 namespace Dialer.Api.Demo;
 
@@ -48,17 +49,18 @@ public static class DemoSeed
             agentIds.Add(agent.Id);
         }
 
-        var campaign = await campaigns.CreateAsync(new CampaignDefinition
+        var validator = services.GetRequiredService<IValidator<CampaignDefinition>>();
+        var campaign = await CreateValidAsync(campaigns, validator, new CampaignDefinition
         {
             Name = "演示：杭州回访 Demo care calls (simulated carrier)",
             Type = "care",
             Mode = CampaignModes.Predictive,
             DefaultCountry = "CN",
             TimeZone = "Asia/Shanghai",
-            // The demo dials the simulated carrier at whatever hour a newcomer tries it; real campaigns keep
-            // the profile's window (08:00–21:00 local).
-            CallingWindow = new CallingWindow { Start = "00:00", End = "23:59" },
-            ComplianceProfile = "CN",
+            // The demo dials the simulated carrier at whatever hour a newcomer tries it: the SIM profile has no
+            // calling-hour limit and is never dialled over a real trunk. Real campaigns take their country's profile
+            // (CN: 08:00–21:00 local).
+            ComplianceProfile = ComplianceProfile.Sim.Code,
             AbandonCapPercent = 3.0m,
             MaxAttempts = 3,
             MinGapMinutes = 30,
@@ -78,15 +80,14 @@ public static class DemoSeed
         await ImportAsync(services, campaign.Id, "demo-contacts.csv", ContactsCsv(Contacts, 10000, badRows: true), ct);
         await campaigns.TransitionAsync(campaign.Id, CampaignAction.Start, ct);
 
-        var survey = await campaigns.CreateAsync(new CampaignDefinition
+        var survey = await CreateValidAsync(campaigns, validator, new CampaignDefinition
         {
             Name = "演示：满意度语音调查 Demo IVR survey (simulated carrier)",
             Type = "survey",
             Mode = CampaignModes.Agentless,
             DefaultCountry = "CN",
             TimeZone = "Asia/Shanghai",
-            CallingWindow = new CallingWindow { Start = "00:00", End = "23:59" },
-            ComplianceProfile = "CN",
+            ComplianceProfile = ComplianceProfile.Sim.Code,
             MaxAttempts = 2,
             MinGapMinutes = 30,
             CallerId = "+8657110000",
@@ -106,6 +107,20 @@ public static class DemoSeed
         await campaigns.TransitionAsync(survey.Id, CampaignAction.Start, ct);
         Console.WriteLine($"Demo: campaigns {campaign.Id} ({Contacts} contacts) and {survey.Id} (IVR survey, {SurveyContacts} contacts) running; " +
             $"sign in as manager / {ManagerPassword} or agent1 / {AgentPassword}.");
+    }
+
+    /// <summary>A demo campaign passes the same validator as any other, or the demo does not start.</summary>
+    private static async Task<CampaignRecord> CreateValidAsync(
+        CampaignStore campaigns, IValidator<CampaignDefinition> validator, CampaignDefinition definition, CancellationToken ct)
+    {
+        var check = await validator.ValidateAsync(definition, ct);
+        if (!check.IsValid)
+        {
+            throw new InvalidOperationException($"The demo campaign '{definition.Name}' is not valid: "
+                + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
+        }
+
+        return await campaigns.CreateAsync(definition, ct);
     }
 
     private static async Task ImportAsync(IServiceProvider services, long campaignId, string name, string csv, CancellationToken ct)

@@ -32,8 +32,15 @@
         field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
     }
     const focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement.name : null;
+    // A message rendered for this viewer only (a refused start or pause: data-keep) goes back into its slot, if the
+    // new HTML still has it (the slot names the campaign and its status: a new status drops the message).
+    const notes = Array.from(region.querySelectorAll("[data-keep]"));
     region.innerHTML = html;
     region.dataset.liveHtml = html;
+    for (const note of notes) {
+      const slot = Array.from(region.querySelectorAll("[data-keep-slot]")).find(s => s.dataset.keepSlot === note.dataset.keep);
+      if (slot && !slot.querySelector("[data-keep]")) slot.append(note);
+    }
     arm(region);
     for (const field of region.querySelectorAll("input[name], textarea[name], select[name]")) {
       const key = field.name + "|" + (field.type === "radio" || field.type === "checkbox" ? field.value : "");

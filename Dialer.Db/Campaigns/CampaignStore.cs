@@ -175,11 +175,11 @@ public sealed class CampaignStore(DbConnectionFactory db, TimeProvider time, Rem
 
     private static string WhyNot(CampaignAction action, string status) => (action, status) switch
     {
-        (_, CampaignStatus.Stopped) => "The campaign is stopped; a stopped campaign is final.",
-        (CampaignAction.Start, CampaignStatus.Running) => "The campaign is already running.",
-        (CampaignAction.Pause, CampaignStatus.Paused) => "The campaign is already paused.",
-        (CampaignAction.Pause, CampaignStatus.Draft) => "A draft campaign has not started; there is nothing to pause.",
-        _ => $"Cannot {action.ToString().ToLowerInvariant()} a campaign that is {status}.",
+        (_, CampaignStatus.Stopped) => Texts.Pick("The campaign is stopped; a stopped campaign is final.", "活动已停止；停止是最终状态，不能再开始。"),
+        (CampaignAction.Start, CampaignStatus.Running) => Texts.Pick("The campaign is already running.", "活动已在运行。"),
+        (CampaignAction.Pause, CampaignStatus.Paused) => Texts.Pick("The campaign is already paused.", "活动已暂停。"),
+        (CampaignAction.Pause, CampaignStatus.Draft) => Texts.Pick("A draft campaign has not started; there is nothing to pause.", "草稿活动尚未开始，无需暂停。"),
+        _ => Texts.Pick($"Cannot {action.ToString().ToLowerInvariant()} a campaign that is {status}.", $"无法对状态为 {status} 的活动执行 {action.ToString().ToLowerInvariant()}。"),
     };
 
     private static async Task<CampaignRecord?> GetAsync(DbConnection c, DbTransaction? tx, long id, CancellationToken ct)

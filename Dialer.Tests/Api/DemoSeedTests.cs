@@ -1,4 +1,9 @@
+using System.Net;
 using System.Net.Http.Json;
+using Dialer.Db.Campaigns;
+using Dialer.Db.Model;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 
 namespace Dialer.Tests.Api;
@@ -46,6 +51,29 @@ public class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoApiFactor
         Assert.True(login.IsSuccessStatusCode);
     }
 
+    [ApiFact]
+    public async Task EverySeededCampaignValidatesAndCanBePausedAndResumed()
+    {
+        var admin = factory.Admin();
+        var validator = factory.Services.GetRequiredService<IValidator<CampaignDefinition>>();
+        var store = factory.Services.GetRequiredService<CampaignStore>();
+        var campaigns = (await admin.GetFromJsonAsync<JsonElement>("/api/campaigns")).EnumerateArray().ToList();
+        Assert.NotEmpty(campaigns);
+        foreach (var id in campaigns.Select(c => c.GetProperty("id").GetInt64()))
+        {
+            var record = await store.GetAsync(id, CancellationToken.None);
+            var check = await validator.ValidateAsync(record!.Definition);
+            Assert.True(check.IsValid, string.Join(" ", check.Errors.Select(e => e.ErrorMessage)));
+            // Simulated carrier only, so that it dials at any hour without breaking a country's calling hours.
+            Assert.Equal(ComplianceProfile.Sim.Code, record.Definition.ComplianceProfile);
+
+            var pause = await admin.PostAsync($"/api/campaigns/{id}/pause", null);
+            Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
+            var resume = await admin.PostAsync($"/api/campaigns/{id}/start", null);
+            Assert.True(resume.StatusCode == HttpStatusCode.OK, await resume.Content.ReadAsStringAsync());
+        }
+    }
+
     private static async Task<JsonElement> ImportedAsync(HttpClient admin, long id)
     {
         JsonElement import = default;
@@ -66,3 +94,34 @@ public class DemoSeedTests(DemoApiFactory factory) : IClassFixture<DemoApiFactor
 
 /// <summary>The same tests against the Api on PostgreSQL.</summary>
 public sealed class DemoSeedTestsOnPostgres(DemoApiFactoryOnPostgres factory) : DemoSeedTests(factory), IClassFixture<DemoApiFactoryOnPostgres>;
+
+/// <summary>The Api with a SIP trunk configured: a campaign under the SIM profile may be created but not started.</summary>
+public sealed class TrunkApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Telephony:Trunk:Host"] = "sip.example.net" };
+}
+
+public sealed class SimulatedProfileTests(TrunkApiFactory factory) : IClassFixture<TrunkApiFactory>
+{
+    [ApiFact]
+    public async Task ASimulatedOnlyCampaignDoesNotStartWhenARealTrunkIsConfigured()
+    {
+        var admin = factory.Admin();
+        var created = await admin.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "sim only",
+            type = "care",
+            mode = "progressive",
+            defaultCountry = "CN",
+            timeZone = "Asia/Shanghai",
+            complianceProfile = "SIM",
+            callingWindow = new { start = "00:00", end = "23:59" },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        var start = await admin.PostAsync($"/api/campaigns/{id}/start", null);
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+        Assert.Contains("simulated carrier only", (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+}

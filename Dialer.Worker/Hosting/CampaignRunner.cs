@@ -45,7 +45,7 @@ public sealed class CampaignRunner(
     public async Task RunAsync(long campaignId, LeaseFence? fence, Action? leaseLost, CancellationToken ct)
     {
         var loaded = await campaigns.LoadAsync(campaignId, ct);
-        if (loaded is not { } campaign || campaign.Pulse.Status != CampaignStatus.Running)
+        if (loaded is not { } campaign || campaign.Pulse.Status != CampaignStatus.Running || !MayDial(campaign.Definition, telephony))
         {
             return;
         }
@@ -138,6 +138,13 @@ public sealed class CampaignRunner(
 
         log.LogInformation("Campaign {Campaign} stopped dialing", campaignId);
     }
+
+    /// <summary>
+    /// Whether this carrier may dial the campaign: a campaign under a simulated-only compliance profile (SIM, no
+    /// calling-hour limit) is never dialled over a real trunk.
+    /// </summary>
+    public static bool MayDial(CampaignDefinition definition, ITelephony telephony) =>
+        telephony is SimulatedCarrier || !ComplianceProfile.IsSimulatedOnly(definition.ComplianceProfile);
 
     /// <summary>The user name prefix of a campaign's simulated agents: sim-c{campaign}-.</summary>
     public static string SimulatedAgentPrefix(long campaignId) =>

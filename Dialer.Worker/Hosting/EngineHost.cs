@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using Dialer.Worker.Telephony;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Worker.Hosting;
@@ -16,6 +17,7 @@ public sealed class EngineHost(
     CampaignLeaseStore leases,
     DialingCampaignStore campaigns,
     CampaignRunner runner,
+    ITelephony telephony,
     DialingOptions options,
     TimeProvider time,
     ILogger<EngineHost> log) : BackgroundService
@@ -24,6 +26,7 @@ public sealed class EngineHost(
     private readonly ConcurrentDictionary<long, Held> held = new();
     private readonly SemaphoreSlim recovering = new(1, 1);
     private readonly CancellationTokenSource giveUp = new();
+    private readonly ConcurrentDictionary<long, bool> refused = new();
 
     public string WorkerId { get; } = options.ResolveWorkerId();
 
@@ -118,6 +121,17 @@ public sealed class EngineHost(
     {
         if (await campaigns.LoadAsync(campaignId, ct) is not { } campaign || campaign.Pulse.Status != CampaignStatus.Running)
         {
+            return;
+        }
+
+        if (!CampaignRunner.MayDial(campaign.Definition, telephony))
+        {
+            if (refused.TryAdd(campaignId, true))
+            {
+                log.LogWarning("Campaign {Campaign}: its compliance profile {Profile} is for the simulated carrier only; not dialled over {Carrier}",
+                    campaignId, campaign.Definition.ComplianceProfile, telephony.Name);
+            }
+
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dialer.Api.Apis;
 using Dialer.Api.Pages.Account;
 using Dialer.Api.Security;
@@ -20,24 +21,50 @@ public static class ConsoleEndpoints
         return app;
     }
 
-    /// <summary>Start, pause, stop: exactly what POST /api/campaigns/{id}/start|pause|stop does, with its refusal shown on the page.</summary>
+    /// <summary>The query of a refused start, pause or stop: which campaign, and the API's reason (shown at its buttons).</summary>
+    public const string ControlFor = "controlFor";
+
+    public const string ControlProblem = "controlProblem";
+
+    /// <summary>The form field value by which the confirmation page says the manager means to stop for good.</summary>
+    public const string StopConfirmed = "stop";
+
+    /// <summary>
+    /// Start, pause, stop: exactly what POST /api/campaigns/{id}/start|pause|stop does, with its refusal shown at the
+    /// campaign's buttons on the page the form was on (field back, else the Referer). A stop without the
+    /// confirmation page's field goes to that page first: stopping is final.
+    /// </summary>
     public static async Task<IResult> ChangeStatus(
         long id, string action, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct)
     {
+        var form = await http.Request.ReadFormAsync(ct);
+        var back = form["back"].ToString() is { Length: > 0 } field && LocalUrl.IsLocal(field) ? field : BackTo(http, "/campaigns");
         var verb = action switch
         {
             "start" => CampaignAction.Start,
             "pause" => CampaignAction.Pause,
             _ => CampaignAction.Stop,
         };
+        if (verb == CampaignAction.Stop && form["confirm"] != StopConfirmed)
+        {
+            return TypedResults.Redirect($"/campaigns/{id}/stop?back={Uri.EscapeDataString(back)}");
+        }
+
         var result = await CampaignsApi.ChangeStatus(id, verb, store, validator, time, http, ct);
         var problem = result.Result switch
         {
-            Conflict<ProblemDetails> conflict => conflict.Value?.Detail,
-            NotFound<ProblemDetails> => Strings.T("common.notFound"),
+            ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } => Strings.T("common.notFound"),
+            ProblemHttpResult refused => refused.ProblemDetails.Detail ?? refused.ProblemDetails.Title,
             _ => null,
         };
-        return TypedResults.Redirect(BackTo(http, "/campaigns", problem));
+        if (problem is null)
+        {
+            return TypedResults.Redirect(back);
+        }
+
+        var separator = back.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        return TypedResults.Redirect(
+            $"{back}{separator}{ControlFor}={id.ToString(CultureInfo.InvariantCulture)}&{ControlProblem}={Uri.EscapeDataString(problem)}");
     }
 
     /// <summary>Back to the page the form was on (same site only), with a problem to show, if any.</summary>

@@ -16,7 +16,8 @@ public sealed record CampaignLine(
     long ContactsLeft,
     long AttemptsToday,
     long ConnectedToday,
-    long AbandonedToday);
+    long AbandonedToday,
+    bool Simulated = false);
 
 public sealed record ContactLine(
     long Id,
@@ -58,12 +59,13 @@ public sealed class ConsoleQueries(DbConnectionFactory db, TimeProvider time)
         var list = new List<CampaignLine>(rows.Count);
         foreach (var row in rows)
         {
-            var zone = CampaignConfig.Zone(CampaignConfig.Parse(row.ConfigJson).TimeZone);
+            var definition = CampaignConfig.Parse(row.ConfigJson);
+            var zone = CampaignConfig.Zone(definition.TimeZone);
             var today = await c.QuerySingleAsync<DayCounts>(new CommandDefinition(
                 Sql.DayCounts, new { campaignId = row.Id, from = CampaignConfig.StartOfDayMs(now, zone) }, cancellationToken: ct));
             contacts.TryGetValue(row.Id, out var counts);
             list.Add(new CampaignLine(row.Id, row.Name, row.Type, row.Mode, row.Status, counts.Total, counts.Left,
-                today.Attempts, today.Connected, today.Abandoned));
+                today.Attempts, today.Connected, today.Abandoned, ComplianceProfile.IsSimulatedOnly(definition.ComplianceProfile)));
         }
 
         return list;
