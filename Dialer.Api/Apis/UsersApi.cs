@@ -66,6 +66,7 @@ public static class UsersApi
         group.MapPost("/", CreateUser).Validate<CreateUserRequest>();
         group.MapGet("/", ListUsers);
         group.MapPost("/{id:long}/disable", DisableUser);
+        group.MapPost("/{id:long}/enable", EnableUser).WithSummary("A disabled user may sign in again.");
         return app;
     }
 
@@ -75,7 +76,8 @@ public static class UsersApi
         var sipUser = request.SipPassword is null ? null : request.SipUsername ?? request.Username;
         if (await users.UsernameTakenAsync(request.Username, sipUser, ct))
         {
-            return TypedResults.Conflict(Problems.Conflict($"The username or SIP username '{request.Username}' is taken."));
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick(
+                $"The username or SIP username '{request.Username}' is taken.", $"用户名或 SIP 用户名 '{request.Username}' 已被使用。")));
         }
 
         var realm = configuration["Telephony:Realm"] ?? UserStore.DefaultSipRealm;
@@ -93,5 +95,10 @@ public static class UsersApi
     public static async Task<Results<NoContent, NotFound<ProblemDetails>>> DisableUser(long id, UserStore users, CancellationToken ct) =>
         await users.DisableAsync(id, ct)
             ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound($"No enabled user {id}."));
+            : TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No enabled user {id}.", $"没有已启用的用户 {id}。")));
+
+    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> EnableUser(long id, UserStore users, CancellationToken ct) =>
+        await users.EnableAsync(id, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No disabled user {id}.", $"没有已停用的用户 {id}。")));
 }

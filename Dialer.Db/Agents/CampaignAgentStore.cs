@@ -35,8 +35,34 @@ public sealed class CampaignAgentStore(DbConnectionFactory db)
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Every assignment: which campaigns each assigned agent works.</summary>
+    public async Task<ILookup<long, long>> AssignmentsAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<(long AgentId, long CampaignId)>(new CommandDefinition(Sql.All, cancellationToken: ct)))
+            .ToLookup(a => a.AgentId, a => a.CampaignId);
+    }
+
+    /// <summary>Replaces the campaigns one agent works, in one transaction (none: the agent may join any campaign).</summary>
+    public async Task ReplaceForAgentAsync(long agentId, IReadOnlyCollection<long> campaignIds, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.ClearAgent, new { agentId }, tx, cancellationToken: ct));
+        foreach (var campaignId in campaignIds.Distinct())
+        {
+            await c.ExecuteAsync(new CommandDefinition(Sql.Insert, new { agentId, campaignId }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
     private static class Sql
     {
+        public const string All = "SELECT agent_id, campaign_id FROM agent_campaigns ORDER BY agent_id, campaign_id";
+
+        public const string ClearAgent = "DELETE FROM agent_campaigns WHERE agent_id = @agentId";
+
         public const string List = """
             SELECT u.id, u.username, u.display_name, u.sip_username, u.disabled_at
             FROM agent_campaigns a JOIN users u ON u.id = a.agent_id

@@ -86,6 +86,13 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
         return changed == 1;
     }
 
+    /// <summary>Enables a disabled user again (they sign in anew); false when no such disabled user.</summary>
+    public async Task<bool> EnableAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(Sql.Enable, new { id }, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>Checks the password of an enabled user; returns the user or null (same answer for every failure).</summary>
     public async Task<UserRow?> CheckPasswordAsync(string username, string password, CancellationToken ct) =>
         (await VerifyAsync(username, password, ct)).User;
@@ -183,6 +190,8 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
         public const string FindHash = "SELECT id, password_hash, disabled_at FROM users WHERE username = @username";
 
         public const string Disable = "UPDATE users SET disabled_at = @now WHERE id = @id AND disabled_at IS NULL";
+
+        public const string Enable = "UPDATE users SET disabled_at = NULL WHERE id = @id AND disabled_at IS NOT NULL";
 
         public const string InsertSession = "INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES (@tokenHash, @userId, @now, @expiresAt)";
 

@@ -48,9 +48,13 @@ public static class PageAuthorization
     /// <summary>Agents: the desktop.</summary>
     public const string Desktop = "page-desktop";
 
+    /// <summary>Administrators only: the console's pages for users and API keys.</summary>
+    public const string Admin = "page-admin";
+
     public static AuthorizationBuilder AddPagePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Console, p => p.AddAuthenticationSchemes(PageAuthentication.SchemeName).RequireRole(Roles.Admin, Roles.Manager))
-        .AddPolicy(Desktop, p => p.AddAuthenticationSchemes(PageAuthentication.SchemeName).RequireRole(Roles.Agent));
+        .AddPolicy(Desktop, p => p.AddAuthenticationSchemes(PageAuthentication.SchemeName).RequireRole(Roles.Agent))
+        .AddPolicy(Admin, p => p.AddAuthenticationSchemes(PageAuthentication.SchemeName).RequireRole(Roles.Admin));
 
     public static string HomeFor(System.Security.Claims.ClaimsPrincipal user) =>
         user.IsInRole(Roles.Agent) ? "/agent"
