@@ -76,6 +76,35 @@ public sealed class ConsoleControlsTests(PagesFixture app)
         Assert.Equal(0, await row.Locator("[data-testid=stop]").CountAsync());
     }
 
+    [Fact]
+    public async Task ACampaignForTheSimulatedCarrierOnlyIsMarkedSoInBothLanguages()
+    {
+        await app.CreateUserAsync("sim.manager", "模拟经理", "manager");
+        var response = await app.Admin.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "模拟 simulated",
+            type = "care",
+            mode = "progressive",
+            defaultCountry = "CN",
+            timeZone = "Asia/Shanghai",
+            complianceProfile = "SIM",
+            callingWindow = new { start = "00:00", end = "23:59" },
+        });
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        await app.CreateCampaignAsync("真实 real carrier");
+        var page = await app.NewPageAsync();
+        await app.SignInAsync(page, "sim.manager");
+
+        await page.GotoAsync("/campaigns");
+        Assert.Equal("Simulated carrier", await page.TextContentAsync("tr[data-campaign='模拟 simulated'] [data-testid=simulated]"));
+        Assert.Equal(0, await page.Locator("tr[data-campaign='真实 real carrier'] [data-testid=simulated]").CountAsync());
+        await page.ClickAsync("[data-testid=language]");
+        await page.GotoAsync($"/campaigns/{id}/edit");
+        Assert.Equal("模拟运营商", await page.TextContentAsync("h1 [data-testid=simulated]"));
+        Assert.Contains("仅限模拟运营商", await page.TextContentAsync("[data-field=complianceProfile] option[value=SIM]") ?? "", StringComparison.Ordinal);
+    }
+
     /// <summary>A campaign whose stopAt has passed: the API refuses to start it, with the reason.</summary>
     private async Task<long> CreateExpiredCampaignAsync(string name)
     {

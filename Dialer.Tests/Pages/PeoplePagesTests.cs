@@ -122,6 +122,7 @@ public sealed class PeoplePagesTests(PagesFixture app)
         await app.CreateUserAsync("keys.admin", "密钥管理员", "admin");
         await app.CreateUserAsync("keys.manager", "密钥经理", "manager");
         await app.CreateCampaignAsync("账单提醒 billing");
+        var second = await app.CreateCampaignAsync("账单提醒二 billing 2");
         var page = await app.NewPageAsync();
         await app.SignInAsync(page, "keys.admin");
         await page.ClickAsync("nav.mainnav a[href='/keys']");
@@ -145,6 +146,16 @@ public sealed class PeoplePagesTests(PagesFixture app)
         using var billing = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         billing.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         Assert.Equal("billing", (await billing.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("role").GetString());
+
+        // Its campaigns changed later: PUT /api/keys/{id}/campaigns as a page.
+        await row.Locator("[data-testid=key-campaigns]").ClickAsync();
+        await page.CheckAsync("input[data-campaign='账单提醒二 billing 2']");
+        await page.UncheckAsync("input[data-campaign='账单提醒 billing']");
+        await page.ClickAsync("[data-testid=save]");
+        await row.WaitForAsync();
+        Assert.Contains("账单提醒二 billing 2", await row.TextContentAsync() ?? "", StringComparison.Ordinal);
+        var stored = (await app.Admin.GetFromJsonAsync<JsonElement>("/api/keys")).EnumerateArray().Single(k => k.GetProperty("name").GetString() == "计费系统 CRM");
+        Assert.Equal([second], stored.GetProperty("campaignIds").EnumerateArray().Select(c => c.GetInt64()));
 
         // Shown once: a fresh page lists the key by its prefix only.
         await page.GotoAsync("/keys");

@@ -77,6 +77,7 @@ public static partial class Strings
         ["keys.active"] = ("Active", "有效"),
         ["keys.revoked"] = ("Revoked", "已吊销"),
         ["keys.revoke"] = ("Revoke", "吊销"),
+        ["keys.scopeTitle"] = ("Campaigns of a billing key", "账单密钥的活动"),
         ["keys.new"] = ("New API key", "新建 API 密钥"),
         ["keys.create"] = ("Create key", "创建密钥"),
         ["keys.campaignsExplain"] = (
