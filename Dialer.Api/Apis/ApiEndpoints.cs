@@ -20,6 +20,7 @@ public static class ApiEndpoints
         app.MapReportsApi();
         app.MapTestCallsApi();
         app.MapAuditApi();
+        app.MapRecordingsApi();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Dialer.Api.Pages.Console;
 using Dialer.Api.Pages.Live;
 using Dialer.Api.Pages.Data;
 using Dialer.Api.Pages.Localization;
+using Dialer.Api.Pages.Supervisor;
 using Dialer.Api.Reports;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Localization;
@@ -37,6 +38,8 @@ public static class PagesServiceCollectionExtensions
         services.AddSingleton<ILiveTopic, DashboardTopic>();
         services.AddSingleton<ILiveTopic, AgentTopic>();
         services.AddSingleton<ILiveTopic, ImportTopic>();
+        services.AddSingleton<ILiveTopic, AgentBoardTopic>();
+        services.AddSingleton<SupervisorQueries>();
         services.AddSingleton<AgentQueries>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<ReportStore>();
@@ -75,6 +78,7 @@ public static class PagesServiceCollectionExtensions
         app.MapConsoleEndpoints();
         app.MapListEndpoints();
         app.MapDeskEndpoints();
+        app.MapSupervisorEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);
         // Each page carries its own [Authorize(Policy = …)] (PageAuthentication: redirect to /login) or [AllowAnonymous].
         app.MapRazorComponents<App>();

@@ -178,10 +178,14 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
             callback_at, callback_agent_id, callback_open_at, name, account_id, custom_json
             """;
 
+        // A contact of a list switched off by a manager (call_lists.disabled_at) waits until the list is on again.
+        private const string ListOn = "AND NOT EXISTS (SELECT 1 FROM call_lists l WHERE l.id = contacts.list_id AND l.disabled_at IS NOT NULL)";
+
         private const string DueFrom = $"""
             FROM contacts
             WHERE campaign_id = @campaignId AND state IN ({ContactState.DialableSql}) AND next_eligible_at <= @now
               AND (callback_agent_id IS NULL OR callback_open_at IS NULL OR callback_open_at <= @now)
+              {ListOn}
             ORDER BY CASE WHEN state = '{ContactState.Callback}' THEN 0 ELSE 1 END, priority DESC, next_eligible_at, id
             """;
 
@@ -189,6 +193,7 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
             FROM contacts
             WHERE campaign_id = @campaignId AND state = '{ContactState.Callback}' AND callback_agent_id = @agentId
               AND next_eligible_at <= @now AND callback_open_at > @now
+              {ListOn}
             ORDER BY next_eligible_at, id
             """;
 

@@ -280,6 +280,9 @@ public static class RoleMatrix
                     "reminders" => world.ReminderOfA,
                     "webhooks" => CheckWorld.Text(world.WebhookOfC),
                     "test-calls" => CheckWorld.Text(world.TestCall),
+                    // The first contact of the check's import; a call that may not exist (a 404 for those allowed).
+                    "contacts" => "1",
+                    "calls" => "1",
                     _ => null,
                 },
                 _ => null,
