@@ -81,6 +81,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         var zh = await app.NewPageAsync("zh-CN");
         await app.SignInAsync(zh, "sun.board");
         await zh.GotoAsync("/board");
+        await zh.ClickAsync("[data-testid=language]");
         await zh.WaitForSelectorAsync("h1:has-text('坐席监控')");
         Assert.Contains("主管暂停", await zh.TextContentAsync("tr[data-agent='周杰']") ?? "", StringComparison.Ordinal);
         Assert.Contains("强制签出", await zh.TextContentAsync("tr[data-agent='郑爽']") ?? "", StringComparison.Ordinal);
@@ -163,6 +164,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         var zh = await app.NewPageAsync("zh-CN");
         await app.SignInAsync(zh, "he.rec");
         await zh.GotoAsync($"/campaigns/{campaign}/calls");
+        await zh.ClickAsync("[data-testid=language]");
         await zh.WaitForSelectorAsync("th:has-text('录音')");
         Assert.Contains("无人接听", await zh.TextContentAsync($"tr[data-call='{unrecorded}']") ?? "", StringComparison.Ordinal);
         Assert.Equal(2.0, await DurationAsync(zh, $"tr[data-call='{recorded}'] audio"), precision: 2);
@@ -231,7 +233,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
 
         // Add by hand: the number of an existing contact is refused at the field; a new one opens its page.
         await page.FillAsync("[data-testid=add-contact] input[name=name]", "新客户");
-        await page.FillAsync("[data-testid=add-contact] input[name=phone]", "13812340011");
+        await page.FillAsync("[data-testid=add-contact] input[name=phone]", "13812340012");
         await page.ClickAsync("[data-testid=add-contact-submit]");
         await page.WaitForSelectorAsync("[data-testid=add-contact] [data-error-for=phone]");
         Assert.Equal("新客户", await page.InputValueAsync("[data-testid=add-contact] input[name=name]"));
@@ -249,6 +251,8 @@ public sealed class SupervisorPagesTests(PagesFixture app)
             new { at, campaign });
         var zh = await app.NewPageAsync("zh-CN");
         await app.SignInAsync(zh, "lu.cb");
+        await zh.ClickAsync("[data-testid=language]");
+        await zh.WaitForSelectorAsync("nav.mainnav a[href='/callbacks']:has-text('预约回拨')");
         await zh.ClickAsync("nav.mainnav a[href='/callbacks']");
         var callback = zh.Locator("[data-testid=callbacks] tr[data-contact='钱多多（新）']");
         await callback.WaitForAsync();
