@@ -158,6 +158,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         Assert.Contains("您对目前的服务满意吗？: 5", await row.TextContentAsync() ?? "", StringComparison.Ordinal);
         Assert.Contains("No answer", await page.TextContentAsync($"tr[data-call='{unrecorded}']") ?? "", StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator($"tr[data-call='{unrecorded}'] audio").CountAsync());
+        Assert.Equal(0, await page.Locator($"tr[data-call='{outside}'] audio").CountAsync());
         Assert.Equal(2.0, await DurationAsync(page, $"tr[data-call='{recorded}'] audio"), precision: 2);
 
         // The calls list, in Chinese: the same player.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Dialer.Api.Apis;
 using Dialer.Db;
 using Dialer.Db.Model;
 
@@ -81,6 +82,10 @@ public sealed record CallLine
 
     public string? SurveyJson { get; init; }
 
+    /// <summary>call_attempts.recording_path as the Worker wrote it.</summary>
+    public string? RecordingPath { get; init; }
+
+    /// <summary>The recording's file is there to be played (<see cref="RecordingsApi.Resolve"/>).</summary>
     public bool HasRecording { get; init; }
 }
 
@@ -94,7 +99,7 @@ public sealed record AgentChoice
 }
 
 /// <summary>What the supervisor pages read: the agent board, a contact with its calls, a campaign's calls.</summary>
-public sealed class SupervisorQueries(DbConnectionFactory db, TimeProvider time)
+public sealed class SupervisorQueries(DbConnectionFactory db, DbOptions database, TimeProvider time)
 {
     public const int CallsPageSize = 50;
 
@@ -126,7 +131,7 @@ public sealed class SupervisorQueries(DbConnectionFactory db, TimeProvider time)
     public async Task<IReadOnlyList<CallLine>> ContactCallsAsync(long contactId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return [.. await c.QueryAsync<CallLine>(new CommandDefinition(Sql.ContactCalls, new { contactId }, cancellationToken: ct))];
+        return Playable(await c.QueryAsync<CallLine>(new CommandDefinition(Sql.ContactCalls, new { contactId }, cancellationToken: ct)));
     }
 
     /// <summary>A page of a campaign's calls, newest first.</summary>
@@ -137,7 +142,7 @@ public sealed class SupervisorQueries(DbConnectionFactory db, TimeProvider time)
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CallCount, new { campaignId }, cancellationToken: ct));
         var calls = await c.QueryAsync<CallLine>(new CommandDefinition(db.Sql(Sql.CampaignCalls),
             new { campaignId, skip = (page - 1) * CallsPageSize, take = CallsPageSize }, cancellationToken: ct));
-        return new CallPage(calls.AsList(), total, page, CallsPageSize);
+        return new CallPage(Playable(calls), total, page, CallsPageSize);
     }
 
     /// <summary>Agents who may be given a callback: enabled users of role agent, by name.</summary>
@@ -147,6 +152,10 @@ public sealed class SupervisorQueries(DbConnectionFactory db, TimeProvider time)
         return [.. (await c.QueryAsync<AgentChoice>(new CommandDefinition(Sql.Agents, new { role = Roles.Agent }, cancellationToken: ct)))
             .OrderBy(a => a.Name, StringComparer.CurrentCulture)];
     }
+
+    /// <summary>The calls, each marked with whether its recording can be played (the file is under DataDir/recordings).</summary>
+    private List<CallLine> Playable(IEnumerable<CallLine> calls) =>
+        [.. calls.Select(call => call with { HasRecording = RecordingsApi.Resolve(call.RecordingPath, database.DataDir) is not null })];
 
     /// <summary>agent_states.campaigns_json is a JSON array of campaign ids.</summary>
     private static long[] CampaignIds(string? json)
@@ -209,7 +218,7 @@ public sealed class SupervisorQueries(DbConnectionFactory db, TimeProvider time)
 
         private const string CallColumns = """
             a.id, a.contact_id, a.phone, k.name AS contact_name, a.queued_at, a.outcome, a.talk_seconds, u.display_name AS agent_name,
-            a.disposition, a.notes, a.survey_json, CASE WHEN a.recording_path IS NULL THEN 0 ELSE 1 END AS has_recording
+            a.disposition, a.notes, a.survey_json, a.recording_path
             FROM call_attempts a LEFT JOIN contacts k ON k.id = a.contact_id LEFT JOIN users u ON u.id = a.agent_id
             """;
 
