@@ -210,6 +210,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("+8613812340099", (await page.TextContentAsync("[data-testid=contact-phone]"))?.Trim());
         Assert.Equal("5G 畅享 199", await page.InputValueAsync("[data-testid=contact-form] input[data-custom='套餐']"));
+        await PagesFixture.ShotAsync(page, "contact");
 
         // The list of the import, switched off: its contacts are not dialed (the claim is tested in ContactStoreTests).
         await page.ClickAsync("nav.subnav a[href$='/lists']");
@@ -225,6 +226,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         await page.CheckAsync("[data-testid=recycle-reset]");
         await page.ClickAsync("[data-testid=recycle-preview]");
         await page.WaitForSelectorAsync("[data-testid=recycle-count]");
+        await PagesFixture.ShotAsync(page, "lists-recycle");
         Assert.StartsWith("2 contacts", (await page.TextContentAsync("[data-testid=recycle-count]"))?.Trim(), StringComparison.Ordinal);
         Assert.Equal("done", await c.ExecuteScalarAsync<string>("SELECT state FROM contacts WHERE phone = '+8613812340012' AND campaign_id = @campaign", new { campaign }));
         await page.ClickAsync("[data-testid=recycle-confirm]");
@@ -274,7 +276,16 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         // The lists page in Chinese.
         await zh.GotoAsync($"/campaigns/{campaign}/lists");
         await zh.WaitForSelectorAsync("[data-testid=lists] td:has-text('停用')");
+        Assert.Contains("上传导入", await zh.TextContentAsync("[data-testid=lists]") ?? "", StringComparison.Ordinal);
         Assert.Contains("手工添加联系人", await zh.TextContentAsync("main") ?? "", StringComparison.Ordinal);
+
+        // The contact page in Chinese: the one added by hand, with its own field.
+        var added = await c.ExecuteScalarAsync<long>("SELECT id FROM contacts WHERE phone = '+8613812340077' AND campaign_id = @campaign", new { campaign });
+        await zh.GotoAsync($"/contacts/{added}");
+        await zh.WaitForSelectorAsync("h2:has-text('编辑联系人')");
+        Assert.Contains("暂无通话", await zh.TextContentAsync("main") ?? "", StringComparison.Ordinal);
+        Assert.Equal("门店登记", await zh.InputValueAsync("[data-testid=contact-form] input[data-custom='来源']"));
+        await PagesFixture.ShotAsync(zh, "contact-zh");
     }
 
     private static async Task<long> ContactAsync(SqliteConnection c, long campaign, string phone, string name, string state = "dialing") =>
