@@ -14,10 +14,11 @@ namespace Dialer.Api.Pages.Supervisor;
 
 /// <summary>
 /// The supervisor's plain form posts (managers and administrators, antiforgery checked: <see cref="PageForms"/>): force an
-/// agent to pause or log out, switch a list on or off, recycle contacts by outcome, reassign or cancel a callback.
+/// agent to pause or log out, listen to, whisper to or barge into an agent's call, switch a list on or off, recycle contacts by
+/// outcome, reassign or cancel a callback.
 /// Each redirects back with what happened or why not.
 /// </summary>
-public static class SupervisorEndpoints
+public static partial class SupervisorEndpoints
 {
     /// <summary>The pause reason of a pause forced by a supervisor.</summary>
     public const string ForcedPauseReason = "supervisor";
@@ -35,6 +36,9 @@ public static class SupervisorEndpoints
         group.MapPost("/campaigns/{id:long}/recycle", Recycle);
         group.MapPost("/callbacks/cancel", CancelCallback);
         group.MapPost("/callbacks/reassign", ReassignCallback);
+        group.MapPost("/monitors/start", StartMonitor);
+        group.MapPost("/monitors/{id:long}/mode", ChangeMonitorMode);
+        group.MapPost("/monitors/{id:long}/leave", LeaveMonitor);
         return app;
     }
 
