@@ -11,8 +11,20 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Apis;
 
+/// <param name="Held">The agent asked to hold the call in progress (the desk's call controls).</param>
+/// <param name="Muted">The agent asked to be muted on the call in progress.</param>
 public sealed record AgentStateView(string State, string? Reason, IReadOnlyList<long> Campaigns, DateTimeOffset Since, long? AttemptId, long? ContactId,
-    bool RequestPending);
+    bool RequestPending, bool Held = false, bool Muted = false);
+
+/// <summary>The desk's call controls: what each does to the call's controls.</summary>
+public enum CallControl
+{
+    Hold,
+    Resume,
+    Mute,
+    Unmute,
+    Hangup,
+}
 
 public sealed record AgentCallView(long AttemptId, long CampaignId, string Phone, string? Outcome, DateTimeOffset? AnsweredAt, DateTimeOffset? ConnectedAt,
     DateTimeOffset? EndedAt, AgentContactView Contact, string? Script, IReadOnlyList<string> Dispositions);
@@ -41,6 +53,8 @@ public static class AgentApi
         group.MapPost("/logout", Logout);
         group.MapGet("/call", CurrentCall);
         group.MapPost("/disposition", Dispose);
+        group.MapPost("/call/{control:regex(^(hold|resume|mute|unmute|hangup)$)}", (string control, ClaimsPrincipal user, AgentStateStore store,
+            TimeProvider time, CancellationToken ct) => ControlCall(user, store, time, Enum.Parse<CallControl>(control, ignoreCase: true), ct));
         group.MapPost("/preview/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             PreviewAsync(user, store, time, AgentRequest.PreviewDial, ct));
         group.MapPost("/preview/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
@@ -156,7 +170,7 @@ public static class AgentApi
         var row = await store.EnsureAsync(agentId, Now(time), ct);
         if (row.Current is not (AgentState.WrapUp or AgentState.OnCall) || row.AttemptId is not { } attemptId)
         {
-            return TypedResults.Conflict(Problems.Conflict($"No call to record: the agent is {row.State}."));
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick($"No call to record: you are {row.State}.", $"没有可记录的通话：当前状态为 {row.State}。")));
         }
 
         // The code and the callback are checked against the call's campaign and contact.
@@ -182,7 +196,7 @@ public static class AgentApi
         var survey = request.Survey is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s ? s.GetRawText() : null;
         if (!await attempts.DisposeAsync(attemptId, agentId, code, request.Notes, survey, wrap, callback, Now(time), ct))
         {
-            return TypedResults.Conflict(Problems.Conflict("The call is not yours."));
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The call is not yours.", "这通电话不是您的。")));
         }
 
         // Wrap-up ends with the disposition. On the call the row is left as it is (the engine still owns it and
@@ -198,6 +212,45 @@ public static class AgentApi
         return await ChangeAsync(agentId, store, time, ct, r => r.Current == AgentState.WrapUp && r.AttemptId == attemptId
             ? AfterWrapUp(r.PendingRequest)
             : Unchanged(r));
+    }
+
+    /// <summary>
+    /// Hold, resume, mute, unmute or hang up the agent's call in progress: the wanted controls go to agent_states.call_controls
+    /// (compare-and-set on the row version; the state and its time are unchanged) and the engine brings the call to them.
+    /// </summary>
+    public static async Task<Results<Ok<AgentStateView>, Conflict<ProblemDetails>>> ControlCall(
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CallControl control, CancellationToken ct)
+    {
+        var agentId = AgentId(user);
+        for (var i = 0; i < CasRetries; i++)
+        {
+            var row = await store.EnsureAsync(agentId, Now(time), ct);
+            if (row.Current != AgentState.OnCall || row.AttemptId is not { } attemptId)
+            {
+                return TypedResults.Conflict(Problems.Conflict(Texts.Pick("There is no call in progress.", "当前没有进行中的通话。")));
+            }
+
+            var current = row.Controls is { } stored && stored.AttemptId == attemptId ? stored : new CallControls(attemptId);
+            if (current.Hangup)
+            {
+                return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The call is being hung up.", "通话正在挂断。")));
+            }
+
+            var next = control switch
+            {
+                CallControl.Hold => current with { Hold = true },
+                CallControl.Resume => current with { Hold = false },
+                CallControl.Mute => current with { Mute = true },
+                CallControl.Unmute => current with { Mute = false },
+                _ => current with { Hangup = true },
+            };
+            if (await store.TryControlAsync(agentId, row.Version, next, ct) is not null)
+            {
+                return TypedResults.Ok(View((await store.GetAsync(agentId, ct))!));
+            }
+        }
+
+        return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The agent's state kept changing; try again.", "坐席状态一直在变化，请重试。")));
     }
 
     private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> PreviewAsync(
@@ -274,7 +327,9 @@ public static class AgentApi
         Ms.ToTime(row.Since),
         row.AttemptId,
         row.ContactId,
-        row.PendingRequest is not null);
+        row.PendingRequest is not null,
+        row.Controls is { } controls && controls.AttemptId == row.AttemptId && controls.Hold,
+        row.Controls is { } c && c.AttemptId == row.AttemptId && c.Mute);
 
     private static long AgentId(ClaimsPrincipal user) =>
         user.UserId() ?? throw new InvalidOperationException("The agent policy admits signed-in users only.");

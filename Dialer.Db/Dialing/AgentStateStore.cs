@@ -39,6 +39,12 @@ public sealed record AgentStateRow
     public long Version { get; init; }
 
     public string? SipUsername { get; init; }
+
+    /// <summary>agent_states.call_controls as stored; <see cref="Controls"/> is what it says.</summary>
+    public string? CallControlsJson { get; init; }
+
+    /// <summary>What the agent wants of the call in progress (hold, mute, hang-up), if anything.</summary>
+    public CallControls? Controls => CallControls.FromJson(CallControlsJson);
 }
 
 /// <summary>The contact of an agent's current call or offer (settable properties: Dapper converts column types per dialect).</summary>
@@ -140,6 +146,18 @@ public sealed class AgentStateStore(DbConnectionFactory db)
         return n == 1 ? expectedVersion + 1 : null;
     }
 
+    /// <summary>
+    /// Sets the desk's call controls for the engine (the agent is on a call), compare-and-set on the row version: the state,
+    /// its time and a pending request are unchanged. Returns the new version, or null when someone else changed the row first.
+    /// </summary>
+    public async Task<long?> TryControlAsync(long agentId, long expectedVersion, CallControls controls, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var n = await c.ExecuteAsync(new CommandDefinition(Sql.Control,
+            new { agentId, expectedVersion, controls = controls.ToJson() }, cancellationToken: ct));
+        return n == 1 ? expectedVersion + 1 : null;
+    }
+
     /// <summary>Creates the row on the agent's first login (logged out, version 1) if missing.</summary>
     public async Task<AgentStateRow> EnsureAsync(long agentId, long at, CancellationToken ct)
     {
@@ -185,7 +203,7 @@ public sealed class AgentStateStore(DbConnectionFactory db)
     {
         private const string Columns = """
             s.agent_id, s.state, s.reason, s.request, s.request_reason, s.campaigns_json, s.since, s.attempt_id, s.contact_id, s.wrap_until,
-            s.version, u.sip_username
+            s.version, u.sip_username, s.call_controls AS call_controls_json
             """;
 
         public const string Get = $"SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id WHERE s.agent_id = @agentId";
@@ -217,12 +235,17 @@ public sealed class AgentStateStore(DbConnectionFactory db)
         public const string Change = """
             UPDATE agent_states SET state = @state, reason = @reason, since = @at, attempt_id = @attemptId, contact_id = @contactId,
                 wrap_until = @wrapUntil, campaigns_json = COALESCE(@campaignsJson, campaigns_json), request = NULL, request_reason = NULL,
-                version = version + 1
+                call_controls = NULL, version = version + 1
             WHERE agent_id = @agentId AND version = @expectedVersion
             """;
 
         public const string Request = """
             UPDATE agent_states SET request = @request, request_reason = @requestReason, version = version + 1
+            WHERE agent_id = @agentId AND version = @expectedVersion
+            """;
+
+        public const string Control = """
+            UPDATE agent_states SET call_controls = @controls, version = version + 1
             WHERE agent_id = @agentId AND version = @expectedVersion
             """;
 

@@ -37,6 +37,10 @@ public sealed class RecordingTelephony(ITelephony carrier, TimeProvider time, Ru
 
         public void Unbridge() => Inner.Unbridge();
 
+        public void Hold(bool on) => Inner.Hold(on);
+
+        public void Mute(bool on) => Inner.Mute(on);
+
         public void Play(Prompt prompt, Action? then = null) => Inner.Play(prompt, then);
 
         public void StopPlayback() => Inner.StopPlayback();

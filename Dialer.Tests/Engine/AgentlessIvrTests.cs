@@ -615,6 +615,10 @@ public sealed class AgentlessIvrTests
 
             public void Unbridge() => inner.Unbridge();
 
+            public void Hold(bool on) => inner.Hold(on);
+
+            public void Mute(bool on) => inner.Mute(on);
+
             public void Play(Prompt prompt, Action? then = null)
             {
                 played(prompt);

@@ -164,6 +164,14 @@ public sealed class AgentLegsTests
             {
             }
 
+            public void Hold(bool on)
+            {
+            }
+
+            public void Mute(bool on)
+            {
+            }
+
             public void Play(Dialer.Worker.Telephony.Prompt prompt, Action? then = null)
             {
             }

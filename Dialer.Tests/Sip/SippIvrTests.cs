@@ -115,6 +115,10 @@ public class SippIvrTests
 
             public void Unbridge() => inner.Unbridge();
 
+            public void Hold(bool on) => inner.Hold(on);
+
+            public void Mute(bool on) => inner.Mute(on);
+
             public void Play(Prompt prompt, Action? then = null) => inner.Play(prompt, then is null ? null : () => events.Enqueue(then));
 
             public void StopPlayback() => inner.StopPlayback();

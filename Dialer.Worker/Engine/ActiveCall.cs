@@ -66,6 +66,12 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
     /// <summary>The WAV file the carrier records this call to, when the campaign records calls.</summary>
     public string? RecordingPath { get; internal set; }
 
+    /// <summary>The agent put the customer on hold (desk call controls).</summary>
+    public bool Held { get; internal set; }
+
+    /// <summary>The agent is muted: the customer hears nothing of the agent (desk call controls).</summary>
+    public bool Muted { get; internal set; }
+
     internal IDisposable? AbandonTimer { get; set; }
 
     internal bool Resolved { get; set; }

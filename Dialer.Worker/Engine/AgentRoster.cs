@@ -164,7 +164,8 @@ internal sealed class AgentRoster(
     /// Live mode: the stored row of an agent changed outside this engine — through the Api (ready, pause,
     /// logout, disposition, or a request for the engine) or by another campaign's engine (busy elsewhere).
     /// </summary>
-    public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser)
+    public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser,
+        CallControls? controls = null)
     {
         if (!agents.TryGetValue(agentId, out var agent))
         {
@@ -182,6 +183,12 @@ internal sealed class AgentRoster(
         }
 
         agent.Version = version;
+        if (controls is not null)
+        {
+            // Hold, mute or hang-up asked from the desk for the call in progress.
+            engine.ApplyControls(agent, controls);
+        }
+
         if (request is not null)
         {
             switch (request.Kind)

@@ -111,8 +111,9 @@ public sealed class CampaignEngine(
     public bool Dispose(long agentId, Disposition disposition) => Roster.Dispose(agentId, disposition);
 
     /// <summary>Live mode: the stored row of an agent changed outside this engine (see <see cref="AgentRoster.ApplyStored"/>).</summary>
-    public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser) =>
-        Roster.ApplyStored(agentId, stored, reason, request, version, sipUser);
+    public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser,
+        CallControls? controls = null) =>
+        Roster.ApplyStored(agentId, stored, reason, request, version, sipUser, controls);
 
     /// <summary>Takes an agent in as stored (no state change written): live mode, first seen by this engine.</summary>
     public AgentSlot Adopt(long agentId, string? sipUser, AgentState stored, string? reason, long version) =>
@@ -532,6 +533,37 @@ public sealed class CampaignEngine(
         }
 
         ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new CallConnected(call.AttemptId, call.Contact.ToEvent(), campaign.Definition.Script)), now);
+    }
+
+    /// <summary>
+    /// The desk's call controls: brings the agent's connected call to what the agent asked (hold music or not, the agent
+    /// muted or not, hung up). Controls naming another attempt (an earlier call) are ignored.
+    /// </summary>
+    internal void ApplyControls(AgentSlot agent, CallControls controls)
+    {
+        if (agent.Call is not { } call || call.AttemptId != controls.AttemptId || call.Phase != CallPhase.Connected || call.Leg is not { } leg)
+        {
+            return;
+        }
+
+        if (controls.Hangup)
+        {
+            // Reported back as the end of the call (hung up by us): wrap-up follows as after any connected call.
+            leg.Hangup();
+            return;
+        }
+
+        if (controls.Hold != call.Held)
+        {
+            call.Held = controls.Hold;
+            leg.Hold(controls.Hold);
+        }
+
+        if (controls.Mute != call.Muted)
+        {
+            call.Muted = controls.Mute;
+            leg.Mute(controls.Mute);
+        }
     }
 
     private void Abandon(ActiveCall call)

@@ -165,7 +165,7 @@ public sealed class CampaignRunner(
         foreach (var row in stored)
         {
             seen.Add(row.AgentId);
-            engine.ApplyStored(row.AgentId, row.Current, row.Reason, row.PendingRequest, row.Version, row.SipUsername);
+            engine.ApplyStored(row.AgentId, row.Current, row.Reason, row.PendingRequest, row.Version, row.SipUsername, row.Controls);
         }
 
         foreach (var id in engine.AgentIds.Where(id => !seen.Contains(id)).ToList())

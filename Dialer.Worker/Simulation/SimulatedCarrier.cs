@@ -108,12 +108,23 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
         private bool answered;
         private bool machine;
         private bool ended;
+        private ITimer? talkTimer;
+        private DateTimeOffset talkEndsAt;
+        private TimeSpan? talkLeftOnHold;
 
         public string Id => id;
 
+        /// <summary>The customer is on hold: the conversation's clock stands still until resumed.</summary>
+        public bool Held { get; private set; }
+
+        /// <summary>The agent is muted: the customer hears nothing of the agent.</summary>
+        public bool Muted { get; private set; }
+
         public bool IsAgent { get; init; }
 
-        public void At(double seconds, Action<SimulatedLeg> action)
+        public void At(double seconds, Action<SimulatedLeg> action) => Timer(seconds, action);
+
+        private ITimer Timer(double seconds, Action<SimulatedLeg> action)
         {
             ITimer? timer = null;
             timer = carrier.Time.CreateTimer(_ =>
@@ -136,6 +147,8 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
             {
                 timers.Add(timer);
             }
+
+            return timer;
         }
 
         public void Ringing() => observer.OnRinging(this);
@@ -197,11 +210,62 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
             }
 
             // The customer talks for the drawn time, then hangs up.
-            At(talk, l => l.End(new CallEnd(CallOutcome.Connected, 200, "BYE", HangupBy.Them)));
+            Talk(TimeSpan.FromSeconds(talk));
+        }
+
+        private void Talk(TimeSpan left)
+        {
+            var timer = Timer(left.TotalSeconds, l => l.End(new CallEnd(CallOutcome.Connected, 200, "BYE", HangupBy.Them)));
+            lock (carrier.gate)
+            {
+                talkTimer = timer;
+                talkEndsAt = carrier.Time.GetUtcNow() + left;
+            }
         }
 
         public void Unbridge()
         {
+        }
+
+        /// <summary>A held customer waits (the talk time left is kept) and talks on for the rest of it once resumed.</summary>
+        public void Hold(bool on)
+        {
+            TimeSpan? resume = null;
+            lock (carrier.gate)
+            {
+                if (ended || IsAgent || on == Held)
+                {
+                    return;
+                }
+
+                Held = on;
+                if (on && talkTimer is { } timer)
+                {
+                    timer.Dispose();
+                    timers.Remove(timer);
+                    talkTimer = null;
+                    var left = talkEndsAt - carrier.Time.GetUtcNow();
+                    talkLeftOnHold = left < TimeSpan.Zero ? TimeSpan.Zero : left;
+                }
+                else if (!on && talkLeftOnHold is { } left)
+                {
+                    talkLeftOnHold = null;
+                    resume = left;
+                }
+            }
+
+            if (resume is { } rest)
+            {
+                Talk(rest);
+            }
+        }
+
+        public void Mute(bool on)
+        {
+            lock (carrier.gate)
+            {
+                Muted = on && !IsAgent;
+            }
         }
 
         public void Play(Prompt prompt, Action? then = null)

@@ -53,6 +53,15 @@ public interface ICallLeg
     /// <summary>Stops relaying audio to and from the other leg; both legs stay up.</summary>
     void Unbridge();
 
+    /// <summary>
+    /// The agent desk's hold, on a customer's leg bridged to an agent: on, the customer hears hold music instead of the
+    /// agent and the agent hears nothing of the customer; off, both ways again. Idempotent.
+    /// </summary>
+    void Hold(bool on);
+
+    /// <summary>The agent desk's mute, on a customer's leg bridged to an agent: on, the agent's audio is not relayed to the customer. Idempotent.</summary>
+    void Mute(bool on);
+
     /// <summary>Plays a prompt into the call. <paramref name="then"/> runs when it has finished.</summary>
     void Play(Prompt prompt, Action? then = null);
 

@@ -31,6 +31,9 @@ public static class DeskEndpoints
         group.MapPost("/logout", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             Back((await AgentApi.Logout(user, store, time, ct)).Result));
         group.MapPost("/dispose", Dispose);
+        group.MapPost("/call/{control:regex(^(hold|resume|mute|unmute|hangup)$)}", async (string control, HttpRequest request, ClaimsPrincipal user,
+            AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            Answer(request, (await AgentApi.ControlCall(user, store, time, Enum.Parse<CallControl>(control, ignoreCase: true), ct)).Result, null));
         group.MapPost("/dial", (ClaimsPrincipal user, AgentStateStore store, CancellationToken ct) =>
             PreviewAsync(user, store, AgentRequest.PreviewDial, ct));
         group.MapPost("/skip", (ClaimsPrincipal user, AgentStateStore store, CancellationToken ct) =>
@@ -55,7 +58,7 @@ public static class DeskEndpoints
     }
 
     /// <summary>Outcome, notes, survey answers (fields survey.&lt;id&gt;) and an optional callback at the customer's local time.</summary>
-    public static async Task<RedirectHttpResult> Dispose(
+    public static async Task<IResult> Dispose(
         HttpRequest request, IValidator<DispositionRequest> validator, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
@@ -70,8 +73,27 @@ public static class DeskEndpoints
             string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
             survey.Count == 0 ? null : JsonSerializer.SerializeToElement(survey),
             callback);
-        return Back((await AgentApi.Dispose(disposition, validator, user, store, attempts, time, ct)).Result);
+        return Answer(request, (await AgentApi.Dispose(disposition, validator, user, store, attempts, time, ct)).Result, "saved");
     }
+
+    /// <summary>
+    /// The desk's forms posted by desk.js (Accept: application/json) get the API's answer itself — a 400 naming each field, a
+    /// 409 with the reason — or the notice to show, so that the page keeps what was typed and shows each error at its field.
+    /// Posted without the script: back to /agent with the problem (or the notice).
+    /// </summary>
+    private static IResult Answer(HttpRequest request, IResult result, string? notice)
+    {
+        var ok = result is not (ValidationProblem or Conflict<ProblemDetails>);
+        if (!request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return ok ? TypedResults.Redirect(notice is null ? "/agent" : "/agent?notice=" + notice) : Back(result);
+        }
+
+        return ok ? TypedResults.Ok(new DeskNotice(notice is null ? null : Localization.Strings.T("desk.notice." + notice))) : result;
+    }
+
+    /// <summary>What desk.js shows after a form went through.</summary>
+    public sealed record DeskNotice(string? Message);
 
     /// <summary>Preview: asks the engine to dial or skip the offered contact (the same request the agent API writes).</summary>
     private static async Task<RedirectHttpResult> PreviewAsync(ClaimsPrincipal user, AgentStateStore store, AgentRequest request, CancellationToken ct)

@@ -6,7 +6,18 @@ using Dialer.Db.Model;
 
 namespace Dialer.Api.Pages.Data;
 
-public sealed record AgentStateRow(string State, string? Reason, string CampaignsJson, long Since, long? AttemptId, long? ContactId, long? WrapUntil, long Version);
+public sealed record AgentStateRow(string State, string? Reason, string CampaignsJson, long Since, long? AttemptId, long? ContactId, long? WrapUntil, long Version,
+    string? Request = null, string? RequestReason = null, string? CallControlsJson = null)
+{
+    /// <summary>What the agent asked the engine that it has not carried out yet (pause or leave after the call…).</summary>
+    public AgentRequest? PendingRequest => Request is null ? null : AgentRequest.FromDb(Request, RequestReason);
+
+    /// <summary>The desk's call controls for the call in progress (stale ones, of an earlier call, are not).</summary>
+    public CallControls Controls => CallControls.FromJson(CallControlsJson) is { } c && c.AttemptId == AttemptId ? c : new CallControls(AttemptId ?? 0);
+}
+
+/// <summary>A callback the agent owns: when (UTC ms, shown in the contact's zone) and whom.</summary>
+public sealed record DeskCallback(long ContactId, string? Name, string Phone, string TimeZone, long CallbackAt, long? CallbackOpenAt, string CampaignName);
 
 public sealed record DeskContact(long Id, long CampaignId, string Phone, string? Name, string? AccountId, string TimeZone, string State, long Attempts, string? CustomJson);
 
@@ -36,10 +47,17 @@ public sealed record DeskSnapshot(
     DeskOffer? Offer,
     PhoneStatus? Phone,
     IReadOnlyList<DeskAttempt> MyCallsToday,
-    long Now);
+    long Now)
+{
+    /// <summary>The agent's own callbacks still to make, soonest first.</summary>
+    public IReadOnlyList<DeskCallback> Callbacks { get; init; } = [];
+}
 
 public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
 {
+    /// <summary>At most this many of the agent's callbacks are listed on the desk (the soonest).</summary>
+    public const int MaxCallbacks = 50;
+
     public async Task<DeskSnapshot?> SnapshotAsync(long agentId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -92,8 +110,12 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             Sql.LastPhone, new { agentId, since = nowMs - (long)TimeSpan.FromHours(2).TotalMilliseconds }, cancellationToken: ct));
         var today = CampaignConfig.StartOfDayMs(now, CampaignConfig.Zone(contactCampaign?.Definition.TimeZone ?? "Asia/Shanghai"));
         var mine = (await c.QueryAsync<DeskAttempt>(new CommandDefinition(Sql.MyCalls, new { agentId, from = today }, cancellationToken: ct))).AsList();
+        var callbacks = (await c.QueryAsync<DeskCallback>(new CommandDefinition(Sql.MyCallbacks, new { agentId }, cancellationToken: ct))).Take(MaxCallbacks).ToList();
         return new DeskSnapshot(agentId, name, state, campaigns, signedInto, contact, contactCampaign, history, offer,
-            phone is { } p ? ReadPhone(p.Payload, p.CreatedAt) : null, mine, nowMs);
+            phone is { } p ? ReadPhone(p.Payload, p.CreatedAt) : null, mine, nowMs)
+        {
+            Callbacks = callbacks,
+        };
     }
 
     public static IReadOnlyList<long> ParseIds(string? json)
@@ -119,7 +141,9 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
         public const string Name = "SELECT display_name FROM users WHERE id = @agentId AND role = 'agent'";
 
         public const string State = """
-            SELECT state, reason, campaigns_json, since, attempt_id, contact_id, wrap_until, version FROM agent_states WHERE agent_id = @agentId
+            SELECT state, reason, campaigns_json, since, attempt_id, contact_id, wrap_until, version, request, request_reason,
+                call_controls AS call_controls_json
+            FROM agent_states WHERE agent_id = @agentId
             """;
 
         public const string Assigned = "SELECT campaign_id FROM agent_campaigns WHERE agent_id = @agentId";
@@ -142,6 +166,15 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name
             FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id
             WHERE a.agent_id = @agentId AND a.queued_at >= @from ORDER BY a.queued_at DESC
+            """;
+
+        // The callbacks this agent owns and has not made yet, in campaigns not stopped.
+        public const string MyCallbacks = $"""
+            SELECT c.id AS contact_id, c.name, c.phone, c.time_zone, c.callback_at, c.callback_open_at, k.name AS campaign_name
+            FROM contacts c JOIN campaigns k ON k.id = c.campaign_id
+            WHERE c.callback_agent_id = @agentId AND c.state = '{ContactState.Callback}' AND c.callback_at IS NOT NULL
+              AND k.status <> '{CampaignStatus.Stopped}'
+            ORDER BY c.callback_at
             """;
 
         public const string LastOffer = $"""

@@ -201,7 +201,11 @@ public sealed partial class RtpSession
             ReportBeepIfAny(timedOut: false);
         }
 
-        other?.Relay(payload, l, pcm, header.Timestamp, header.Marker);
+        // On hold the customer is not relayed to the agent (whose session sends silence meanwhile).
+        if (!held)
+        {
+            other?.Relay(payload, l, pcm, header.Timestamp, header.Marker);
+        }
     }
 
     /// <summary>

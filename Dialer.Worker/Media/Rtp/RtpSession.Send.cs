@@ -24,6 +24,9 @@ public sealed partial class RtpSession
     private CallRecorder? recorder;
     private bool relaySourceValid;
     private uint relaySourceTimestamp;
+    private volatile bool held;
+    private volatile bool muted;
+    private long holdFrames;
 
     /// <summary>What the session sends when it plays nothing and is not bridged.</summary>
     public IdleAudio Idle
@@ -83,6 +86,42 @@ public sealed partial class RtpSession
             idle = IdleAudio.Silence;
         }
     }
+
+    /// <summary>
+    /// The agent desk's hold, on the customer's session of a bridge: the customer hears <see cref="HoldMusic"/> instead
+    /// of the bridged party, and the bridged party (the agent) gets silence instead of the customer. Off: both ways again.
+    /// A new <see cref="BridgeTo"/> starts unheld.
+    /// </summary>
+    public void Hold(bool on)
+    {
+        lock (gate)
+        {
+            held = on;
+            holdFrames = 0;
+            relaySourceValid = false;
+            markNext = true;
+        }
+    }
+
+    /// <summary>
+    /// The agent desk's mute, on the customer's session of a bridge: the bridged party's audio (the agent's) is not sent
+    /// here, silence is; the customer is still relayed to the agent. A new <see cref="BridgeTo"/> starts unmuted.
+    /// </summary>
+    public void Mute(bool on)
+    {
+        lock (gate)
+        {
+            muted = on;
+            relaySourceValid = false;
+            markNext = true;
+        }
+    }
+
+    /// <summary>Whether <see cref="Hold"/> is on.</summary>
+    public bool IsHeld => held;
+
+    /// <summary>Whether <see cref="Mute"/> is on.</summary>
+    public bool IsMuted => muted;
 
     /// <summary>
     /// Records both directions mixed (what arrives and what is sent: prompts, tones and the bridged party)
@@ -152,6 +191,19 @@ public sealed partial class RtpSession
                         markNext = true;
                     }
                 }
+                else if (held && canSend)
+                {
+                    // On hold: the generated music instead of the bridged party.
+                    HoldMusic.Fill(pcm, holdFrames++);
+                    recorder?.PushSent(pcm);
+                    SendAudio(pcm, NextClockTimestamp(frame));
+                }
+                else if ((muted || peer?.held == true) && canSend)
+                {
+                    // Muted, or the bridged party is on hold: silence instead of its audio (the stream goes on).
+                    pcm.Clear();
+                    SendAudio(pcm, NextClockTimestamp(frame));
+                }
                 else if (MixFrame(pcm))
                 {
                     if (canSend)
@@ -217,7 +269,7 @@ public sealed partial class RtpSession
     {
         lock (gate)
         {
-            if (IsDisposed || remoteRtpAddress is null || Codec is null || !Direction.CanSend() || prompt is not null || dtmfCode >= 0 || mixInputs is not null)
+            if (IsDisposed || remoteRtpAddress is null || Codec is null || !Direction.CanSend() || prompt is not null || dtmfCode >= 0 || held || muted || mixInputs is not null)
             {
                 return;
             }

@@ -190,12 +190,16 @@ public sealed partial class RtpSession : IAsyncDisposable, IMediaClockClient
         {
             relaySourceValid = false;
             markNext = true;
+            held = false;
+            muted = false;
         }
 
         lock (other.gate)
         {
             other.relaySourceValid = false;
             other.markNext = true;
+            other.held = false;
+            other.muted = false;
         }
     }
 

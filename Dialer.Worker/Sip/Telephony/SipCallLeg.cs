@@ -116,6 +116,10 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         rtp.PlayComfortTone();
     }
 
+    public void Hold(bool on) => rtp.Hold(on);
+
+    public void Mute(bool on) => rtp.Mute(on);
+
     public void Play(Prompt prompt, Action? then = null)
     {
         int generation;

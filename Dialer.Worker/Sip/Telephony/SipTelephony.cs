@@ -104,6 +104,16 @@ public sealed class SipTelephony(SipStack stack, SipTrunk trunk, SipRegistrar re
         {
         }
 
+        public void Hold(bool on)
+        {
+            // Never connected: no audio to hold.
+        }
+
+        public void Mute(bool on)
+        {
+            // Never connected: no audio to mute.
+        }
+
         public void Play(Prompt prompt, Action? then = null) => then?.Invoke();
 
         public void SendDtmf(string digits)
