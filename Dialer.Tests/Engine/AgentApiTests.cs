@@ -72,6 +72,37 @@ public class AgentApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [ApiFact]
+    public async Task CallControlsAreKeptForTheCallInProgressWithoutTouchingTheStateOrAPendingPause()
+    {
+        var (agent, agentId, attemptId, _) = await AgentInWrapUpAsync("on_call");
+        await using var c = await Db().OpenAsync(CancellationToken.None);
+        var since = await c.ExecuteScalarAsync<long>("SELECT since FROM agent_states WHERE agent_id = @agentId", new { agentId });
+        (await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "break" })).EnsureSuccessStatusCode();
+
+        var held = await Body(await agent.PostAsync("/api/agent/call/hold", null));
+        Assert.True(held.GetProperty("held").GetBoolean());
+        var muted = await Body(await agent.PostAsync("/api/agent/call/mute", null));
+        Assert.Equal((true, true, true), (muted.GetProperty("held").GetBoolean(), muted.GetProperty("muted").GetBoolean(), muted.GetProperty("requestPending").GetBoolean()));
+        var resumed = await Body(await agent.PostAsync("/api/agent/call/resume", null));
+        Assert.Equal((false, true), (resumed.GetProperty("held").GetBoolean(), resumed.GetProperty("muted").GetBoolean()));
+        (await agent.PostAsync("/api/agent/call/hangup", null)).EnsureSuccessStatusCode();
+
+        var row = await c.QuerySingleAsync<(string State, long Since, string? Request, string? Controls)>(
+            "SELECT state, since, request, call_controls FROM agent_states WHERE agent_id = @agentId", new { agentId });
+        Assert.Equal(("on_call", since, "pause"), (row.State, row.Since, row.Request));
+        Assert.Equal(new CallControls(attemptId, Hold: false, Mute: true, Hangup: true), CallControls.FromJson(row.Controls));
+
+        // Once hanging up, nothing more; without a call, nothing at all — with the reason, in the caller's language.
+        Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsync("/api/agent/call/hold", null)).StatusCode);
+        await c.ExecuteAsync("UPDATE agent_states SET state = 'wrap_up', version = version + 1 WHERE agent_id = @agentId", new { agentId });
+        using var zh = new HttpRequestMessage(HttpMethod.Post, "/api/agent/call/mute");
+        zh.Headers.AcceptLanguage.ParseAdd("zh");
+        var refused = await agent.SendAsync(zh);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("当前没有进行中的通话。", (await Body(refused)).GetProperty("detail").GetString());
+    }
+
+    [ApiFact]
     public async Task APauseAskedInWrapUpIsTakenWhenTheDispositionEndsIt()
     {
         var (agent, agentId, _, _) = await AgentInWrapUpAsync("wrap_up");

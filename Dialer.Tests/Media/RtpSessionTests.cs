@@ -195,6 +195,69 @@ public class RtpSessionTests
     }
 
     [Fact]
+    public async Task MuteKeepsTheAgentsAudioFromTheCustomerWhoIsStillHeard()
+    {
+        // customer <-> leg1 (dialer, the customer's leg: the desk's controls act on it) bridged to leg2 <-> agent
+        await using var customer = Open();
+        await using var leg1 = Open();
+        await using var leg2 = Open();
+        await using var agent = Open();
+        Connect(customer, leg1, MediaFormat.Pcmu);
+        Connect(leg2, agent, MediaFormat.Pcma);
+        var atAgent = new AudioCapture(agent);
+        var atCustomer = new AudioCapture(customer);
+        leg1.BridgeTo(leg2);
+
+        leg1.Mute(true);
+        var before = customer.Statistics.PacketsReceived;
+        agent.Play(WavPrompt.Tone(2000, TimeSpan.FromMilliseconds(800)));
+        customer.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(800)));
+        await WaitUntil(() => atAgent.ToneDuration(1000) >= TimeSpan.FromMilliseconds(600), "the customer's tone at the agent, muted or not");
+        await Task.Delay(300);
+        Assert.Equal(TimeSpan.Zero, atCustomer.ToneDuration(2000));
+        Assert.True(customer.Statistics.PacketsReceived > before + 20, "the customer's stream goes on (silence)");
+        Assert.True(leg1.IsMuted);
+
+        leg1.Mute(false);
+        agent.Play(WavPrompt.Tone(2000, TimeSpan.FromMilliseconds(800)));
+        await WaitUntil(() => atCustomer.ToneDuration(2000) >= TimeSpan.FromMilliseconds(600), "the agent's tone at the customer once unmuted");
+    }
+
+    [Fact]
+    public async Task OnHoldTheCustomerHearsTheHoldMusicAndTheAgentHearsNothingOfTheCustomer()
+    {
+        await using var customer = Open();
+        await using var leg1 = Open();
+        await using var leg2 = Open();
+        await using var agent = Open();
+        Connect(customer, leg1, MediaFormat.Pcmu);
+        Connect(leg2, agent, MediaFormat.Pcmu);
+        var atAgent = new AudioCapture(agent);
+        var atCustomer = new AudioCapture(customer);
+        leg1.BridgeTo(leg2);
+
+        leg1.Hold(true);
+        agent.Play(WavPrompt.Tone(2000, TimeSpan.FromMilliseconds(800)));
+        customer.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(800)));
+        await WaitUntil(() => HoldMusic.Notes.Distinct().All(note => atCustomer.ToneDuration(note) >= TimeSpan.FromMilliseconds(200)),
+            "every note of the hold music at the customer");
+        var agentPackets = agent.Statistics.PacketsReceived;
+        await Task.Delay(300);
+        Assert.Equal(TimeSpan.Zero, atCustomer.ToneDuration(2000));
+        Assert.Equal(TimeSpan.Zero, atAgent.ToneDuration(1000));
+        Assert.True(agent.Statistics.PacketsReceived > agentPackets + 10, "the agent's stream goes on (silence)");
+
+        // Resumed: both ways again, and the music stops.
+        leg1.Hold(false);
+        var music = atCustomer.ToneDuration(HoldMusic.Notes[0]);
+        customer.Play(WavPrompt.Tone(1000, TimeSpan.FromMilliseconds(800)));
+        agent.Play(WavPrompt.Tone(2000, TimeSpan.FromMilliseconds(800)));
+        await WaitUntil(() => atAgent.ToneDuration(1000) >= TimeSpan.FromMilliseconds(600), "the customer's tone at the agent once resumed");
+        await WaitUntil(() => atCustomer.ToneDuration(2000) >= TimeSpan.FromMilliseconds(600), "the agent's tone at the customer once resumed");
+        Assert.True(atCustomer.ToneDuration(HoldMusic.Notes[0]) <= music + TimeSpan.FromMilliseconds(240), "at most the note playing when resumed");
+    }
+
+    [Fact]
     public async Task UnbridgeStopsTheRelay()
     {
         await using var customer = Open();

@@ -57,14 +57,37 @@ public sealed class AgentDesktopTests(PagesFixture app)
         await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 30_000 });
         await agent.WaitForSelectorAsync("[data-testid=wrap-countdown]");
 
-        // A callback outside the calling window is refused with the reason.
+        // A callback outside the calling window is refused with the reason at the callback's field; what was typed stays.
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).Date.AddDays(1);
         await agent.CheckAsync("input[name=code][value=callback]");
+        await agent.SelectOptionAsync("[data-question=satisfied] select", "4");
+        await agent.FillAsync("[data-testid=notes]", "客户希望明天上午再联系");
         await agent.CheckAsync("[data-testid=callback-mine]");
         await agent.FillAsync("[data-testid=callback-at]", local.AddHours(23).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         await agent.ClickAsync("[data-testid=dispose]");
-        await agent.WaitForSelectorAsync("[data-testid=desk-problem]");
-        Assert.Contains("outside the calling window", await agent.TextContentAsync("[data-testid=desk-problem]") ?? "", StringComparison.Ordinal);
+        await agent.WaitForSelectorAsync("[data-testid=error-callback]:visible");
+        Assert.Contains("outside the calling window", await agent.TextContentAsync("[data-testid=error-callback]") ?? "", StringComparison.Ordinal);
+        Assert.Null(await agent.QuerySelectorAsync("[data-testid=desk-problem]"));
+        Assert.True(await agent.IsCheckedAsync("input[name=code][value=callback]"));
+        Assert.True(await agent.IsCheckedAsync("[data-testid=callback-mine]"));
+        Assert.Equal("4", await agent.InputValueAsync("[data-question=satisfied] select"));
+        Assert.Equal("客户希望明天上午再联系", await agent.InputValueAsync("[data-testid=notes]"));
+        Assert.True(await agent.IsHiddenAsync("[data-testid=error-code]"));
+        await PagesFixture.ShotAsync(agent, "agent-disposition-error");
+
+        // In Chinese (the page is loaded again): the reasons in Chinese, each at its field, the notes typed kept.
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=agent-state]:has-text('话后整理')");
+        await agent.FillAsync("[data-testid=notes]", "客户希望明天上午再联系");
+        await agent.CheckAsync("[data-testid=callback-mine]");
+        await agent.FillAsync("[data-testid=callback-at]", local.AddHours(23).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        await agent.ClickAsync("[data-testid=dispose]");
+        await agent.WaitForSelectorAsync("[data-testid=error-code]:has-text('需要处理结果代码。')");
+        Assert.Contains("不在呼叫时段", await agent.TextContentAsync("[data-testid=error-callback]") ?? "", StringComparison.Ordinal);
+        Assert.Equal("客户希望明天上午再联系", await agent.InputValueAsync("[data-testid=notes]"));
+        await PagesFixture.ShotAsync(agent, "agent-disposition-error-zh");
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=agent-state]:has-text('Wrap-up')");
 
         await agent.CheckAsync("input[name=code][value=callback]");
         await agent.SelectOptionAsync("[data-question=satisfied] select", "4");
@@ -72,8 +95,16 @@ public sealed class AgentDesktopTests(PagesFixture app)
         await agent.CheckAsync("[data-testid=callback-mine]");
         await agent.FillAsync("[data-testid=callback-at]", local.AddHours(10).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         await agent.ClickAsync("[data-testid=dispose]");
+        await agent.WaitForSelectorAsync("[data-testid=desk-notice]:has-text('Outcome saved.')");
         await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=ready]");
         await agent.WaitForSelectorAsync("[data-testid=my-calls] td:has-text('callback')");
+
+        // My callbacks: the one just given, at the customer's local time with the zone named.
+        await agent.WaitForSelectorAsync("[data-testid=my-callbacks] [data-testid=callback-time]");
+        var when = await agent.TextContentAsync("[data-testid=my-callbacks] [data-testid=callback-time]") ?? "";
+        Assert.Contains("10:00", when, StringComparison.Ordinal);
+        Assert.Contains($"({zone.Id})", when, StringComparison.Ordinal);
+        Assert.Contains("陈静", await agent.TextContentAsync("[data-testid=my-callbacks]") ?? "", StringComparison.Ordinal);
 
         // Pause with a reason, then ready again; the desktop shows it in Chinese when switched.
         await agent.SelectOptionAsync("[data-testid=pause-reason-select]", "lunch");
@@ -146,7 +177,92 @@ public sealed class AgentDesktopTests(PagesFixture app)
         Assert.Equal(second, await agent.TextContentAsync("[data-testid=call] [data-testid=contact-name]"));
     }
 
-    /// <summary>The Worker on the simulated carrier: every call answered by a person, after 1 s, who talks for 4 s.</summary>
+    [Fact]
+    public async Task TheAgentHoldsMutesAndHangsUpFromTheDeskInBothLanguages()
+    {
+        var zone = DaytimeZone();
+        await app.CreateUserAsync("zhou.agent", "周敏", "agent");
+        var campaignId = await app.CreateCampaignAsync("嘉兴关怀 通话控制", wrapUpSeconds: 120);
+        await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n孙悦,13812340031,C300,5G 畅享 199,{zone.Id}\r\n");
+        (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
+        await StartWorkerAsync();
+
+        var agent = await app.NewPageAsync();
+        await app.SignInAsync(agent, "zhou.agent");
+        await agent.WaitForSelectorAsync("html[data-live-status=connected]");
+        await agent.CheckAsync("input[data-campaign='嘉兴关怀 通话控制']");
+        await agent.ClickAsync("[data-testid=go-ready]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls]", new() { Timeout = 45_000 });
+        Assert.Equal("Hold", (await agent.TextContentAsync("[data-testid=hold]"))?.Trim());
+
+        // Hold: the customer hears the hold music and waits (the simulated customer's conversation stands still meanwhile).
+        await agent.ClickAsync("[data-testid=hold]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls][data-held=true]");
+        Assert.Equal("Resume", (await agent.TextContentAsync("[data-testid=hold]"))?.Trim());
+        Assert.Equal("On hold", (await agent.TextContentAsync("[data-testid=call-status]"))?.Trim());
+
+        // A pause asked during the call waits for its end; the time in state stays the call's.
+        var since = await agent.GetAttributeAsync("[data-testid=time-in-state]", "data-since");
+        await agent.SelectOptionAsync("[data-testid=pause-reason-select]", "break");
+        await agent.ClickAsync("[data-testid=pause]");
+        await agent.WaitForSelectorAsync("[data-testid=pending]:has-text('Pause after this call')");
+        Assert.Equal(since, await agent.GetAttributeAsync("[data-testid=time-in-state]", "data-since"));
+        Assert.Equal("on_call", await agent.GetAttributeAsync("[data-testid=statebar]", "data-state"));
+
+        await agent.ClickAsync("[data-testid=mute]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls][data-muted=true]");
+        Assert.Equal("Unmute", (await agent.TextContentAsync("[data-testid=mute]"))?.Trim());
+        Assert.Equal("Muted", (await agent.TextContentAsync("[data-testid=muted]"))?.Trim());
+
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=hold]:has-text('恢复通话')");
+        Assert.Equal("取消静音", (await agent.TextContentAsync("[data-testid=mute]"))?.Trim());
+        Assert.Equal("挂断", (await agent.TextContentAsync("[data-testid=hangup]"))?.Trim());
+        Assert.Equal("保持中", (await agent.TextContentAsync("[data-testid=call-status]"))?.Trim());
+        await PagesFixture.ShotAsync(agent, "desk-call-controls-zh");
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=hold]:has-text('Resume')");
+        await PagesFixture.ShotAsync(agent, "desk-call-controls", docs: true, fullPage: false);
+
+        await agent.ClickAsync("[data-testid=mute]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls][data-muted=false]");
+        await agent.ClickAsync("[data-testid=hold]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls][data-held=false]");
+        Assert.Equal("Talking", (await agent.TextContentAsync("[data-testid=call-status]"))?.Trim());
+        await agent.ClickAsync("[data-testid=hold]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls][data-held=true]");
+
+        // Hung up by the agent while the customer waits on hold: only the agent's hang-up can end this call.
+        await agent.ClickAsync("[data-testid=hangup]");
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 15_000 });
+        Assert.Null(await agent.QuerySelectorAsync("[data-testid=call-controls]"));
+    }
+
+    [Fact]
+    public async Task GoingReadyOnAPausedCampaignSaysTheCampaignIsPausedInBothLanguages()
+    {
+        await app.CreateUserAsync("he.agent", "何静", "agent");
+        var campaignId = await app.CreateCampaignAsync("湖州回访 暂停中");
+        (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
+        (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/pause", null)).EnsureSuccessStatusCode();
+
+        var agent = await app.NewPageAsync();
+        await app.SignInAsync(agent, "he.agent");
+        await agent.CheckAsync("input[data-campaign='湖州回访 暂停中']");
+        await agent.ClickAsync("[data-testid=go-ready]");
+        await agent.WaitForSelectorAsync("[data-testid=campaign-paused]");
+        Assert.Equal("湖州回访 暂停中 is paused: no calls come from it until a manager resumes it.",
+            (await agent.TextContentAsync("[data-testid=campaign-paused]"))?.Trim());
+        Assert.Equal("ready", await agent.GetAttributeAsync("[data-testid=statebar]", "data-state"));
+        Assert.True(await agent.IsVisibleAsync("[data-testid=no-callbacks]"));
+
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=campaign-paused]:has-text('已暂停')");
+        Assert.Equal("湖州回访 暂停中 已暂停：经理恢复之前不会有来电。", (await agent.TextContentAsync("[data-testid=campaign-paused]"))?.Trim());
+        await agent.ClickAsync("[data-testid=language]");
+    }
+
+    /// <summary>The Worker on the simulated carrier: every call answered by a person, after 1 s, who talks for 10 s.</summary>
     private Task StartWorkerAsync() => app.StartWorkerAsync(new Dictionary<string, string>
     {
         ["Telephony__Simulation__LiveAnswerRate"] = "1",
@@ -156,7 +272,7 @@ public sealed class AgentDesktopTests(PagesFixture app)
         ["Telephony__Simulation__RingSeconds__Dist"] = "fixed",
         ["Telephony__Simulation__RingSeconds__Value"] = "1",
         ["Telephony__Simulation__TalkSeconds__Dist"] = "fixed",
-        ["Telephony__Simulation__TalkSeconds__Value"] = "4",
+        ["Telephony__Simulation__TalkSeconds__Value"] = "10",
         ["Dialing__WatchSeconds"] = "1",
     });
 

@@ -89,7 +89,7 @@ public static class DeskEndpoints
             return ok ? TypedResults.Redirect(notice is null ? "/agent" : "/agent?notice=" + notice) : Back(result);
         }
 
-        return ok ? TypedResults.Ok(new DeskNotice(notice is null ? null : Localization.Strings.T("desk.notice." + notice))) : result;
+        return ok ? TypedResults.Ok(new DeskNotice(notice is "saved" ? Localization.Strings.T("desk.notice.saved") : null)) : result;
     }
 
     /// <summary>What desk.js shows after a form went through.</summary>
