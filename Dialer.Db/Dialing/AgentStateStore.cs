@@ -113,16 +113,18 @@ public sealed class AgentStateStore(DbConnectionFactory db)
     /// <summary>
     /// Changes the row only if its version is still <paramref name="expectedVersion"/>; logs the change.
     /// Returns the new version, or null when someone else changed it first. A change clears a pending request (the
-    /// change carries it out, or supersedes it).
+    /// change carries it out, or supersedes it), except a pause or logout asked during a call when the change is the
+    /// call's wrap-up (<paramref name="keepRequest"/>): it is still to be carried out when wrap-up ends, and the desk shows it.
     /// </summary>
     public async Task<long?> TryChangeAsync(long agentId, long expectedVersion, AgentState to, string? reason, long? attemptId, long? contactId,
-        long? wrapUntil, long at, CancellationToken ct, string? campaignsJson = null)
+        long? wrapUntil, long at, CancellationToken ct, string? campaignsJson = null, bool keepRequest = false)
     {
         var state = to.ToDb();
+        var keep = keepRequest ? 1 : 0;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync(new CommandDefinition(Sql.Change,
-            new { agentId, expectedVersion, state, reason, attemptId, contactId, wrapUntil, at, campaignsJson }, tx, cancellationToken: ct));
+            new { agentId, expectedVersion, state, reason, attemptId, contactId, wrapUntil, at, campaignsJson, keep }, tx, cancellationToken: ct));
         if (n != 1)
         {
             return null;
@@ -232,9 +234,11 @@ public sealed class AgentStateStore(DbConnectionFactory db)
 
         public const string CallCampaign = "SELECT config_json FROM campaigns WHERE id = @id";
 
-        public const string Change = """
+        public const string Change = $"""
             UPDATE agent_states SET state = @state, reason = @reason, since = @at, attempt_id = @attemptId, contact_id = @contactId,
-                wrap_until = @wrapUntil, campaigns_json = COALESCE(@campaignsJson, campaigns_json), request = NULL, request_reason = NULL,
+                wrap_until = @wrapUntil, campaigns_json = COALESCE(@campaignsJson, campaigns_json),
+                request = CASE WHEN @keep = 1 AND request IN ('{AgentRequest.PauseDb}', '{AgentRequest.LogoutDb}') THEN request ELSE NULL END,
+                request_reason = CASE WHEN @keep = 1 AND request IN ('{AgentRequest.PauseDb}', '{AgentRequest.LogoutDb}') THEN request_reason ELSE NULL END,
                 call_controls = NULL, version = version + 1
             WHERE agent_id = @agentId AND version = @expectedVersion
             """;

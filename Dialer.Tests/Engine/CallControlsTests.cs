@@ -28,15 +28,24 @@ public sealed class CallControlsTests
         var row = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
         Assert.Equal("on_call", row.State);
 
+        // A pause asked during the call, then the hang-up.
+        Assert.NotNull(await h.Agents.TryRequestAsync(agent, row.Version, AgentRequest.Pause("break"), CancellationToken.None));
+        await h.SyncAgentsAsync();
         await Control(h, agent, c => c with { Hangup = true });
         h.Run(TimeSpan.FromSeconds(1));
 
-        Assert.Equal("wrap_up", (await h.Agents.GetAsync(agent, CancellationToken.None))!.State);
+        var wrap = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+        Assert.Equal("wrap_up", wrap.State);
+        // Wrap-up keeps the pause asked for: it is carried out when wrap-up ends.
+        Assert.Equal(AgentRequest.Pause("break"), wrap.PendingRequest);
+        h.Run(TimeSpan.FromSeconds(definition.WrapUpSeconds));
+        var after = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+        Assert.Equal(("paused", "break", (AgentRequest?)null), (after.State, after.Reason, after.PendingRequest));
         var attempt = (await h.QueryAsync<(string Outcome, double Talk)>("SELECT outcome, talk_seconds FROM call_attempts WHERE id = @id",
             new { id = row.AttemptId })).Single();
         Assert.Equal("connected", attempt.Outcome);
         Assert.True(attempt.Talk < 60, $"talked {attempt.Talk} s: the customer, not the agent, ended the call");
-        Assert.Null((await h.Agents.GetAsync(agent, CancellationToken.None))!.Controls);
+        Assert.Null(after.Controls);
     }
 
     [Theory]

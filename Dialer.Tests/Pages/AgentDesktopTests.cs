@@ -236,6 +236,14 @@ public sealed class AgentDesktopTests(PagesFixture app)
         await agent.ClickAsync("[data-testid=hangup]");
         await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 15_000 });
         Assert.Null(await agent.QuerySelectorAsync("[data-testid=call-controls]"));
+
+        // The pause asked during the call is still pending in wrap-up, and taken when the outcome is saved.
+        Assert.Contains("Pause after this call", await agent.TextContentAsync("[data-testid=pending]") ?? "", StringComparison.Ordinal);
+        await agent.CheckAsync("input[name=code][value=declined]");
+        await agent.ClickAsync("[data-testid=dispose]");
+        await agent.WaitForSelectorAsync("[data-testid=desk-notice]:has-text('Outcome saved.')");
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=paused]");
+        Assert.Equal("Break", await agent.TextContentAsync("[data-testid=pause-reason]"));
     }
 
     [Fact]

@@ -134,8 +134,9 @@ public sealed class DbDialingPorts(
         var call = to.IsBusy() ? agent.Call : null;
         // A reservation records its contact (offered, or about to be dialed): a recovery after a lost worker finds it by that.
         var contactId = call?.Contact.Id ?? (to == AgentState.Reserved ? (agent.Offered ?? agent.Dialing)?.Id : null);
+        // Wrap-up keeps a pause or logout asked during the call: the Api's disposition carries it out when it ends wrap-up.
         var version = Wait(agents.TryChangeAsync(agent.Id, agent.Version, to, reason, call?.AttemptId, contactId, null,
-            at.ToUnixTimeMilliseconds(), ct));
+            at.ToUnixTimeMilliseconds(), ct, keepRequest: to == AgentState.WrapUp));
         if (version is { } v)
         {
             agent.Version = v;

@@ -268,6 +268,7 @@ public static class RoleMatrix
             var value = name.ToLowerInvariant() switch
             {
                 "action" => "start",
+                "control" => "hold",
                 "documentname" => "v1",
                 "phone" => Uri.EscapeDataString(CheckWorld.DncPhone),
                 "path" when s.StartsWith("{**", StringComparison.Ordinal) => "",
