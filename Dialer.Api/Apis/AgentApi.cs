@@ -5,6 +5,7 @@ using Dialer.Api.Validation;
 using Dialer.Db.Agents;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using Dialer.Db.Phones;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -55,6 +56,7 @@ public static class AgentApi
         group.MapPost("/disposition", Dispose);
         group.MapPost("/call/{control:regex(^(hold|resume|mute|unmute|hangup)$)}", (string control, ClaimsPrincipal user, AgentStateStore store,
             TimeProvider time, CancellationToken ct) => ControlCall(user, store, time, Enum.Parse<CallControl>(control, ignoreCase: true), ct));
+        group.MapPost("/call/transfer", TransferCall);
         group.MapPost("/preview/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             PreviewAsync(user, store, time, AgentRequest.PreviewDial, ct));
         group.MapPost("/preview/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
@@ -218,10 +220,50 @@ public static class AgentApi
     /// Hold, resume, mute, unmute or hang up the agent's call in progress: the wanted controls go to agent_states.call_controls
     /// (compare-and-set on the row version; the state and its time are unchanged) and the engine brings the call to them.
     /// </summary>
-    public static async Task<Results<Ok<AgentStateView>, Conflict<ProblemDetails>>> ControlCall(
-        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CallControl control, CancellationToken ct)
+    public static Task<Results<Ok<AgentStateView>, Conflict<ProblemDetails>>> ControlCall(
+        ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CallControl control, CancellationToken ct) =>
+        ControlCallAsync(AgentId(user), store, time, current => control switch
+        {
+            CallControl.Hold => current with { Hold = true },
+            CallControl.Resume => current with { Hold = false },
+            CallControl.Mute => current with { Mute = true },
+            CallControl.Unmute => current with { Mute = false },
+            _ => current with { Hangup = true },
+        }, ct);
+
+    /// <summary>
+    /// Blind transfer of the call in progress to a number: the customer waits on hold while it rings and is put through when it
+    /// answers (the agent then goes to wrap-up); unanswered, the customer is back with the agent and the desk says why.
+    /// </summary>
+    public static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> TransferCall(
+        CallTransferRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time, CancellationToken ct)
     {
         var agentId = AgentId(user);
+        var row = await store.EnsureAsync(agentId, Now(time), ct);
+        if (row.Current != AgentState.OnCall || row.AttemptId is not { } attemptId)
+        {
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick("There is no call in progress.", "当前没有进行中的通话。")));
+        }
+
+        var country = (await attempts.DispositionTargetAsync(attemptId, ct)).Definition.DefaultCountry;
+        var phone = PhoneNumbers.Normalize(request.To, country);
+        if (!phone.Ok || phone.E164 is null)
+        {
+            return ValidationExtensions.Problem("to", Texts.Pick(
+                $"Give the number to transfer to, e.g. +8613812345678 ({phone.Reason}).", $"请填写要转接的号码，例如 +8613812345678（{phone.Reason}）。"));
+        }
+
+        return (await ControlCallAsync(agentId, store, time, current => current with { TransferTo = phone.E164 }, ct)).Result switch
+        {
+            Ok<AgentStateView> ok => ok,
+            Conflict<ProblemDetails> conflict => conflict,
+            var other => throw new InvalidOperationException($"unexpected {other}"),
+        };
+    }
+
+    private static async Task<Results<Ok<AgentStateView>, Conflict<ProblemDetails>>> ControlCallAsync(
+        long agentId, AgentStateStore store, TimeProvider time, Func<CallControls, CallControls> change, CancellationToken ct)
+    {
         for (var i = 0; i < CasRetries; i++)
         {
             var row = await store.EnsureAsync(agentId, Now(time), ct);
@@ -236,15 +278,7 @@ public static class AgentApi
                 return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The call is being hung up.", "通话正在挂断。")));
             }
 
-            var next = control switch
-            {
-                CallControl.Hold => current with { Hold = true },
-                CallControl.Resume => current with { Hold = false },
-                CallControl.Mute => current with { Mute = true },
-                CallControl.Unmute => current with { Mute = false },
-                _ => current with { Hangup = true },
-            };
-            if (await store.TryControlAsync(agentId, row.Version, next, ct) is not null)
+            if (await store.TryControlAsync(agentId, row.Version, change(current), ct) is not null)
             {
                 return TypedResults.Ok(View((await store.GetAsync(agentId, ct))!));
             }

@@ -15,6 +15,9 @@ public sealed record AgentPauseRequest(string? Reason);
 /// <param name="Mine">True: the callback is this agent's (open to anyone after the campaign's delay).</param>
 public sealed record CallbackRequest(string? At, bool Mine = false);
 
+/// <param name="To">The number to transfer the call in progress to (blind), as typed: normalised with the campaign's default country.</param>
+public sealed record CallTransferRequest(string? To);
+
 public sealed record DispositionRequest(string? Code, string? Notes, JsonElement? Survey, CallbackRequest? Callback);
 
 /// <summary>

@@ -42,6 +42,14 @@ public sealed record CallEnded(long? AttemptId, string? Outcome, double TalkSeco
     public override string Kind => KindName;
 }
 
+/// <summary>A blind transfer of the agent's call to <paramref name="To"/> was not answered (<paramref name="Reason"/>: the carrier's); the customer is back with the agent.</summary>
+public sealed record TransferFailed(long AttemptId, string To, string Reason) : OutboxEvent
+{
+    public const string KindName = "transfer_failed";
+
+    public override string Kind => KindName;
+}
+
 /// <summary>The agent's state changed (state as in agent_states.state).</summary>
 public sealed record AgentStateChanged(string State, string? Reason) : OutboxEvent
 {

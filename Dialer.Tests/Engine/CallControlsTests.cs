@@ -108,6 +108,67 @@ public sealed class CallControlsTests
         Assert.Equal("on_call", (await h.Agents.GetAsync(agent, CancellationToken.None))!.State);
     }
 
+    [Fact]
+    public async Task ABlindTransferPutsTheCustomerThroughWhenTheNumberAnswersAndTheAgentWrapsUp()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+15550000044");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("live", 4, 60));
+        var agent = await h.AddReadyAgentAsync("lena");
+        h.Run(TimeSpan.FromSeconds(10));
+        var row = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+        Assert.Equal("on_call", row.State);
+
+        await Control(h, agent, c => c with { TransferTo = "+15550009999" });
+        h.Run(TimeSpan.FromSeconds(2));
+        // The number rings (4 s): the customer waits on hold, the agent is still on the call.
+        Assert.Equal(2, h.Carrier.Dials);
+        Assert.Equal("on_call", (await h.Agents.GetAsync(agent, CancellationToken.None))!.State);
+
+        h.Run(TimeSpan.FromSeconds(4));
+        // Answered: the customer talks to the number, the agent wraps up; the attempt goes on.
+        Assert.Equal("wrap_up", (await h.Agents.GetAsync(agent, CancellationToken.None))!.State);
+        Assert.Null(await h.ScalarAsync<long?>("SELECT ended_at FROM call_attempts WHERE id = @id", new { id = row.AttemptId }));
+
+        h.Run(TimeSpan.FromSeconds(70));
+        var attempt = (await h.QueryAsync<(string Outcome, long? EndedAt)>("SELECT outcome, ended_at FROM call_attempts WHERE id = @id",
+            new { id = row.AttemptId })).Single();
+        Assert.Equal("connected", attempt.Outcome);
+        Assert.NotNull(attempt.EndedAt);
+        Assert.Equal("ready", (await h.Agents.GetAsync(agent, CancellationToken.None))!.State);
+        Assert.Equal(1, await h.ScalarAsync<long>("SELECT COUNT(*) FROM agent_state_log WHERE agent_id = @agent AND state = 'wrap_up'", new { agent }));
+    }
+
+    [Fact]
+    public async Task AnUnansweredTransferGivesTheCustomerBackToTheAgentAndSaysWhy()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+15550000045");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("live", 4, 60));
+        var agent = await h.AddReadyAgentAsync("mona");
+        h.Run(TimeSpan.FromSeconds(10));
+        var row = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+
+        h.Carrier.Profile = EngineHarness.Everyone("busy");
+        await Control(h, agent, c => c with { TransferTo = "+15550009998" });
+        h.Run(TimeSpan.FromSeconds(10));
+
+        var back = (await h.Agents.GetAsync(agent, CancellationToken.None))!;
+        Assert.Equal(("on_call", row.AttemptId), (back.State, back.AttemptId));
+        var failed = OutboxEvents.Read<TransferFailed>(await h.ScalarAsync<string>(
+            "SELECT payload_json FROM outbox WHERE agent_id = @agent AND kind = 'transfer_failed'", new { agent }));
+        Assert.Equal(new TransferFailed(row.AttemptId!.Value, "+15550009998", "Busy Here"), failed);
+
+        // Back with the agent, the customer talks on and ends the call as usual.
+        h.Run(TimeSpan.FromSeconds(80));
+        Assert.Equal("connected", await h.ScalarAsync<string>("SELECT outcome FROM call_attempts WHERE id = @id", new { id = row.AttemptId }));
+        Assert.NotEqual("on_call", (await h.Agents.GetAsync(agent, CancellationToken.None))!.State);
+    }
+
     /// <summary>What the Api does for a control from the desk: the agent's controls for the call in progress, changed, compare-and-set; then the engine's poll.</summary>
     private static async Task Control(EngineHarness h, long agent, Func<CallControls, CallControls> change)
     {

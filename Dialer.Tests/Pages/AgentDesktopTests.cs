@@ -209,6 +209,12 @@ public sealed class AgentDesktopTests(PagesFixture app)
         Assert.Equal(since, await agent.GetAttributeAsync("[data-testid=time-in-state]", "data-since"));
         Assert.Equal("on_call", await agent.GetAttributeAsync("[data-testid=statebar]", "data-state"));
 
+        // A transfer to something that is not a number is refused at the number's field, what was typed kept.
+        await agent.FillAsync("[data-testid=transfer-to]", "前台");
+        await agent.ClickAsync("[data-testid=transfer]");
+        await agent.WaitForSelectorAsync("[data-testid=error-transfer-to]:has-text('Give the number to transfer to')");
+        Assert.Equal("前台", await agent.InputValueAsync("[data-testid=transfer-to]"));
+
         await agent.ClickAsync("[data-testid=mute]");
         await agent.WaitForSelectorAsync("[data-testid=call-controls][data-muted=true]");
         Assert.Equal("Unmute", (await agent.TextContentAsync("[data-testid=mute]"))?.Trim());
@@ -218,6 +224,7 @@ public sealed class AgentDesktopTests(PagesFixture app)
         await agent.WaitForSelectorAsync("[data-testid=hold]:has-text('恢复通话')");
         Assert.Equal("取消静音", (await agent.TextContentAsync("[data-testid=mute]"))?.Trim());
         Assert.Equal("挂断", (await agent.TextContentAsync("[data-testid=hangup]"))?.Trim());
+        Assert.Equal("转接", (await agent.TextContentAsync("[data-testid=transfer]"))?.Trim());
         Assert.Equal("保持中", (await agent.TextContentAsync("[data-testid=call-status]"))?.Trim());
         await PagesFixture.ShotAsync(agent, "desk-call-controls-zh");
         await agent.ClickAsync("[data-testid=language]");

@@ -72,6 +72,15 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
     /// <summary>The agent is muted: the customer hears nothing of the agent (desk call controls).</summary>
     public bool Muted { get; internal set; }
 
+    /// <summary>The number of the blind transfer asked from the desk, once started.</summary>
+    public string? TransferTo { get; internal set; }
+
+    /// <summary>The leg ringing (or put through to) the transfer's number.</summary>
+    public ICallLeg? TransferLeg { get; internal set; }
+
+    /// <summary>The transfer's number answered: the customer talks to it, the agent has left the call (wrap-up).</summary>
+    public bool Transferred { get; internal set; }
+
     internal IDisposable? AbandonTimer { get; set; }
 
     internal bool Resolved { get; set; }

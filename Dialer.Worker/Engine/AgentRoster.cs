@@ -468,7 +468,7 @@ internal sealed class AgentRoster(
             }
 
             agent.Leg = null;
-            if (agent.Call is { } call && call.Phase == CallPhase.Connected)
+            if (agent.Call is { } call && call.Phase == CallPhase.Connected && !call.Transferred)
             {
                 call.Leg?.Hangup();
             }

@@ -553,6 +553,18 @@ public sealed class CampaignEngine(
             return;
         }
 
+        if (call.TransferLeg is not null)
+        {
+            // A transfer is ringing: the customer stays on hold until it answers or fails.
+            return;
+        }
+
+        if (controls.TransferTo is { } to && to != call.TransferTo)
+        {
+            StartTransfer(call, leg, to);
+            return;
+        }
+
         if (controls.Hold != call.Held)
         {
             call.Held = controls.Hold;
@@ -564,6 +576,97 @@ public sealed class CampaignEngine(
             call.Muted = controls.Mute;
             leg.Mute(controls.Mute);
         }
+    }
+
+    /// <summary>How long a blind transfer's number may ring before the customer is given back to the agent.</summary>
+    public static readonly TimeSpan TransferRingTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Blind transfer: the customer waits on hold while <paramref name="to"/> rings.</summary>
+    private void StartTransfer(ActiveCall call, ICallLeg leg, string to)
+    {
+        call.TransferTo = to;
+        if (!call.Held)
+        {
+            call.Held = true;
+            leg.Hold(true);
+        }
+
+        var observer = new TransferObserver(this, loop, call);
+        call.TransferLeg = telephony.Dial(new DialRequest(call.AttemptId, to, campaign.Definition.CallerId ?? "", TransferRingTimeout, DetectMachine: false),
+            observer);
+        observer.Leg = call.TransferLeg;
+    }
+
+    /// <summary>The transfer's number answered: the customer is put through to it and the agent leaves the call for wrap-up.</summary>
+    internal void OnTransferAnswered(ActiveCall call, ICallLeg transfer)
+    {
+        if (call.TransferLeg != transfer)
+        {
+            return;
+        }
+
+        if (call.Phase != CallPhase.Connected || call.Leg is not { } leg || call.Agent is not { } agent || agent.Call != call)
+        {
+            transfer.Hangup();
+            return;
+        }
+
+        call.Held = false;
+        call.Muted = false;
+        leg.Hold(false);
+        leg.Mute(false);
+        leg.Unbridge();
+        agent.Leg?.Unbridge();
+        leg.Bridge(transfer);
+        call.Transferred = true;
+        Stats.RecordTalk((Now - call.ConnectedAt!.Value).TotalSeconds);
+        Roster.StartWrap(agent, call, disposed: false);
+    }
+
+    /// <summary>The transfer's leg ended: not answered, the customer is back with the agent; after the transfer, the customer's call ends too.</summary>
+    internal void OnTransferEnded(ActiveCall call, ICallLeg transfer, CallEnd end)
+    {
+        if (call.TransferLeg != transfer)
+        {
+            return;
+        }
+
+        call.TransferLeg = null;
+        if (call.Transferred)
+        {
+            call.Leg?.Hangup();
+            return;
+        }
+
+        if (call.Phase == CallPhase.Connected && call.Agent is { } agent && agent.Call == call)
+        {
+            call.Held = false;
+            call.Leg?.Hold(false);
+            ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new TransferFailed(call.AttemptId, call.TransferTo ?? "",
+                end.Reason ?? end.Outcome.ToDb())), Now);
+        }
+    }
+
+    /// <summary>The transfer's leg: its answer and end, on the engine's loop.</summary>
+    private sealed class TransferObserver(CampaignEngine engine, IEngineScheduler loop, ActiveCall call) : ICallObserver
+    {
+        public ICallLeg? Leg { get; set; }
+
+        public void OnRinging(ICallLeg leg)
+        {
+        }
+
+        public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => engine.OnTransferAnswered(call, Leg ?? leg));
+
+        public void OnMachineDetected(ICallLeg leg, bool isMachine)
+        {
+        }
+
+        public void OnDtmf(ICallLeg leg, char digit)
+        {
+        }
+
+        public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => engine.OnTransferEnded(call, Leg ?? leg, end));
     }
 
     private void Abandon(ActiveCall call)
@@ -665,6 +768,13 @@ public sealed class CampaignEngine(
         call.AbandonTimer?.Dispose();
         call.Ivr?.End();
         calls.Remove(call);
+        if (call.TransferLeg is { } transfer)
+        {
+            // The customer hung up: the transfer's leg (ringing, or put through) ends with the call.
+            call.TransferLeg = null;
+            transfer.Hangup();
+        }
+
         if (wasWaiting && call.Ivr is not null)
         {
             // Hung up while a transfer was waiting for an agent: the IVR's outcome stands.
@@ -714,7 +824,8 @@ public sealed class CampaignEngine(
     /// <summary>The call's result is written: its agent goes to wrap-up (or is free), and the pacer runs.</summary>
     private void AfterFinish(ActiveCall call, bool disposed)
     {
-        if (call.Agent is { } agent && agent.Call == call)
+        // A transferred call's agent went to wrap-up when the transfer answered.
+        if (call.Agent is { } agent && agent.Call == call && !call.Transferred)
         {
             if (call.ConnectedAt is { } connected)
             {

@@ -209,7 +209,19 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
                 return;
             }
 
-            // The customer talks for the drawn time, then hangs up.
+            // The customer talks for the drawn time, then hangs up; put through to someone else (a transfer), talks anew.
+            lock (carrier.gate)
+            {
+                if (talkTimer is { } running)
+                {
+                    running.Dispose();
+                    timers.Remove(running);
+                }
+
+                talkTimer = null;
+                talkLeftOnHold = null;
+            }
+
             Talk(TimeSpan.FromSeconds(talk));
         }
 

@@ -31,6 +31,12 @@ public static class DeskEndpoints
         group.MapPost("/logout", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             Back((await AgentApi.Logout(user, store, time, ct)).Result));
         group.MapPost("/dispose", Dispose);
+        group.MapPost("/call/transfer", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time,
+            CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            return Answer(request, (await AgentApi.TransferCall(new CallTransferRequest(form["to"]), user, store, attempts, time, ct)).Result, null);
+        });
         group.MapPost("/call/{control:regex(^(hold|resume|mute|unmute|hangup)$)}", async (string control, HttpRequest request, ClaimsPrincipal user,
             AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             Answer(request, (await AgentApi.ControlCall(user, store, time, Enum.Parse<CallControl>(control, ignoreCase: true), ct)).Result, null));

@@ -49,6 +49,9 @@ public sealed record DeskSnapshot(
     IReadOnlyList<DeskAttempt> MyCallsToday,
     long Now)
 {
+    /// <summary>The last blind transfer of the current call that was not answered, if any.</summary>
+    public TransferFailed? TransferFailure { get; init; }
+
     /// <summary>The agent's own callbacks still to make, soonest first.</summary>
     public IReadOnlyList<DeskCallback> Callbacks { get; init; } = [];
 }
@@ -115,6 +118,11 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             phone is { } p ? ReadPhone(p.Payload, p.CreatedAt) : null, mine, nowMs)
         {
             Callbacks = callbacks,
+            TransferFailure = state.State == StateTimeline.OnCall
+                && await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(Sql.LastTransferFailure, new { agentId, since = state.Since }, cancellationToken: ct))
+                    is { } failed && OutboxEvents.Read<TransferFailed>(failed) is { } f && f.AttemptId == state.AttemptId
+                ? f
+                : null,
         };
     }
 
@@ -175,6 +183,10 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             WHERE c.callback_agent_id = @agentId AND c.state = '{ContactState.Callback}' AND c.callback_at IS NOT NULL
               AND k.status <> '{CampaignStatus.Stopped}'
             ORDER BY c.callback_at
+            """;
+
+        public const string LastTransferFailure = $"""
+            SELECT payload_json FROM outbox WHERE agent_id = @agentId AND kind = '{TransferFailed.KindName}' AND created_at >= @since ORDER BY id DESC
             """;
 
         public const string LastOffer = $"""
