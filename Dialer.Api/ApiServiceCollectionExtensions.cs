@@ -49,6 +49,7 @@ public static class ApiServiceCollectionExtensions
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNotFoundPage();
         app.UsePageCulture();
         app.UseSameOriginGuard();
         app.UseAuthentication();

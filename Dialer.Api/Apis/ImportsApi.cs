@@ -11,7 +11,8 @@ namespace Dialer.Api.Apis;
 
 public sealed record ImportAccepted(long Id, string Status, string Location);
 
-public sealed record ImportErrorView(long Row, string Kind, string Reason, string? Raw);
+/// <summary>A rejected row: its kind (invalid | duplicate | dnc), a stable code (RowReasons: invalid_phone, dnc_global, …; null for rows of older imports) and the reason in the caller's language.</summary>
+public sealed record ImportErrorView(long Row, string Kind, string? Code, string Reason, string? Raw);
 
 public sealed record ImportView(
     long Id, string Kind, long? CampaignId, long? ListId, string? FileName, string Status,
@@ -104,11 +105,11 @@ public static class ImportsApi
             row.Id, row.Kind, row.CampaignId, row.ListId, row.FileName, row.Status,
             row.Total, row.Imported, row.Duplicates, row.Invalid, row.Dnc, row.Error,
             Ms.ToTime(row.CreatedAt), Ms.ToTimeOrNull(row.CompletedAt), offset,
-            errors.Select(e => new ImportErrorView(e.RowNumber, e.Kind, e.Reason, e.Raw)).ToList(),
+            errors.Select(e => new ImportErrorView(e.RowNumber, e.Kind, e.Code, e.LocalReason, e.Raw)).ToList(),
             $"/api/imports/{id}/errors.csv"));
     }
 
-    /// <summary>The rejected rows as CSV (UTF-8 with BOM, so that Excel shows Chinese text): row, kind, reason, raw.</summary>
+    /// <summary>The rejected rows as CSV (UTF-8 with BOM, so that Excel shows Chinese text): row, kind, code, reason (in the caller's language), raw.</summary>
     public static async Task<IResult> ErrorsCsv(long id, ImportStore imports, HttpContext http, CancellationToken ct)
     {
         if (await imports.GetAsync(id, ct) is null)
@@ -119,10 +120,10 @@ public static class ImportsApi
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-errors.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
-        await writer.WriteAsync("row,kind,reason,raw\r\n");
+        await writer.WriteAsync("row,kind,code,reason,raw\r\n");
         await foreach (var e in imports.AllErrorsAsync(id, ct))
         {
-            await writer.WriteAsync(Csv.Line([e.RowNumber, e.Kind, e.Reason, e.Raw]));
+            await writer.WriteAsync(Csv.Line([e.RowNumber, e.Kind, e.Code, e.LocalReason, e.Raw]));
         }
 
         await writer.FlushAsync(ct);

@@ -8,6 +8,7 @@ using Dialer.Api.Pages.Localization;
 using Dialer.Api.Pages.Supervisor;
 using Dialer.Api.Reports;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 
 namespace Dialer.Api.Pages;
@@ -70,6 +71,35 @@ public static class PagesServiceCollectionExtensions
         app.UseRequestLocalization(options);
         return app;
     }
+
+    /// <summary>
+    /// An unknown page is a page: a GET of a path outside /api that ends in an empty 404 is answered by the not-found
+    /// page (in the layout, in the viewer's language, still 404). /api keeps its ProblemDetails, and so does every other
+    /// status code (the 401 of /jobs for an API client, a 405): the page's status code handler is switched off for them,
+    /// which leaves them to the general <c>UseStatusCodePages</c> before it.
+    /// </summary>
+    public static WebApplication UseNotFoundPage(this WebApplication app)
+    {
+        app.UseWhen(
+            http => !http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)),
+            branch =>
+            {
+                branch.UseStatusCodePagesWithReExecute(NotFoundPath);
+                branch.Use(async (http, next) =>
+                {
+                    await next(http);
+                    if (http.Response.StatusCode != StatusCodes.Status404NotFound && http.Features.Get<IStatusCodePagesFeature>() is { } feature)
+                    {
+                        feature.Enabled = false;
+                    }
+                });
+            });
+        return app;
+    }
+
+    /// <summary>The not-found page (Account/NotFoundPage.razor).</summary>
+    public const string NotFoundPath = "/not-found";
 
     public static WebApplication MapDialerPages(this WebApplication app)
     {

@@ -93,6 +93,18 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
         return await c.ExecuteAsync(new CommandDefinition(Sql.Enable, new { id }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>Keeps the language the user chose on the pages (en or zh); false when no such user.</summary>
+    public async Task<bool> SetLanguageAsync(long id, string language, CancellationToken ct)
+    {
+        if (language is not ("en" or "zh"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(language), language, "en or zh");
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(Sql.SetLanguage, new { id, language }, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>Checks the password of an enabled user; returns the user or null (same answer for every failure).</summary>
     public async Task<UserRow?> CheckPasswordAsync(string username, string password, CancellationToken ct) =>
         (await VerifyAsync(username, password, ct)).User;
@@ -192,6 +204,8 @@ public sealed class UserStore(DbConnectionFactory db, TimeProvider time)
         public const string Disable = "UPDATE users SET disabled_at = @now WHERE id = @id AND disabled_at IS NULL";
 
         public const string Enable = "UPDATE users SET disabled_at = NULL WHERE id = @id AND disabled_at IS NOT NULL";
+
+        public const string SetLanguage = "UPDATE users SET language = @language WHERE id = @id";
 
         public const string InsertSession = "INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES (@tokenHash, @userId, @now, @expiresAt)";
 

@@ -54,7 +54,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
                     if (rejection is { } e)
                     {
                         await c.ExecuteAsync(new CommandDefinition(ImportStore.Sql.InsertError,
-                            new { id = job.Id, row = e.Line, kind = e.Kind, reason = e.Reason, raw = e.Raw }, tx, cancellationToken: ct));
+                            new { id = job.Id, row = e.Line, kind = e.Kind, reason = e.Reason, raw = e.Raw, code = e.Code, reasonZh = e.ReasonZh }, tx, cancellationToken: ct));
                     }
 
                     if (++pending >= CommitRows)
@@ -83,7 +83,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
         DbConnection c, DbTransaction tx, long now, ImportCounts counts, CancellationToken ct)
     {
         var line = batch.Line(r);
-        RowError Invalid(string reason, string raw)
+        RowError Invalid(RowReason reason, string raw)
         {
             counts.Invalid++;
             return new RowError(line, RowKinds.Invalid, reason, raw);
@@ -91,19 +91,19 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
 
         if (batch.Error(r) is { } malformed)
         {
-            return Invalid($"malformed CSV: {malformed}", batch.Field(r, 0).ToString());
+            return Invalid(RowReasons.Malformed(malformed, batch.ErrorZh(r)), batch.Field(r, 0).ToString());
         }
 
         var raw = ContactNormalizer.Raw(batch, r);
         if (batch.Fields(r) != columns.Count)
         {
-            return Invalid($"malformed CSV: {batch.Fields(r)} columns where the header has {columns.Count}", raw);
+            return Invalid(RowReasons.Columns(batch.Fields(r), columns.Count), raw);
         }
 
         var phone = PhoneNumbers.Normalize(batch.Field(r, columns.Phone), country);
         if (!phone.Ok)
         {
-            return Invalid($"invalid phone: {phone.Reason}", raw);
+            return Invalid(RowReasons.Phone(phone), raw);
         }
 
         long? expiresAt = null;
@@ -112,7 +112,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
             var given = batch.Field(r, columns.Expires).Trim();
             if (!DateTimeOffset.TryParse(given, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
             {
-                return Invalid($"invalid expiry '{ContactNormalizer.Short(given)}': use an ISO 8601 date or time", raw);
+                return Invalid(RowReasons.Expiry(ContactNormalizer.Short(given)), raw);
             }
 
             expiresAt = at.ToUnixTimeMilliseconds();
@@ -121,7 +121,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
         if (!seen.TryAdd(phone.E164!, line))
         {
             counts.Duplicates++;
-            return new RowError(line, RowKinds.Duplicate, $"{phone.E164} is a duplicate of row {seen[phone.E164!]}", raw);
+            return new RowError(line, RowKinds.Duplicate, RowReasons.DuplicateOf(phone.E164!, seen[phone.E164!]), raw);
         }
 
         var source = columns.Source >= 0 && !batch.Field(r, columns.Source).Trim().IsEmpty ? batch.Field(r, columns.Source).Trim().ToString() : "import";
@@ -130,7 +130,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
         if (previous is not null && (previous.ExpiresAt is null || previous.ExpiresAt > now) && previous.ExpiresAt == expiresAt)
         {
             counts.Duplicates++;
-            return new RowError(line, RowKinds.Duplicate, $"{phone.E164} is already on the list", raw);
+            return new RowError(line, RowKinds.Duplicate, RowReasons.AlreadyOnList(phone.E164!), raw);
         }
 
         await dnc.AddAsync(c, tx, phone.E164!, campaignId, source, expiresAt, now, ct);

@@ -148,7 +148,7 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
             else
             {
                 counts.Duplicates++;
-                writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is a duplicate of row {seen[row.Key]}", ContactNormalizer.Raw(chunk.Csv, row.Record)));
+                writer.Error(new RowError(row.Line, RowKinds.Duplicate, RowReasons.DuplicateOf(row.Phone, seen[row.Key]), ContactNormalizer.Raw(chunk.Csv, row.Record)));
             }
         }
 
@@ -158,7 +158,7 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
         foreach (var i in conflicts)
         {
             ref readonly var row = ref chunk.Rows[i];
-            writer.Error(new RowError(row.Line, RowKinds.Duplicate, $"{row.Phone} is already in the campaign", ContactNormalizer.Raw(chunk.Csv, row.Record)));
+            writer.Error(new RowError(row.Line, RowKinds.Duplicate, RowReasons.AlreadyInCampaign(row.Phone), ContactNormalizer.Raw(chunk.Csv, row.Record)));
         }
     }
 

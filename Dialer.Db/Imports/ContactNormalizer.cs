@@ -31,27 +31,27 @@ public sealed class ContactNormalizer(
             var malformed = csv.Error(r);
             if (malformed is not null)
             {
-                Reject(chunk, line, RowKinds.Invalid, $"malformed CSV: {malformed}", Truncate(csv.Field(r, 0)));
+                Reject(chunk, line, RowKinds.Invalid, RowReasons.Malformed(malformed, csv.ErrorZh(r)), Truncate(csv.Field(r, 0)));
                 continue;
             }
 
             if (csv.Fields(r) != columns.Count)
             {
-                Reject(chunk, line, RowKinds.Invalid, $"malformed CSV: {csv.Fields(r)} columns where the header has {columns.Count}", Raw(csv, r));
+                Reject(chunk, line, RowKinds.Invalid, RowReasons.Columns(csv.Fields(r), columns.Count), Raw(csv, r));
                 continue;
             }
 
             if (hasNul && NulColumn(csv, r) is { } column)
             {
                 // Text columns cannot hold NUL (PostgreSQL refuses it, and no name or account has one): the row is refused.
-                Reject(chunk, line, RowKinds.Invalid, $"a NUL character in column {column + 1}", Raw(csv, r));
+                Reject(chunk, line, RowKinds.Invalid, RowReasons.Nul(column + 1), Raw(csv, r));
                 continue;
             }
 
             var phone = PhoneNumbers.Normalize(csv.Field(r, columns.Phone), defaultCountry);
             if (!phone.Ok)
             {
-                Reject(chunk, line, RowKinds.Invalid, $"invalid phone: {phone.Reason}", Raw(csv, r));
+                Reject(chunk, line, RowKinds.Invalid, RowReasons.Phone(phone), Raw(csv, r));
                 continue;
             }
 
@@ -64,7 +64,7 @@ public sealed class ContactNormalizer(
                     zone = TimeZones.Lookup(given);
                     if (zone is null)
                     {
-                        Reject(chunk, line, RowKinds.Invalid, $"invalid time zone '{Short(given)}': not an IANA id such as Asia/Shanghai", Raw(csv, r));
+                        Reject(chunk, line, RowKinds.Invalid, RowReasons.TimeZone(Short(given)), Raw(csv, r));
                         continue;
                     }
                 }
@@ -74,14 +74,14 @@ public sealed class ContactNormalizer(
             if (dnc.TryGetValue(key, out var global))
             {
                 chunk.Dnc++;
-                chunk.Errors.Add(new RowError(line, RowKinds.Dnc, global ? $"{phone.E164} is on the global do-not-call list" : $"{phone.E164} is on this campaign's do-not-call list", Raw(csv, r)));
+                chunk.Errors.Add(new RowError(line, RowKinds.Dnc, RowReasons.Dnc(phone.E164!, global), Raw(csv, r)));
                 continue;
             }
 
             if (existing.Contains(key))
             {
                 chunk.Duplicates++;
-                chunk.Errors.Add(new RowError(line, RowKinds.Duplicate, $"{phone.E164} is already in the campaign", Raw(csv, r)));
+                chunk.Errors.Add(new RowError(line, RowKinds.Duplicate, RowReasons.AlreadyInCampaign(phone.E164!), Raw(csv, r)));
                 continue;
             }
 
@@ -159,7 +159,7 @@ public sealed class ContactNormalizer(
     private static string Truncate(ReadOnlySpan<char> raw) =>
         (raw.Length <= MaxRawChars ? raw.ToString() : string.Concat(raw[..MaxRawChars], "…")).Replace('\0', '\uFFFD');
 
-    private static void Reject(ImportChunk chunk, int line, string kind, string reason, string raw)
+    private static void Reject(ImportChunk chunk, int line, string kind, RowReason reason, string raw)
     {
         chunk.Invalid++;
         chunk.Errors.Add(new RowError(line, kind, reason, raw));

@@ -14,6 +14,7 @@ public sealed class CsvBatch
     private int[] rowFirstField = new int[1024];
     private int[] rowFieldCount = new int[1024];
     private string?[] rowError = new string?[1024];
+    private string?[] rowErrorZh = new string?[1024];
 
     public int Count { get; private set; }
 
@@ -33,6 +34,9 @@ public sealed class CsvBatch
     /// <summary>Null for a well-formed record; otherwise why it is malformed (its raw text is its only field).</summary>
     public string? Error(int row) => rowError[row];
 
+    /// <summary>The same as <see cref="Error"/> in Simplified Chinese, for the pages.</summary>
+    public string? ErrorZh(int row) => rowErrorZh[row];
+
     public ReadOnlySpan<char> Field(int row, int index)
     {
         if (index < 0 || index >= rowFieldCount[row])
@@ -50,6 +54,7 @@ public sealed class CsvBatch
         CharCount = 0;
         FieldCount = 0;
         Array.Clear(rowError, 0, rowError.Length);
+        Array.Clear(rowErrorZh, 0, rowErrorZh.Length);
     }
 
     internal (int Chars, int Fields) Mark => (CharCount, FieldCount);
@@ -85,7 +90,7 @@ public sealed class CsvBatch
         fieldLength[FieldCount - 1] += text.Length;
     }
 
-    internal void EndRecord(int line, int firstField, string? error)
+    internal void EndRecord(int line, int firstField, string? error, string? errorZh = null)
     {
         if (Count == rowLine.Length)
         {
@@ -94,12 +99,14 @@ public sealed class CsvBatch
             Array.Resize(ref rowFirstField, size);
             Array.Resize(ref rowFieldCount, size);
             Array.Resize(ref rowError, size);
+            Array.Resize(ref rowErrorZh, size);
         }
 
         rowLine[Count] = line;
         rowFirstField[Count] = firstField;
         rowFieldCount[Count] = FieldCount - firstField;
         rowError[Count] = error;
+        rowErrorZh[Count] = errorZh;
         Count++;
     }
 }

@@ -131,7 +131,8 @@ public sealed class CsvBatchReader(TextReader reader)
                         }
 
                         error = $"unterminated quoted field (the quote opened on line {startLine} is never closed)";
-                        return Malformed(batch, mark, span, recordStart, recordStart, firstField, startLine, startLine, error, toEnd: true);
+                        return Malformed(batch, mark, span, recordStart, recordStart, firstField, startLine, startLine, error,
+                            $"引号未闭合（第 {startLine} 行开始的引号没有结束）", toEnd: true);
                     }
 
                     var segment = span.Slice(p, q);
@@ -161,7 +162,7 @@ public sealed class CsvBatchReader(TextReader reader)
                 if (c is not (',' or '\r' or '\n'))
                 {
                     error = $"unexpected character '{c}' after a closing quote";
-                    return Malformed(batch, mark, span, recordStart, p, firstField, startLine, l, error, toEnd: false);
+                    return Malformed(batch, mark, span, recordStart, p, firstField, startLine, l, error, $"结束引号后出现意外的字符“{c}”", toEnd: false);
                 }
             }
             else
@@ -184,7 +185,7 @@ public sealed class CsvBatchReader(TextReader reader)
                 if (c == '"')
                 {
                     error = "a quote inside an unquoted field (quote the whole field and double the quote)";
-                    return Malformed(batch, mark, span, recordStart, p, firstField, startLine, l, error, toEnd: false);
+                    return Malformed(batch, mark, span, recordStart, p, firstField, startLine, l, error, "未加引号的字段中有引号（请给整个字段加引号，并把其中的引号写两次）", toEnd: false);
                 }
             }
 
@@ -240,7 +241,7 @@ public sealed class CsvBatchReader(TextReader reader)
 
     /// <summary>Records a malformed record as its raw text up to the end of the physical line where the fault is.</summary>
     private Step Malformed(CsvBatch batch, (int, int) mark, ReadOnlySpan<char> span, int recordStart, int faultAt, int firstField,
-        int startLine, int l, string error, bool toEnd)
+        int startLine, int l, string error, string errorZh, bool toEnd)
     {
         int end;
         if (toEnd)
@@ -265,7 +266,7 @@ public sealed class CsvBatchReader(TextReader reader)
         var raw = span[recordStart..end].TrimEnd("\r\n");
         var firstLine = raw.IndexOfAny('\r', '\n');
         batch.Append(toEnd && firstLine >= 0 ? raw[..firstLine] : raw);
-        batch.EndRecord(startLine, firstField, error);
+        batch.EndRecord(startLine, firstField, error, errorZh);
         pos = end;
         line = l;
         return Step.Record;

@@ -29,8 +29,61 @@ public struct ContactRow
     public int Record;        // index in the chunk's CsvBatch, for the raw text of a later rejection
 }
 
-/// <summary>A row not imported: its line, kind (invalid | duplicate | dnc), reason and raw text.</summary>
-public readonly record struct RowError(int Line, string Kind, string Reason, string? Raw);
+/// <summary>A row not imported: its line, kind (invalid | duplicate | dnc), why (a stable code, in English and Chinese) and raw text.</summary>
+public readonly record struct RowError(int Line, string Kind, RowReason Why, string? Raw)
+{
+    public string Code => Why.Code;
+
+    /// <summary>The reason in English (import_errors.reason, the API's and the CSV report's text).</summary>
+    public string Reason => Why.En;
+
+    public string ReasonZh => Why.Zh;
+}
+
+/// <summary>Why a row was refused: a stable code (<see cref="RowReasons"/>) and the reason for a person, in English and Simplified Chinese.</summary>
+public readonly record struct RowReason(string Code, string En, string Zh);
+
+/// <summary>The reasons rows of a contact or do-not-call import are refused, each with its stable code.</summary>
+public static class RowReasons
+{
+    public const string MalformedCsv = "malformed_csv";
+    public const string ColumnCount = "column_count";
+    public const string NulCharacter = "nul_character";
+    public const string InvalidPhone = "invalid_phone";
+    public const string InvalidTimeZone = "invalid_time_zone";
+    public const string InvalidExpiry = "invalid_expiry";
+    public const string DncGlobal = "dnc_global";
+    public const string DncCampaign = "dnc_campaign";
+    public const string DuplicateInFile = "duplicate_in_file";
+    public const string InCampaign = "already_in_campaign";
+    public const string OnList = "already_on_list";
+
+    public static RowReason Malformed(string en, string? zh) => new(MalformedCsv, $"malformed CSV: {en}", $"CSV 格式错误：{zh ?? en}");
+
+    public static RowReason Columns(int fields, int header) =>
+        new(ColumnCount, $"malformed CSV: {fields} columns where the header has {header}", $"CSV 格式错误：本行 {fields} 列，表头为 {header} 列");
+
+    public static RowReason Nul(int column) => new(NulCharacter, $"a NUL character in column {column}", $"第 {column} 列含有 NUL 字符");
+
+    public static RowReason Phone(Phones.PhoneResult phone) =>
+        new(InvalidPhone, $"invalid phone: {phone.Reason}", $"号码无效：{phone.ReasonZh ?? phone.Reason}");
+
+    public static RowReason TimeZone(string given) =>
+        new(InvalidTimeZone, $"invalid time zone '{given}': not an IANA id such as Asia/Shanghai", $"时区“{given}”无效：不是 IANA 时区（例如 Asia/Shanghai）");
+
+    public static RowReason Expiry(string given) =>
+        new(InvalidExpiry, $"invalid expiry '{given}': use an ISO 8601 date or time", $"到期时间“{given}”无效：请使用 ISO 8601 日期或时间");
+
+    public static RowReason Dnc(string e164, bool global) => global
+        ? new(DncGlobal, $"{e164} is on the global do-not-call list", $"{e164} 在全局免打扰名单中")
+        : new(DncCampaign, $"{e164} is on this campaign's do-not-call list", $"{e164} 在本活动的免打扰名单中");
+
+    public static RowReason DuplicateOf(string e164, int row) => new(DuplicateInFile, $"{e164} is a duplicate of row {row}", $"{e164} 与第 {row} 行重复");
+
+    public static RowReason AlreadyInCampaign(string e164) => new(InCampaign, $"{e164} is already in the campaign", $"{e164} 已在本活动中");
+
+    public static RowReason AlreadyOnList(string e164) => new(OnList, $"{e164} is already on the list", $"{e164} 已在名单中");
+}
 
 public static class RowKinds
 {

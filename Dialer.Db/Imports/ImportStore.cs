@@ -7,7 +7,12 @@ public sealed record ImportRow(
     long Id, string Kind, long? CampaignId, long? ListId, string? FileName, string Status,
     long Total, long Imported, long Duplicates, long Invalid, long Dnc, string? Error, string? CreatedBy, long CreatedAt, long? CompletedAt);
 
-public sealed record ImportErrorRow(long RowNumber, string Kind, string Reason, string? Raw);
+/// <summary>A rejected row as stored; <see cref="Code"/> and <see cref="ReasonZh"/> are null for rows written before they were kept (migration 0036).</summary>
+public sealed record ImportErrorRow(long RowNumber, string Kind, string Reason, string? Raw, string? Code, string? ReasonZh)
+{
+    /// <summary>The reason in the current UI culture's language.</summary>
+    public string LocalReason => Model.Texts.Pick(Reason, ReasonZh ?? Reason);
+}
 
 public static class ImportStatus
 {
@@ -307,34 +312,34 @@ public sealed class ImportStore(DbConnectionFactory db, TimeProvider time)
         public const string DeleteErrors = "DELETE FROM import_errors WHERE import_id = @id";
 
         public const string InsertError = """
-            INSERT INTO import_errors (import_id, row_number, kind, reason, raw) VALUES (@id, @row, @kind, @reason, @raw)
+            INSERT INTO import_errors (import_id, row_number, kind, reason, raw, code, reason_zh) VALUES (@id, @row, @kind, @reason, @raw, @code, @reasonZh)
             """;
 
         public static readonly DialectSql Errors = new(
             Sqlite: """
-                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+                SELECT row_number, kind, reason, raw, code, reason_zh FROM import_errors WHERE import_id = @id
                 ORDER BY row_number LIMIT @limit OFFSET @offset
                 """,
             SqlServer: """
-                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+                SELECT row_number, kind, reason, raw, code, reason_zh FROM import_errors WHERE import_id = @id
                 ORDER BY row_number OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY
                 """,
             Postgres: """
-                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id
+                SELECT row_number, kind, reason, raw, code, reason_zh FROM import_errors WHERE import_id = @id
                 ORDER BY row_number LIMIT @limit OFFSET @offset
                 """);
 
         public static readonly DialectSql ErrorsAfter = new(
             Sqlite: """
-                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+                SELECT row_number, kind, reason, raw, code, reason_zh FROM import_errors WHERE import_id = @id AND row_number > @after
                 ORDER BY row_number LIMIT @limit
                 """,
             SqlServer: """
-                SELECT TOP (@limit) row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+                SELECT TOP (@limit) row_number, kind, reason, raw, code, reason_zh FROM import_errors WHERE import_id = @id AND row_number > @after
                 ORDER BY row_number
                 """,
             Postgres: """
-                SELECT row_number, kind, reason, raw FROM import_errors WHERE import_id = @id AND row_number > @after
+                SELECT row_number, kind, reason, raw, code, reason_zh FROM import_errors WHERE import_id = @id AND row_number > @after
                 ORDER BY row_number LIMIT @limit
                 """);
 

@@ -19,7 +19,7 @@ internal sealed class PostgresContactWriter(NpgsqlConnection connection, long im
         """;
 
     /// <summary>The COPY of the row errors; the columns are those of <see cref="WriteErrorsAsync"/>, in its order.</summary>
-    internal const string CopyErrors = "COPY import_errors (import_id, row_number, kind, reason, raw) FROM STDIN (FORMAT BINARY)";
+    internal const string CopyErrors = "COPY import_errors (import_id, row_number, kind, reason, raw, code, reason_zh) FROM STDIN (FORMAT BINARY)";
 
     private readonly List<Contact> contacts = [];
     private readonly List<RowError> errors = [];
@@ -95,6 +95,8 @@ internal sealed class PostgresContactWriter(NpgsqlConnection connection, long im
             await copy.WriteAsync(e.Kind, NpgsqlDbType.Text, ct);
             await copy.WriteAsync(e.Reason, NpgsqlDbType.Text, ct);
             await WriteTextAsync(copy, e.Raw, ct);
+            await copy.WriteAsync(e.Code, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(e.ReasonZh, NpgsqlDbType.Text, ct);
         }
 
         await copy.CompleteAsync(ct);

@@ -33,7 +33,7 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
     }
 
     public void Error(in RowError error) =>
-        errors.Rows.Add(importId, error.Line, error.Kind, error.Reason, (object?)error.Raw ?? DBNull.Value);
+        errors.Rows.Add(importId, error.Line, error.Kind, error.Reason, (object?)error.Raw ?? DBNull.Value, error.Code, error.ReasonZh);
 
     public async Task CheckpointAsync(ImportCounts counts, long? completedAt, CancellationToken ct)
     {
@@ -97,6 +97,8 @@ internal sealed class SqlServerContactWriter(SqlConnection connection, long impo
         t.Columns.Add("kind", typeof(string));
         t.Columns.Add("reason", typeof(string));
         t.Columns.Add("raw", typeof(string));
+        t.Columns.Add("code", typeof(string));
+        t.Columns.Add("reason_zh", typeof(string));
         return t;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class SqliteContactWriter : IContactWriter
 
     private const string ListOf = "SELECT list_id FROM contacts WHERE campaign_id = ?1 AND phone = ?2";
 
-    private const string InsertError = "INSERT OR REPLACE INTO import_errors (import_id, row_number, kind, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)";
+    private const string InsertError = "INSERT OR REPLACE INTO import_errors (import_id, row_number, kind, reason, raw, code, reason_zh) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
     private const string Progress = "UPDATE imports SET total = ?2, imported = ?3, duplicates = ?4, invalid = ?5, dnc = ?6 WHERE id = ?1";
 
@@ -175,6 +175,8 @@ internal sealed class SqliteContactWriter : IContactWriter
         Text(error, 3, e.Kind);
         Text(error, 4, e.Reason);
         Text(error, 5, e.Raw);
+        Text(error, 6, e.Code);
+        Text(error, 7, e.ReasonZh);
         Step(error);
     }
 

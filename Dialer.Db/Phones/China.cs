@@ -59,7 +59,7 @@ internal static class China
     {
         if (digits.IsEmpty)
         {
-            return PhoneResult.Invalid("no digits after the country code +86");
+            return PhoneResult.Invalid("no digits after the country code +86", "国家代码 +86 后没有数字");
         }
 
         if (digits[0] == '0')
@@ -69,7 +69,7 @@ internal static class China
             digits = digits[1..];
             if (digits.IsEmpty)
             {
-                return PhoneResult.Invalid("no digits after the trunk prefix 0");
+                return PhoneResult.Invalid("no digits after the trunk prefix 0", "长途前缀 0 后没有数字");
             }
 
             return digits[0] == '1' && !digits.StartsWith("10")
@@ -79,12 +79,12 @@ internal static class China
 
         if (IsShortCode(digits))
         {
-            return PhoneResult.Invalid($"{digits} is a Chinese short service code (emergency, carriers, banks, hotlines), not a number to call from a list");
+            return PhoneResult.Invalid($"{digits} is a Chinese short service code (emergency, carriers, banks, hotlines), not a number to call from a list", $"{digits} 是国内特服短号（紧急、运营商、银行、热线），不能作为名单号码拨打");
         }
 
         if (digits.Length == 8 && (digits.StartsWith("160") || digits.StartsWith("168")))
         {
-            return PhoneResult.Invalid($"{digits} is a premium-rate information service (160/168), not a number to call");
+            return PhoneResult.Invalid($"{digits} is a premium-rate information service (160/168), not a number to call", $"{digits} 是声讯信息服务号（160/168），不能拨打");
         }
 
         if (digits[0] == '1')
@@ -105,8 +105,8 @@ internal static class China
         }
 
         return digits.Length <= 8
-            ? PhoneResult.Invalid("Chinese landline numbers need the area code (0 + area code + number)")
-            : PhoneResult.Invalid("not a Chinese mobile (11 digits starting 13–19) or landline (0 + area code + number)");
+            ? PhoneResult.Invalid("Chinese landline numbers need the area code (0 + area code + number)", "国内固话需要加区号（0 + 区号 + 号码）")
+            : PhoneResult.Invalid("not a Chinese mobile (11 digits starting 13–19) or landline (0 + area code + number)", "既不是国内手机号（13–19 开头的 11 位）也不是固话（0 + 区号 + 号码）");
     }
 
     private static byte[] ReadAreaCodes()
@@ -148,20 +148,21 @@ internal static class China
     {
         if (d.Length != 11)
         {
-            return PhoneResult.Invalid($"Chinese mobile numbers have 11 digits, not {d.Length}");
+            return PhoneResult.Invalid($"Chinese mobile numbers have 11 digits, not {d.Length}", $"国内手机号为 11 位，而不是 {d.Length} 位");
         }
 
         if (d[1] < '3')
         {
-            return PhoneResult.Invalid($"Chinese mobile numbers start 13–19, not 1{d[1]}");
+            return PhoneResult.Invalid($"Chinese mobile numbers start 13–19, not 1{d[1]}", $"国内手机号以 13–19 开头，而不是 1{d[1]}");
         }
 
         var prefix = ((d[1] - '0') * 10) + (d[2] - '0') + 100;
         if (!Mobiles[prefix] && !d.StartsWith("1610") && !(d.StartsWith("1740") && d[4] <= '5'))
         {
-            return PhoneResult.Invalid(prefix is >= 140 and <= 148
-                ? $"{prefix} is a data and IoT block (machine numbers), not a mobile number to call"
-                : $"{d[..(d.StartsWith("174") ? 4 : 3)]} is not an assigned Chinese mobile prefix");
+            var assigned = d[..(d.StartsWith("174") ? 4 : 3)].ToString();
+            return prefix is >= 140 and <= 148
+                ? PhoneResult.Invalid($"{prefix} is a data and IoT block (machine numbers), not a mobile number to call", $"{prefix} 是数据和物联网号段（机器号码），不是可拨打的手机号")
+                : PhoneResult.Invalid($"{assigned} is not an assigned Chinese mobile prefix", $"{assigned} 不是已分配的国内手机号段");
         }
 
         return PhoneResult.Valid(string.Concat("+86", d), "CN", PhoneKinds.Mobile);
@@ -187,13 +188,14 @@ internal static class China
         }
         else if (d.StartsWith("950"))
         {
-            return PhoneResult.Invalid($"{d} is not a landline: 950 numbers are companies' service numbers, not numbers to call");
+            return PhoneResult.Invalid($"{d} is not a landline: 950 numbers are companies' service numbers, not numbers to call", $"{d} 不是固话：950 号码是企业服务号，不能拨打");
         }
         else
         {
-            return PhoneResult.Invalid(d.Length < 3
-                ? "Chinese landline numbers need the area code (0 + area code + number)"
-                : $"0{d[..(d[0] is '1' or '2' ? 2 : 3)]} is not an assigned Chinese area code");
+            var areaCode = d.Length < 3 ? "" : d[..(d[0] is '1' or '2' ? 2 : 3)].ToString();
+            return d.Length < 3
+                ? PhoneResult.Invalid("Chinese landline numbers need the area code (0 + area code + number)", "国内固话需要加区号（0 + 区号 + 号码）")
+                : PhoneResult.Invalid($"0{areaCode} is not an assigned Chinese area code", $"0{areaCode} 不是已分配的国内区号");
         }
 
         var subscriber = d[areaLength..];
@@ -202,12 +204,15 @@ internal static class China
         if (!fits)
         {
             var expected = lengths switch { Seven => "7 digits", Eight => "8 digits", _ => "7 or 8 digits" };
-            return PhoneResult.Invalid($"landline numbers in area 0{area} have {expected} after the area code, not {subscriber.Length}");
+            var expectedZh = lengths switch { Seven => "7 位", Eight => "8 位", _ => "7 或 8 位" };
+            return PhoneResult.Invalid(
+                $"landline numbers in area 0{area} have {expected} after the area code, not {subscriber.Length}",
+                $"区号 0{area} 的固话在区号后应有 {expectedZh}，而不是 {subscriber.Length} 位");
         }
 
         if (subscriber[0] is '0' or '1')
         {
-            return PhoneResult.Invalid($"landline subscriber numbers start with 2–9, not {subscriber[0]}");
+            return PhoneResult.Invalid($"landline subscriber numbers start with 2–9, not {subscriber[0]}", $"固话号码以 2–9 开头，而不是 {subscriber[0]}");
         }
 
         return PhoneResult.Valid(string.Concat("+86", d), "CN", PhoneKinds.FixedLine);

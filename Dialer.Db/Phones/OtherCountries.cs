@@ -33,7 +33,7 @@ internal static class OtherCountries
     {
         if (international && !StartsWithKnownCallingCode(digits))
         {
-            return PhoneResult.Invalid($"unknown country code (+{digits[..Math.Min(3, digits.Length)]}…)");
+            return UnknownCountryCode(digits);
         }
 
         PhoneNumber number;
@@ -43,26 +43,27 @@ internal static class OtherCountries
         }
         catch (NumberParseException e)
         {
-            return PhoneResult.Invalid(e.ErrorType switch
+            return e.ErrorType switch
             {
-                ErrorType.INVALID_COUNTRY_CODE when international => $"unknown country code (+{digits[..Math.Min(3, digits.Length)]}…)",
-                ErrorType.INVALID_COUNTRY_CODE => $"unknown default country '{region}' for a number without country code",
-                ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD => "too few digits for a phone number",
-                ErrorType.TOO_LONG => "too many digits for a phone number",
-                _ => "not a phone number",
-            });
+                ErrorType.INVALID_COUNTRY_CODE when international => UnknownCountryCode(digits),
+                ErrorType.INVALID_COUNTRY_CODE => PhoneResult.Invalid(
+                    $"unknown default country '{region}' for a number without country code", $"号码没有国家代码，且默认国家“{region}”未知"),
+                ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD => PhoneResult.Invalid("too few digits for a phone number", "号码位数太少"),
+                ErrorType.TOO_LONG => PhoneResult.Invalid("too many digits for a phone number", "号码位数太多"),
+                _ => PhoneResult.Invalid("not a phone number", "不是电话号码"),
+            };
         }
 
         var code = number.CountryCode;
         var country = Util.GetRegionCodeForCountryCode(code);
         if (country == NonGeographic)
         {
-            return PhoneResult.Invalid($"+{code} numbers are international services (no country), not supported");
+            return PhoneResult.Invalid($"+{code} numbers are international services (no country), not supported", $"+{code} 号码是国际服务号（不属于任何国家），不支持");
         }
 
         if (!Util.IsValidNumber(number))
         {
-            return PhoneResult.Invalid(WhyInvalid(number, country));
+            return WhyInvalid(number, country);
         }
 
         var kind = Util.GetNumberType(number);
@@ -115,7 +116,13 @@ internal static class OtherCountries
         return known;
     }
 
-    private static string WhyInvalid(PhoneNumber number, string country)
+    private static PhoneResult UnknownCountryCode(ReadOnlySpan<char> digits)
+    {
+        var start = digits[..Math.Min(3, digits.Length)].ToString();
+        return PhoneResult.Invalid($"unknown country code (+{start}…)", $"未知的国家代码（+{start}…）");
+    }
+
+    private static PhoneResult WhyInvalid(PhoneNumber number, string country)
     {
         var nsn = Util.GetNationalSignificantNumber(number);
         var code = number.CountryCode.ToString(CultureInfo.InvariantCulture);
@@ -127,9 +134,11 @@ internal static class OtherCountries
             case PhoneNumberUtil.ValidationResult.INVALID_LENGTH:
             case PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
                 var lengths = Util.GetMetadataForRegion(country)?.GeneralDesc.PossibleLengthList ?? new List<int>();
-                return $"numbers in {where} have {Lengths(lengths)} digits after the country code, not {nsn.Length}";
+                return PhoneResult.Invalid(
+                    $"numbers in {where} have {Lengths(lengths)} digits after the country code, not {nsn.Length}",
+                    $"{where} 的号码在国家代码后应有 {Lengths(lengths).Replace(" or ", " 或 ", StringComparison.Ordinal).Replace("other", "其他", StringComparison.Ordinal)} 位，而不是 {nsn.Length} 位");
             default:
-                return $"{nsn} is not in a range assigned in {where} (libphonenumber)";
+                return PhoneResult.Invalid($"{nsn} is not in a range assigned in {where} (libphonenumber)", $"{nsn} 不在 {where} 已分配的号段内（libphonenumber）");
         }
     }
 

@@ -59,7 +59,7 @@ public static class PhoneNumbers
             {
                 if (n == MaxScannedDigits)
                 {
-                    return PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})");
+                    return PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})", $"数字过多（超过 {MaxInputDigits} 位）");
                 }
 
                 buffer[n++] = c;
@@ -69,9 +69,9 @@ public static class PhoneNumbers
             {
                 if (any || plus)
                 {
-                    return PhoneResult.Invalid(n >= 5 && DigitsIn(raw[(i + 1)..]) >= 5
-                        ? TwoNumbers
-                        : "'+' may only stand at the start");
+                    return n >= 5 && DigitsIn(raw[(i + 1)..]) >= 5
+                        ? TwoNumbersResult
+                        : PhoneResult.Invalid("'+' may only stand at the start", "“+”只能出现在开头");
                 }
 
                 plus = true;
@@ -86,7 +86,7 @@ public static class PhoneNumbers
                 // "030/1234567" (an area code) is one number; "13812345678/13912345678" two.
                 if (n >= 7 && DigitsIn(raw[(i + 1)..]) >= 7)
                 {
-                    return PhoneResult.Invalid(TwoNumbers);
+                    return TwoNumbersResult;
                 }
             }
             else if (IsSeparator(c))
@@ -97,35 +97,33 @@ public static class PhoneNumbers
             {
                 if (n >= 5 && DigitsIn(raw[(i + 1)..]) >= 5)
                 {
-                    return PhoneResult.Invalid(TwoNumbers);
+                    return TwoNumbersResult;
                 }
 
-                return PhoneResult.Invalid(c is ',' or ';' or '，' or '；'
-                    ? "dialling pauses (, ;) and extensions are not supported: keep only the number in the cell"
-                    : char.IsControl(c) ? $"unexpected control character U+{(int)c:X4}" : $"unexpected character '{c}'");
+                return c is ',' or ';' or '，' or '；'
+                    ? PhoneResult.Invalid("dialling pauses (, ;) and extensions are not supported: keep only the number in the cell", "不支持拨号停顿（, ;）和分机：单元格中只保留号码")
+                    : Unexpected(c);
             }
             else if (n > 0 && IsExtension(raw[i..]))
             {
-                return PhoneResult.Invalid("extensions (x123, ext. 123, 转123, 分机123) cannot be dialled: keep only the number in the cell");
+                return PhoneResult.Invalid("extensions (x123, ext. 123, 转123, 分机123) cannot be dialled: keep only the number in the cell", "分机（x123、ext. 123、转123、分机123）无法拨打：单元格中只保留号码");
             }
             else
             {
-                return PhoneResult.Invalid(char.IsControl(c)
-                    ? $"unexpected control character U+{(int)c:X4}"
-                    : $"unexpected character '{c}'");
+                return Unexpected(c);
             }
         }
 
         if (n == 0)
         {
-            return PhoneResult.Invalid(plus ? "no digits after '+'" : "empty phone number");
+            return (plus ? PhoneResult.Invalid("no digits after '+'", "“+”后没有数字") : PhoneResult.Invalid("empty phone number", "号码为空"));
         }
 
         var digits = buffer[..n];
         var result = n > MaxInputDigits
-            ? PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})")
+            ? PhoneResult.Invalid($"too many digits (more than {MaxInputDigits})", $"数字过多（超过 {MaxInputDigits} 位）")
             : Classify(digits, plus, defaultCountry);
-        return result.Ok || !IsTwoNumbers(raw, digits, plus, defaultCountry) ? result : PhoneResult.Invalid(TwoNumbers);
+        return result.Ok || !IsTwoNumbers(raw, digits, plus, defaultCountry) ? result : TwoNumbersResult;
     }
 
     /// <summary>"13812345678 13912345678": true when the digits split at a space into two numbers valid on their own.</summary>
@@ -156,7 +154,12 @@ public static class PhoneNumbers
         return false;
     }
 
-    private const string TwoNumbers = "two phone numbers in one cell: put each number in a row of its own";
+    private static readonly PhoneResult TwoNumbersResult = PhoneResult.Invalid(
+        "two phone numbers in one cell: put each number in a row of its own", "一个单元格中有两个号码：请每行只放一个号码");
+
+    private static PhoneResult Unexpected(char c) => char.IsControl(c)
+        ? PhoneResult.Invalid($"unexpected control character U+{(int)c:X4}", $"意外的控制字符 U+{(int)c:X4}")
+        : PhoneResult.Invalid($"unexpected character '{c}'", $"意外的字符“{c}”");
 
     private static PhoneResult Classify(ReadOnlySpan<char> digits, bool plus, string? defaultCountry)
     {
@@ -202,7 +205,7 @@ public static class PhoneNumbers
 
         return OtherCountries.IsKnownRegion(country)
             ? OtherCountries.Normalize(digits, international: false, country)
-            : PhoneResult.Invalid($"unknown default country '{country}' for a number without country code");
+            : PhoneResult.Invalid($"unknown default country '{country}' for a number without country code", $"号码没有国家代码，且默认国家“{country}”未知");
     }
 
     /// <summary>
@@ -235,12 +238,12 @@ public static class PhoneNumbers
     {
         if (digits.IsEmpty)
         {
-            return PhoneResult.Invalid("no digits after the international prefix");
+            return PhoneResult.Invalid("no digits after the international prefix", "国际前缀后没有数字");
         }
 
         if (digits[0] == '0')
         {
-            return PhoneResult.Invalid("country codes do not start with 0");
+            return PhoneResult.Invalid("country codes do not start with 0", "国家代码不以 0 开头");
         }
 
         if (digits[0] == '1')
@@ -254,7 +257,7 @@ public static class PhoneNumbers
         }
 
         return digits.Length > MaxE164Digits
-            ? PhoneResult.Invalid($"E.164 numbers have at most {MaxE164Digits} digits, not {digits.Length}")
+            ? PhoneResult.Invalid($"E.164 numbers have at most {MaxE164Digits} digits, not {digits.Length}", $"E.164 号码最多 {MaxE164Digits} 位，而不是 {digits.Length} 位")
             : OtherCountries.Normalize(digits, international: true, region: null);
     }
 

@@ -40,7 +40,7 @@ public class CsvInjectionTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var bytes = await admin.GetByteArrayAsync(report.GetProperty("errorsCsv").GetString());
 
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("row,kind,reason,raw", lines[0]);
+        Assert.Equal("row,kind,code,reason,raw", lines[0]);
         Assert.EndsWith(",\"'@SUM(1),韩梅梅\"", lines[1]);
         Assert.EndsWith(",\"'-2+3,王芳\"", lines[2]);
     }

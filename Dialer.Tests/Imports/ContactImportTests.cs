@@ -166,10 +166,10 @@ public class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("row,kind,reason,raw", lines[0]);
-        Assert.StartsWith("3,invalid,\"invalid phone: Chinese mobile numbers have 11 digits", lines[1]);
+        Assert.Equal("row,kind,code,reason,raw", lines[0]);
+        Assert.StartsWith("3,invalid,invalid_phone,\"invalid phone: Chinese mobile numbers have 11 digits", lines[1]);
         Assert.EndsWith(",\"123,韩梅梅\"", lines[1]);
-        Assert.Equal("4,duplicate,'+8613812345678 is a duplicate of row 2,\"13812345678,\"\"李, 雷\"\"\"", lines[2]);
+        Assert.Equal("4,duplicate,duplicate_in_file,'+8613812345678 is a duplicate of row 2,\"13812345678,\"\"李, 雷\"\"\"", lines[2]);
         Assert.Equal(3, lines.Length);
     }
 

@@ -55,10 +55,8 @@ public static class PageEndpoints
             Secure = http.Request.IsHttps,
             Expires = DateTimeOffset.FromUnixTimeMilliseconds(expiresAt),
         });
-        if (http.Request.Cookies[CookieRequestCultureProvider.DefaultCookieName] is null)
-        {
-            SetCulture(http, user.Language == "zh" ? "zh-CN" : "en");
-        }
+        // The language is the user's own (kept when they switch it on a page), whatever this browser showed before.
+        SetCulture(http, CultureOf(user.Language));
 
         var home = user.Role == Dialer.Db.Model.Roles.Agent ? "/agent" : "/campaigns";
         return TypedResults.Redirect(returnUrl is not null && PathFitsRole(returnUrl, user.Role) ? returnUrl : home);
@@ -76,11 +74,29 @@ public static class PageEndpoints
         return TypedResults.Redirect("/login");
     }
 
-    public static IResult SwitchLanguage(HttpContext http, string? c, string? returnUrl)
+    /// <summary>
+    /// Switches the pages' language (the cookie) and, for a signed-in user, keeps it as theirs, so that their next sign-in
+    /// (in any browser) shows it. A plain link: the session cookie is SameSite=Strict, so a link from another site
+    /// arrives without it and changes no user's language.
+    /// </summary>
+    public static async Task<IResult> SwitchLanguage(HttpContext http, UserStore users, string? c, string? returnUrl, CancellationToken ct)
     {
-        SetCulture(http, Strings.Cultures.Contains(c) ? c! : Strings.Cultures[0]);
+        var culture = Strings.Cultures.Contains(c) ? c! : Strings.Cultures[0];
+        SetCulture(http, culture);
+        var token = http.Request.Cookies[DialerAuthentication.SessionCookie];
+        if (token?.StartsWith(Secrets.SessionPrefix, StringComparison.Ordinal) == true && await users.FindBySessionAsync(token, ct) is { } user)
+        {
+            await users.SetLanguageAsync(user.Id, LanguageOf(culture), ct);
+        }
+
         return TypedResults.Redirect(LocalUrl.OrElse(returnUrl, "/"));
     }
+
+    /// <summary>The page culture of a user's language (users.language: en or zh).</summary>
+    public static string CultureOf(string language) => language == "zh" ? "zh-CN" : "en";
+
+    /// <summary>The user's language (users.language) of a page culture.</summary>
+    public static string LanguageOf(string culture) => culture.StartsWith("zh", StringComparison.Ordinal) ? "zh" : "en";
 
     private static void SetCulture(HttpContext http, string culture) =>
         http.Response.Cookies.Append(
