@@ -75,7 +75,7 @@ public static class AgentApi
             return null;
         }
 
-        return Problems.Conflict("Your phone is not registered with the dialer: register it (SIP user and password from your administrator), then go ready.");
+        return Problems.Conflict(Texts.Pick("Your phone is not registered with the dialer: register it (SIP user and password from your administrator), then go ready.", "您的话机未在外呼系统注册：请先注册（SIP 用户名和密码向管理员索取），再就绪。"));
     }
 
     public static async Task<Ok<AgentStateView>> GetState(ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
@@ -109,7 +109,7 @@ public static class AgentApi
             : await ChangeAsync(AgentId(user), store, time, ct, row => row.Current switch
         {
             AgentState.Paused or AgentState.Ready or AgentState.WrapUp => Change(AgentState.Ready),
-            AgentState.LoggedOut => Refuse("Log in to a campaign first."),
+            AgentState.LoggedOut => Refuse(Texts.Pick("Log in to a campaign first.", "请先签入活动。")),
             // Busy on a call: cancel a pending pause or logout.
             _ => Ask(AgentRequest.StayReady),
         });
@@ -127,7 +127,7 @@ public static class AgentApi
         return await ChangeAsync(AgentId(user), store, time, ct, row => row.Current switch
         {
             AgentState.Ready or AgentState.Paused => Change(AgentState.Paused, reason),
-            AgentState.LoggedOut => Refuse("Log in to a campaign first."),
+            AgentState.LoggedOut => Refuse(Texts.Pick("Log in to a campaign first.", "请先签入活动。")),
             // Reserved, on a call or in wrap-up: the engine pauses the agent when the call is done.
             _ => Ask(AgentRequest.Pause(reason)),
         });
@@ -147,12 +147,12 @@ public static class AgentApi
         var row = await store.EnsureAsync(AgentId(user), Now(time), ct);
         if (row.AttemptId is null && row.ContactId is null)
         {
-            return TypedResults.NotFound(Problems.NotFound("No call or offered contact right now."));
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick("No call or offered contact right now.", "当前没有通话或待预览的客户。")));
         }
 
         if (await store.CurrentCallAsync(row.ContactId, row.AttemptId, ct) is not { } call)
         {
-            return TypedResults.NotFound(Problems.NotFound("The contact is gone."));
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick("The contact is gone.", "该客户已不存在。")));
         }
 
         var (contact, attempt, definition) = call;
@@ -172,7 +172,7 @@ public static class AgentApi
         var row = await store.EnsureAsync(agentId, Now(time), ct);
         if (row.Current is not (AgentState.WrapUp or AgentState.OnCall) || row.AttemptId is not { } attemptId)
         {
-            return TypedResults.Conflict(Problems.Conflict(Texts.Pick($"No call to record: you are {row.State}.", $"没有可记录的通话：当前状态为 {row.State}。")));
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick($"No call to record: the agent is {row.State}.", $"没有可记录结果的通话：坐席状态为 {AgentStateZh(row.Current)}。")));
         }
 
         // The code and the callback are checked against the call's campaign and contact.
@@ -198,7 +198,7 @@ public static class AgentApi
         var survey = request.Survey is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s ? s.GetRawText() : null;
         if (!await attempts.DisposeAsync(attemptId, agentId, code, request.Notes, survey, wrap, callback, Now(time), ct))
         {
-            return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The call is not yours.", "这通电话不是您的。")));
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The call is not yours.", "这不是您的通话。")));
         }
 
         // Wrap-up ends with the disposition. On the call the row is left as it is (the engine still owns it and
@@ -291,7 +291,7 @@ public static class AgentApi
         ClaimsPrincipal user, AgentStateStore store, TimeProvider time, AgentRequest request, CancellationToken ct) =>
         await ChangeAsync(AgentId(user), store, time, ct, row => row.Current == AgentState.Reserved && row.Reason == AgentStates.PreviewReason && row.ContactId is not null
             ? Ask(request)
-            : Refuse("No contact is offered for preview."));
+            : Refuse(Texts.Pick("No contact is offered for preview.", "当前没有待预览的客户。")));
 
     private static async Task<Results<Ok<AgentStateView>, ValidationProblem, Conflict<ProblemDetails>>> ChangeAsync(
         long agentId, AgentStateStore store, TimeProvider time, CancellationToken ct,
@@ -334,8 +334,18 @@ public static class AgentApi
             }
         }
 
-        return TypedResults.Conflict(Problems.Conflict("The agent's state kept changing; try again."));
+        return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The agent's state kept changing; try again.", "坐席状态一直在变化，请重试。")));
     }
+
+    private static string AgentStateZh(AgentState state) => state switch
+    {
+        AgentState.LoggedOut => "已签出",
+        AgentState.Ready => "就绪",
+        AgentState.Reserved => "预占",
+        AgentState.OnCall => "通话中",
+        AgentState.WrapUp => "话后整理",
+        _ => "暂停",
+    };
 
     /// <summary>What a call of the agent does to its row: change the state (and its reason, and the campaigns), or leave a request for the engine.</summary>
     private sealed record Decision(AgentState State, string? Reason, string? CampaignsJson, AgentRequest? Request);

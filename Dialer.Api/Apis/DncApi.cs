@@ -41,7 +41,7 @@ public sealed class AddDncRequestValidator : JsonPathValidator<AddDncRequest>
             }
             else if (PhoneNumbers.Normalize(phone, context.InstanceToValidate.DefaultCountry ?? "CN") is { Ok: false } result)
             {
-                context.AddFailure(Texts.Pick($"Invalid phone: {result.Reason}.", $"号码无效：{result.Reason}。"));
+                context.AddFailure(Texts.Pick($"Invalid phone: {result.Reason}.", $"号码无效：{result.ReasonZh}。"));
             }
         });
         RuleFor(r => r.CampaignId).GreaterThan(0).When(r => r.CampaignId is not null)
@@ -76,7 +76,7 @@ public static class DncApi
     {
         if (request.CampaignId is { } campaignId && await imports.CampaignAsync(campaignId, ct) is null)
         {
-            return TypedResults.NotFound(Problems.NotFound($"No campaign {campaignId}."));
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No campaign {campaignId}.", $"活动 {campaignId} 不存在。")));
         }
 
         var e164 = PhoneNumbers.Normalize(request.Phone, request.DefaultCountry ?? "CN").E164!;
@@ -94,12 +94,14 @@ public static class DncApi
         var normalized = PhoneNumbers.Normalize(phone, defaultCountry ?? "CN");
         if (!normalized.Ok)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = [$"Invalid phone: {normalized.Reason}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = [Texts.Pick($"Invalid phone: {normalized.Reason}.", $"号码无效：{normalized.ReasonZh}。")] });
         }
 
         return await dnc.RemoveAsync(normalized.E164!, campaignId ?? DncStore.Global, ct)
             ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound($"{normalized.E164} is not on the {(campaignId is null ? "global list" : $"list of campaign {campaignId}")}."));
+            : TypedResults.NotFound(Problems.NotFound(Texts.Pick(
+                $"{normalized.E164} is not on the {(campaignId is null ? "global list" : $"list of campaign {campaignId}")}.",
+                $"{normalized.E164} 不在{(campaignId is null ? "全局名单" : $"活动 {campaignId} 的名单")}中。")));
     }
 
     /// <summary>Entries newest first, 100 a page; campaignId 0 is the global list, no campaignId every list.</summary>
@@ -155,7 +157,7 @@ public static class DncApi
             if (await imports.CampaignAsync(id, ct) is null)
             {
                 ImportUpload.Discard(upload.Path);
-                return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
+                return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No campaign {id}.", $"活动 {id} 不存在。")));
             }
 
             campaignId = id;

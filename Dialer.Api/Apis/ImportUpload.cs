@@ -1,6 +1,7 @@
 using System.Text;
 using Dialer.Api.Imports;
 using Dialer.Db.Imports;
+using Dialer.Db.Model;
 using Dialer.Db.Phones;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -39,7 +40,7 @@ public static class ImportUpload
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Length == 0)
         {
-            errors["file"] = ["Send multipart/form-data with the CSV in a part named 'file'."];
+            errors["file"] = [Texts.Pick("Send multipart/form-data with the CSV in a part named 'file'.", "请以 multipart/form-data 发送，CSV 放在名为 file 的部分中。")];
             return (null, errors, null);
         }
 
@@ -71,7 +72,7 @@ public static class ImportUpload
                 {
                     if (path is not null)
                     {
-                        errors["file"] = ["Send one file per import."];
+                        errors["file"] = [Texts.Pick("Send one file per import.", "每次导入只能发送一个文件。")];
                         continue;
                     }
 
@@ -102,7 +103,7 @@ public static class ImportUpload
         catch (InvalidDataException e)
         {
             Discard(path);
-            errors["file"] = [$"The multipart body is malformed: {e.Message}"];
+            errors["file"] = [Texts.Pick($"The multipart body is malformed: {e.Message}", "multipart 请求体格式错误。")];
             return (null, errors, null);
         }
 
@@ -117,26 +118,28 @@ public static class ImportUpload
         var encoding = ImportFiles.ResolveEncoding(encodingName);
         if (encoding is null)
         {
-            errors["encoding"] = [$"Unknown encoding '{encodingName}': use utf-8 (the default, with or without BOM) or gb18030."];
+            errors["encoding"] = [Texts.Pick($"Unknown encoding '{encodingName}': use utf-8 (the default, with or without BOM) or gb18030.", $"未知的编码“{encodingName}”：请使用 utf-8（默认，可带 BOM）或 gb18030。")];
         }
 
         var country = fields.GetValueOrDefault("defaultCountry");
         if (!string.IsNullOrEmpty(country) && !PhoneNumbers.IsKnownCountry(country))
         {
-            errors["defaultCountry"] = [$"Unknown country '{country}': use an ISO 3166 code such as CN, US or GB."];
+            errors["defaultCountry"] = [Texts.Pick($"Unknown country '{country}': use an ISO 3166 code such as CN, US or GB.", $"未知的国家“{country}”：请使用 ISO 3166 代码，例如 CN、US 或 GB。")];
         }
 
         if (path is null)
         {
-            errors["file"] = ["A CSV file is required in the multipart part named 'file'."];
+            errors["file"] = [Texts.Pick("A CSV file is required in the multipart part named 'file'.", "需要在名为 file 的部分中提供 CSV 文件。")];
         }
         else if (bytes == 0)
         {
-            errors["file"] = ["The file is empty."];
+            errors["file"] = [Texts.Pick("The file is empty.", "文件为空。")];
         }
         else if (encoding is UTF8Encoding && invalidUtf8At is not null)
         {
-            errors["file"] = [$"The file is not valid UTF-8 (first bad byte at offset {invalidUtf8At}); Chinese Excel exports are usually GB18030: send encoding=gb18030."];
+            errors["file"] = [Texts.Pick(
+                $"The file is not valid UTF-8 (first bad byte at offset {invalidUtf8At}); Chinese Excel exports are usually GB18030: send encoding=gb18030.",
+                $"文件不是有效的 UTF-8（第一个错误字节在偏移 {invalidUtf8At} 处）；中文 Excel 导出的文件通常是 GB18030：请选择 gb18030 编码。")];
         }
 
         var phoneColumn = fields.GetValueOrDefault("phoneColumn");
@@ -145,7 +148,7 @@ public static class ImportUpload
             var header = await ImportFiles.ReadHeaderAsync(path!, encoding!, ct);
             if (header is null)
             {
-                errors["file"] = ["The file has no header row."];
+                errors["file"] = [Texts.Pick("The file has no header row.", "文件没有表头行。")];
             }
             else
             {

@@ -45,6 +45,30 @@ public record CampaignDefinition
 
     public IReadOnlyList<string> Dispositions { get; init; } = [];
 
+    /// <summary>
+    /// Display labels of disposition codes, by code, in English and Chinese (either may be left out): the desk, the
+    /// reports and the contact lists show the label in the viewer's language, the API and the data keep the code.
+    /// Optional, so a definition of plain codes (as stored before) is still whole.
+    /// </summary>
+    public IReadOnlyDictionary<string, DispositionLabel>? DispositionLabels { get; init; }
+
+    /// <summary>The label of a disposition code in the current UI culture's language, else the code itself.</summary>
+    public string DispositionLabel(string? code)
+    {
+        if (code is null)
+        {
+            return "";
+        }
+
+        if (DispositionLabels is null || !DispositionLabels.TryGetValue(code, out var label))
+        {
+            return code;
+        }
+
+        var en = string.IsNullOrWhiteSpace(label.En) ? code : label.En;
+        return Texts.Pick(en, string.IsNullOrWhiteSpace(label.Zh) ? en : label.Zh);
+    }
+
     /// <summary>Agent script; {field} placeholders are filled from the contact (name, account, phone, custom fields).</summary>
     public string? Script { get; init; }
 
@@ -193,3 +217,6 @@ public sealed record MachineDetectionSettings
     /// <summary><see cref="Human"/> or <see cref="Machine"/>.</summary>
     public string UnknownAs { get; init; } = Human;
 }
+
+/// <summary>How a disposition code is shown: in English and in Simplified Chinese.</summary>
+public sealed record DispositionLabel(string? En, string? Zh);

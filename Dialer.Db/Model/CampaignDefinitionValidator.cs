@@ -14,6 +14,9 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
 {
     public const int MaxNameLength = 200;
     public const int MaxTextLength = 20_000;
+
+    /// <summary>The longest label of a disposition code, in each language.</summary>
+    public const int MaxDispositionLabel = 60;
     public const int MinIvrAnswerSeconds = 3;
     public const int MaxIvrAnswerSeconds = 30;
     public const int MinIvrDigitSeconds = 1;
@@ -111,6 +114,31 @@ public sealed partial class CampaignDefinitionValidator : JsonPathValidator<Camp
         RuleForEach(c => c.Dispositions)
             .Must(d => !string.IsNullOrWhiteSpace(d)).WithMessage(_ => Texts.Pick("A disposition code may not be empty.", "处理结果代码不能为空。"))
             .MaximumLength(50).WithMessage(_ => Texts.Pick("A disposition code may be at most 50 characters.", "处理结果代码最多 50 个字符。"));
+
+        RuleFor(c => c.DispositionLabels).Custom((labels, context) =>
+        {
+            if (labels is null)
+            {
+                return;
+            }
+
+            var codes = context.InstanceToValidate.Dispositions ?? [];
+            foreach (var (code, label) in labels)
+            {
+                if (!codes.Contains(code, StringComparer.Ordinal))
+                {
+                    context.AddFailure(Texts.Pick($"dispositionLabels: '{code}' is not one of the dispositions.", $"处理结果标签：“{code}”不是处理结果代码之一。"));
+                }
+                else if (label is null || (string.IsNullOrWhiteSpace(label.En) && string.IsNullOrWhiteSpace(label.Zh)))
+                {
+                    context.AddFailure(Texts.Pick($"dispositionLabels: '{code}' needs an English or a Chinese label.", $"处理结果标签：“{code}”需要英文或中文标签。"));
+                }
+                else if (label.En?.Length > MaxDispositionLabel || label.Zh?.Length > MaxDispositionLabel)
+                {
+                    context.AddFailure(Texts.Pick($"dispositionLabels: a label may be at most {MaxDispositionLabel} characters.", $"处理结果标签最多 {MaxDispositionLabel} 个字符。"));
+                }
+            }
+        });
 
         RuleFor(c => c.Script).MaximumLength(MaxTextLength).WithMessage(_ => Texts.Pick($"script may be at most {MaxTextLength} characters.", $"话术最多 {MaxTextLength} 个字符。"))
             .Must(s => s is null || ScriptPlaceholders.Check(s) is null)

@@ -167,7 +167,8 @@ public sealed class CampaignForm
             MaxLines = Text(d.MaxLines),
             CallsPerSecond = Text(d.CallsPerSecond),
             CallbackOpenAfterMinutes = Text(d.CallbackOpenAfterMinutes),
-            Dispositions = string.Join('\n', d.Dispositions),
+            Dispositions = string.Join('\n', d.Dispositions.Select(code =>
+                d.DispositionLabels?.GetValueOrDefault(code) is { } label ? $"{code} | {label.En} | {label.Zh}" : code)),
             Script = d.Script ?? "",
             SurveyQuestions = string.Join('\n', d.SurveyQuestions.Select(q =>
                 $"{q.Id} | {q.Kind} | {q.Text}" + (q.Options.Count > 0 ? " | " + string.Join(", ", q.Options) : ""))),
@@ -230,7 +231,10 @@ public sealed class CampaignForm
             MaxLines = Int("maxLines", MaxLines),
             CallsPerSecond = Dbl("callsPerSecond", CallsPerSecond),
             CallbackOpenAfterMinutes = Int("callbackOpenAfterMinutes", CallbackOpenAfterMinutes),
-            Dispositions = Lines(Dispositions.Replace(',', '\n')),
+            Dispositions = [.. DispositionLines().Select(d => d.Code)],
+            DispositionLabels = DispositionLines().Where(d => d.Label is not null).ToDictionary(d => d.Code, d => d.Label!, StringComparer.Ordinal) is { Count: > 0 } labels
+                ? labels
+                : null,
             Script = Blank(Script),
             SurveyQuestions = Questions(errors, keep?.SurveyQuestions ?? []),
             Message = Blank(Message),
@@ -312,6 +316,30 @@ public sealed class CampaignForm
         }
 
         list.Add(message);
+    }
+
+    /// <summary>
+    /// The disposition lines: "code | English label | 中文标签" (labels optional, either may be empty), or plain codes,
+    /// several to a line with commas as before. A code given twice keeps its first label (the validator names the repeat).
+    /// </summary>
+    private List<(string Code, DispositionLabel? Label)> DispositionLines()
+    {
+        var result = new List<(string, DispositionLabel?)>();
+        var labelled = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in Lines(Dispositions))
+        {
+            if (!line.Contains('|', StringComparison.Ordinal))
+            {
+                result.AddRange(Lines(line.Replace(',', '\n')).Select(code => (code, (DispositionLabel?)null)));
+                continue;
+            }
+
+            var parts = line.Split('|', StringSplitOptions.TrimEntries);
+            var (en, zh) = (parts.Length > 1 ? Blank(parts[1]) : null, parts.Length > 2 ? Blank(parts[2]) : null);
+            result.Add((parts[0], en is null && zh is null || !labelled.Add(parts[0]) ? null : new DispositionLabel(en, zh)));
+        }
+
+        return result;
     }
 
     private static List<string> Lines(string text) =>

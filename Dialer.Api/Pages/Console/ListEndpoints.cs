@@ -102,6 +102,7 @@ public static class ListEndpoints
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
+    /// <summary>The messages of a validation problem (already in the viewer's language), without the API's field names.</summary>
     private static string Describe(ValidationProblem problem) =>
-        string.Join(" ", problem.ProblemDetails.Errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}")));
+        string.Join(" ", problem.ProblemDetails.Errors.SelectMany(e => e.Value));
 }

@@ -21,7 +21,11 @@ public sealed record DeskCallback(long ContactId, string? Name, string Phone, st
 
 public sealed record DeskContact(long Id, long CampaignId, string Phone, string? Name, string? AccountId, string TimeZone, string State, long Attempts, string? CustomJson);
 
-public sealed record DeskAttempt(long Id, long QueuedAt, long? AgentConnectedAt, string? Outcome, string? Disposition, string? Notes, double? TalkSeconds, long? AgentId, string CampaignName);
+public sealed record DeskAttempt(long Id, long QueuedAt, long? AgentConnectedAt, string? Outcome, string? Disposition, string? Notes, double? TalkSeconds, long? AgentId, string CampaignName, string? ConfigJson)
+{
+    /// <summary>The disposition's label in the current language (the campaign's dispositionLabels), else its code.</summary>
+    public string DispositionLabel => Disposition is null ? "" : CampaignConfig.Parse(ConfigJson).DispositionLabel(Disposition);
+}
 
 public sealed record DeskCampaign(long Id, string Name, string Status, string Mode, string ConfigJson)
 {
@@ -165,13 +169,13 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             """;
 
         public const string History = """
-            SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name
+            SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name, c.config_json
             FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id
             WHERE a.contact_id = @contactId ORDER BY a.queued_at DESC
             """;
 
         public const string MyCalls = """
-            SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name
+            SELECT a.id, a.queued_at, a.agent_connected_at, a.outcome, a.disposition, a.notes, a.talk_seconds, a.agent_id, c.name AS campaign_name, c.config_json
             FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id
             WHERE a.agent_id = @agentId AND a.queued_at >= @from ORDER BY a.queued_at DESC
             """;

@@ -18,5 +18,23 @@ public static partial class Strings
         ["rowKind.invalid"] = ("Invalid", "无效"),
         ["rowKind.duplicate"] = ("Duplicate", "重复"),
         ["rowKind.dnc"] = ("Do not call", "免打扰"),
+
+        // Why a contact is due when it is (contacts.eligible_reason).
+        ["next.retryAfter"] = ("Retry after: {0}", "重拨原因：{0}"),
+        ["next.abandon_redial_block"] = ("Abandoned: no redial before the block ends", "放弃呼叫：封锁期内不重拨"),
+        ["next.callback"] = ("Callback booked", "已预约回拨"),
+        ["next.callback_time"] = ("Callback time", "回拨时间"),
+        ["next.invalid_number"] = ("Invalid number", "空号"),
+        ["next.max_attempts"] = ("Attempts used up", "已达最大呼叫次数"),
+        ["next.min_gap"] = ("Minimum gap between calls", "两次呼叫的最小间隔"),
+        ["next.phone_disconnected"] = ("Agent's phone disconnected", "坐席话机断开"),
+        ["next.preview_timeout"] = ("Preview time ran out", "预览超时"),
+        ["next.voicemail_left"] = ("Voicemail left", "已留言"),
+        ["next.ivr_callback"] = ("Callback asked in the voice menu", "客户在语音菜单中要求回拨"),
+        ["next.ivr_transfer"] = ("Transfer asked in the voice menu", "客户在语音菜单中要求转人工"),
+        ["next.ivr_transfer_no_agent"] = ("Transfer asked, no agent free: callback", "要求转人工但无空闲坐席：回拨"),
+        ["next.agent_left"] = ("The agent left", "坐席已离开"),
+        ["next.claim_recovered"] = ("Taken back after an interrupted dial", "拨号中断后收回"),
+        ["next.worker_lost"] = ("The dialing engine stopped during the call", "通话期间拨号引擎停止"),
     };
 }

@@ -24,6 +24,12 @@ public static partial class Strings
     public static string Code(string group, string? code) =>
         code is null ? "" : Table.TryGetValue($"{group}.{code}", out var text) ? (IsChinese ? text.Zh : text.En) : code;
 
+    /// <summary>Why a contact is due when it is (contacts.eligible_reason): retry_&lt;outcome&gt; reads "retry after &lt;outcome&gt;".</summary>
+    public static string NextReason(string? reason) =>
+        reason is null ? ""
+        : reason.StartsWith("retry_", StringComparison.Ordinal) && !Table.ContainsKey($"next.{reason}") ? T("next.retryAfter", Code("outcome", reason["retry_".Length..]))
+        : Code("next", reason);
+
     public static IReadOnlyDictionary<string, (string En, string Zh)> All => Table;
 
     /// <summary>All texts; a key defined twice fails at the first use (and in the tests).</summary>
