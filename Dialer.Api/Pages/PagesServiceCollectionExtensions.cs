@@ -80,21 +80,26 @@ public static class PagesServiceCollectionExtensions
     /// </summary>
     public static WebApplication UseNotFoundPage(this WebApplication app)
     {
-        app.UseWhen(
-            http => !http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-                && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)),
-            branch =>
+        app.UseStatusCodePagesWithReExecute(NotFoundPath);
+        app.Use(async (http, next) =>
+        {
+            var page = !http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
+            if (page && http.GetEndpoint() is null)
             {
-                branch.UseStatusCodePagesWithReExecute(NotFoundPath);
-                branch.Use(async (http, next) =>
-                {
-                    await next(http);
-                    if (http.Response.StatusCode != StatusCodes.Status404NotFound && http.Features.Get<IStatusCodePagesFeature>() is { } feature)
-                    {
-                        feature.Enabled = false;
-                    }
-                });
-            });
+                // No page at this address: the not-found page, for anyone (the fallback policy would ask to sign in first).
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+            else
+            {
+                await next(http);
+            }
+
+            if ((!page || http.Response.StatusCode != StatusCodes.Status404NotFound) && http.Features.Get<IStatusCodePagesFeature>() is { } feature)
+            {
+                feature.Enabled = false;
+            }
+        });
         return app;
     }
 

@@ -14,7 +14,8 @@
     document.documentElement.dataset.liveStatus = state;
     for (const el of document.querySelectorAll("[data-live-indicator]")) {
       el.dataset.state = state;
-      el.title = state;
+      // The page gives each state's tooltip in its language (data-title-connected, …); the state's name otherwise.
+      el.title = el.getAttribute("data-title-" + state) || state;
     }
   }
 

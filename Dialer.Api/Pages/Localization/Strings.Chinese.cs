@@ -9,6 +9,12 @@ public static partial class Strings
         ["notFound.text"] = ("There is no page at this address. It may have moved, or the link was mistyped.", "此地址没有页面，可能已移动，或链接有误。"),
         ["notFound.home"] = ("Back to the start page", "返回首页"),
 
+        // The live indicator's tooltip.
+        ["live.idle"] = ("Live updates: nothing to follow on this page", "实时更新：本页无需更新"),
+        ["live.connected"] = ("Live updates: connected", "实时更新：已连接"),
+        ["live.disconnected"] = ("Live updates: disconnected, reconnecting…", "实时更新：已断开，正在重连…"),
+        ["live.refused"] = ("Live updates: refused", "实时更新：被拒绝"),
+
         // The rejected rows of an import, shown on the page (the CSV report has them all).
         ["import.row"] = ("Row", "行号"),
         ["import.kind"] = ("Kind", "类别"),
