@@ -70,6 +70,9 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [InlineData("wrapUpSeconds=3601", "wrapUpSeconds")]
     [InlineData("dispositions=[\"paid\",\"PAID\"]", "dispositions")]
     [InlineData("dispositions=[\"paid\",\" \"]", "dispositions[1]")]
+    [InlineData("dispositionLabels={\"unpaid\":{\"en\":\"Unpaid\",\"zh\":\"未缴费\"}}", "dispositionLabels")]
+    [InlineData("dispositionLabels={\"paid\":{\"en\":\" \"}}", "dispositionLabels")]
+    [InlineData("dispositionLabels={\"paid\":{\"zh\":\"已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费已缴费\"}}", "dispositionLabels")]
     [InlineData("script=\"您好 {name，欠费\"", "script")]
     [InlineData("script=\"您好 {1st}\"", "script")]
     [InlineData("surveyQuestions=[{\"id\":\"q1\",\"text\":\"满意吗？\",\"kind\":\"yesno\"},{\"id\":\"q1\",\"text\":\"再来吗？\",\"kind\":\"yesno\"}]", "surveyQuestions")]
@@ -131,6 +134,7 @@ public class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             With("callingWindow="),
             With("machineDetection={\"unknownAs\":\"machine\",\"endSilenceMs\":800,\"maxGreetingMs\":3500,\"initialSilenceMs\":3000}"),
             With("script=\"{{literal}} {姓名} {amount_due}\""),
+            With("dispositionLabels={\"paid\":{\"en\":\"Paid\",\"zh\":\"已缴费\"},\"callback\":{\"zh\":\"约定回拨\"}}"),
         ];
         foreach (var body in variants)
         {

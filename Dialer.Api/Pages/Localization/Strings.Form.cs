@@ -46,7 +46,7 @@ public static partial class Strings
         ["form.recordCalls"] = ("Record calls", "通话录音"),
         ["form.agentsAndCustomers"] = ("Script and outcomes", "话术与结果"),
         ["form.dispositions"] = ("Disposition codes", "处理结果代码"),
-        ["form.dispositionsHint"] = ("one per line: code | English label | 中文标签 (labels optional)", "每行一个：代码 | English label | 中文标签（标签可省略）"),
+        ["form.dispositionsHint"] = ("one per line: code | English label | 中文标签 (labels optional)", "每行一个：代码 | 英文标签 | 中文标签（标签可省略）"),
         ["form.onePerLine"] = ("one per line", "每行一个"),
         ["form.script"] = ("Agent script", "坐席话术"),
         ["form.scriptHint"] = ("{name}, {account}, {phone} and any list column in braces are filled in", "大括号中的 {name}、{account}、{phone} 及名单中的列会被替换"),
