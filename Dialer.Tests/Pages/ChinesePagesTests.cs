@@ -104,6 +104,39 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
     }
 
     [Fact]
+    public async Task AManagerSetsDispositionLabelsInTheFormAndAMissingCodeIsShownAtTheField()
+    {
+        await app.CreateUserAsync("xu.manager", "徐经理", "manager");
+        var id = await app.CreateCampaignAsync("标签 活动");
+        var page = await app.NewPageAsync("zh-CN");
+        await app.SignInAsync(page, "xu.manager");
+        await SwitchToChineseAsync(page);
+
+        await page.GotoAsync($"/campaigns/{id}/edit");
+        Assert.Equal("retained\ndeclined\ncallback", await page.InputValueAsync("[data-field=dispositions]"));
+        await page.FillAsync("[data-field=dispositions]", "retained | Retained | 已挽留\ndeclined | | 拒绝续约\ncallback, wrong_number");
+        await page.ClickAsync("[data-testid=save]");
+        await page.WaitForSelectorAsync("[data-testid=dashboard-figures]");
+
+        using var saved = System.Text.Json.JsonDocument.Parse(await app.Admin.GetStringAsync($"/api/campaigns/{id}"));
+        var labels = saved.RootElement.GetProperty("dispositionLabels");
+        Assert.Equal("已挽留", labels.GetProperty("retained").GetProperty("zh").GetString());
+        Assert.Equal("Retained", labels.GetProperty("retained").GetProperty("en").GetString());
+        Assert.Equal("拒绝续约", labels.GetProperty("declined").GetProperty("zh").GetString());
+        Assert.False(labels.TryGetProperty("callback", out _));
+        Assert.Equal(["retained", "declined", "callback", "wrong_number"], saved.RootElement.GetProperty("dispositions").EnumerateArray().Select(d => d.GetString()!).ToArray());
+
+        // Shown again as typed; a code given twice is refused at the field, with what was typed kept.
+        await page.GotoAsync($"/campaigns/{id}/edit");
+        Assert.Equal("retained | Retained | 已挽留\ndeclined |  | 拒绝续约\ncallback\nwrong_number", await page.InputValueAsync("[data-field=dispositions]"));
+        await page.FillAsync("[data-field=dispositions]", "retained | Retained | 已挽留\nretained");
+        await page.ClickAsync("[data-testid=save]");
+        await page.WaitForSelectorAsync("[data-error-for=dispositions]");
+        Assert.Contains("不能重复", await page.TextContentAsync("[data-error-for=dispositions]") ?? "", StringComparison.Ordinal);
+        Assert.Equal("retained | Retained | 已挽留\nretained", await page.InputValueAsync("[data-field=dispositions]"));
+    }
+
+    [Fact]
     public async Task TheCheckFindsEnglishLeftOnAPage()
     {
         // The same check on an English page must fail: it is a real check, not one that passes whatever it reads.
