@@ -146,6 +146,21 @@ public sealed class MigrationTests
         Assert.DoesNotContain("s3cret-pass", stored);
     }
 
+    [Theory]
+    [Dialects]
+    public async Task AUsersLanguageIsKeptAndOnlyEnglishOrChineseIsAccepted(SqlDialect dialect)
+    {
+        await using var db = await TestDatabase.CreateAsync(dialect);
+        var users = new UserStore(db.Factory, TimeProvider.System);
+        var created = await users.CreateAsync(new NewUser("li.lei", "李雷", "manager", "s3cret-pass", null, null, "en"), "dialer", CancellationToken.None);
+
+        Assert.True(await users.SetLanguageAsync(created.Id, "zh", CancellationToken.None));
+
+        Assert.Equal("zh", (await users.FindAsync(created.Id, CancellationToken.None))!.Language);
+        Assert.False(await users.SetLanguageAsync(created.Id + 1000, "zh", CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => users.SetLanguageAsync(created.Id, "fr", CancellationToken.None));
+    }
+
     [PostgresFact]
     public async Task PostgresHasTheTablesAndColumnsOfSqlite()
     {
