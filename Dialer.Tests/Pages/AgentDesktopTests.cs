@@ -181,14 +181,14 @@ public sealed class AgentDesktopTests(PagesFixture app)
     public async Task TheAgentHoldsMutesAndHangsUpFromTheDeskInBothLanguages()
     {
         var zone = DaytimeZone();
-        await app.CreateUserAsync("zhou.agent", "周敏", "agent");
+        await app.CreateUserAsync("zhou.controls", "周敏", "agent");
         var campaignId = await app.CreateCampaignAsync("嘉兴关怀 通话控制", wrapUpSeconds: 120);
         await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n孙悦,13812340031,C300,5G 畅享 199,{zone.Id}\r\n");
         (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
         await StartWorkerAsync();
 
         var agent = await app.NewPageAsync();
-        await app.SignInAsync(agent, "zhou.agent");
+        await app.SignInAsync(agent, "zhou.controls");
         await agent.WaitForSelectorAsync("html[data-live-status=connected]");
         await agent.CheckAsync("input[data-campaign='嘉兴关怀 通话控制']");
         await agent.ClickAsync("[data-testid=go-ready]");

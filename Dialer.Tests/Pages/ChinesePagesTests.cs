@@ -26,7 +26,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
         "phone", "mobile", "tel", "name", "account", "timezone", "source", "expiresAt",
         // Codes typed into the campaign form as they are: compliance profiles and countries, the audio format, and the
         // kinds of survey question ("id | kind | text").
-        "CN", "US", "UK", "WAV", "text", "choice", "number", "rating", "yesno",
+        "CN", "US", "UK", "SIM", "WAV", "text", "choice", "number", "rating", "yesno",
     };
 
     [Fact]
@@ -78,7 +78,8 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
         foreach (var url in new[]
         {
             "/campaigns", $"/campaigns/{id}/dashboard", $"/campaigns/{id}/contacts", $"/campaigns/{id}/reports", $"/campaigns/{id}/edit",
-            "/campaigns/new", "/reports/agents", "/no-such-page",
+            "/campaigns/new", "/reports/agents", "/no-such-page", "/board", "/users", "/callbacks", $"/campaigns/{id}/lists",
+            $"/campaigns/{id}/calls", $"/campaigns/{id}/agents", $"/campaigns/{id}/stop",
         })
         {
             await page.GotoAsync(url);

@@ -40,7 +40,7 @@ public static partial class Strings
         ["people.sipPassword"] = ("SIP password", "SIP 密码"),
         ["people.sipExplain"] = (
             "Agents need SIP credentials: their phone registers with the dialer with them (realm from Telephony:Realm). Managers need none.",
-            "坐席需要 SIP 凭据：其电话用它向外呼系统注册（域为 Telephony:Realm）。经理不需要。"),
+            "坐席需要 SIP 凭据：其电话用它向外呼系统注册（注册域由系统配置）。经理不需要。"),
         ["people.password"] = ("Password", "密码"),
         ["people.language"] = ("Language", "语言"),
         ["people.campaigns"] = ("Campaigns", "活动"),

@@ -284,6 +284,7 @@ public static class RoleMatrix
                     // The first contact of the check's import; a call that may not exist (a 404 for those allowed).
                     "contacts" => "1",
                     "calls" => "1",
+                    "monitors" => "1",
                     _ => null,
                 },
                 _ => null,
