@@ -10,7 +10,7 @@ namespace Dialer.Api.Apis;
 
 /// <summary>
 /// Report exports for managers as CSV in UTF-8 with a byte-order mark: a campaign's day by hour, its calls one by
-/// one, and the agents' daily metrics. <c>day</c>, <c>from</c> and <c>to</c> are yyyy-MM-dd (default today);
+/// one, its daily KPIs over a range, and the agents' daily metrics. <c>day</c>, <c>from</c> and <c>to</c> are yyyy-MM-dd (default today);
 /// <c>lang=zh</c> gives Chinese column headings.
 /// </summary>
 public static class ReportsApi
@@ -22,6 +22,8 @@ public static class ReportsApi
         group.MapGet("/campaigns/{id:long}/calls.csv", CampaignCallsCsv).Produces(200, contentType: "text/csv")
             .ProducesValidationProblem().ProducesProblem(404);
         group.MapGet("/campaigns/{id:long}/survey", CampaignSurvey);
+        group.MapGet("/campaigns/{id:long}/kpi.csv", CampaignKpiCsv).Produces<FileContentHttpResult>(200, "text/csv")
+            .ProducesValidationProblem().ProducesProblem(404);
         group.MapGet("/agents.csv", AgentsCsv).Produces<FileContentHttpResult>(200, "text/csv");
         return app;
     }
@@ -147,6 +149,29 @@ public static class ReportsApi
 
         await writer.FlushAsync(ct);
         return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// The campaign's daily KPIs over local days <paramref name="from"/> to <paramref name="to"/> (default: the 30 days
+    /// ending today in the campaign's zone), a row per day and the range's total, as the KPI page shows them.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, ValidationProblem>> CampaignKpiCsv(
+        long id, string? from, string? to, string? lang, KpiService kpis, CancellationToken ct)
+    {
+        var (found, report, errors) = await kpis.ReportAsync(id, from, to, ct);
+        if (!found)
+        {
+            return TypedResults.NotFound(Problems.NotFound($"No campaign {id}."));
+        }
+
+        if (report is null)
+        {
+            using var english = Language("en");
+            return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => new[] { $"{e.Key}: {Strings.T(e.Value, ReportService.MaxDays)}" }));
+        }
+
+        using var _ = Language(lang);
+        return TypedResults.File(KpiCsv.Build(report), "text/csv; charset=utf-8", $"campaign-{id}-kpi-{report.From:yyyy-MM-dd}-{report.To:yyyy-MM-dd}.csv");
     }
 
     /// <summary>The campaign's survey answers tallied per question over local days from..to (today by default).</summary>

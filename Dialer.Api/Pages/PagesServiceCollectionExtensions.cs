@@ -45,6 +45,8 @@ public static class PagesServiceCollectionExtensions
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<KpiStore>();
+        services.AddSingleton<KpiService>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, PageAuthentication>(PageAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPagePolicies();

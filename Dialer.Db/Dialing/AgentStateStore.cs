@@ -253,7 +253,11 @@ public sealed class AgentStateStore(DbConnectionFactory db)
             WHERE agent_id = @agentId AND version = @expectedVersion
             """;
 
-        public const string Log = "INSERT INTO agent_state_log (agent_id, state, reason, at) VALUES (@agentId, @state, @reason, @at)";
+        // The line keeps the campaigns the agent is signed in to after the change (the KPI report's per-campaign time).
+        public const string Log = """
+            INSERT INTO agent_state_log (agent_id, state, reason, at, campaigns_json)
+            SELECT @agentId, @state, @reason, @at, campaigns_json FROM agent_states WHERE agent_id = @agentId
+            """;
 
         public const string ReadLog = "SELECT state, reason, at FROM agent_state_log WHERE agent_id = @agentId ORDER BY id";
 
