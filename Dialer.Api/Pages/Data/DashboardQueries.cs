@@ -17,6 +17,7 @@ public sealed record DashboardSnapshot(
     int Waiting,
     int Talking,
     DayCounts Today,
+    long ConnectedInProgress,
     long AnsweredToday,
     long Abandoned30Days,
     long LiveAnswered30Days,
@@ -31,6 +32,9 @@ public sealed record DashboardSnapshot(
     long BucketMs,
     long Now)
 {
+    /// <summary>Calls connected to an agent today: those ended connected and those on with an agent now.</summary>
+    public long ConnectedToday => Today.Connected + ConnectedInProgress;
+
     public double? AbandonRateToday => Today.LiveAnswered == 0 ? null : (double)Today.Abandoned / Today.LiveAnswered;
 
     public double? AbandonRate30Days => LiveAnswered30Days == 0 ? null : (double)Abandoned30Days / LiveAnswered30Days;
@@ -60,10 +64,11 @@ public sealed class DashboardQueries(DbConnectionFactory db, ReportStore reports
             .Select(a => new AgentOnDashboard(a.AgentId, a.Name, a.State, a.Reason, a.Since, a.ContactName))
             .OrderBy(a => a.Name, StringComparer.CurrentCulture)
             .ToList();
-        var lines = (await c.QueryAsync<(long? RingingAt, long? AnsweredAt, long? AgentConnectedAt)>(new CommandDefinition(
+        var lines = (await c.QueryAsync<(long QueuedAt, long? RingingAt, long? AnsweredAt, long? AgentConnectedAt)>(new CommandDefinition(
             Sql.OpenLines, new { campaignId, since = nowMs - (long)TimeSpan.FromHours(2).TotalMilliseconds }, cancellationToken: ct))).AsList();
+        var dayStart = CampaignConfig.StartOfDayMs(now, zone);
         var today = await c.QuerySingleAsync<DayCounts>(new CommandDefinition(
-            ConsoleQueries.Sql.DayCounts, new { campaignId, from = CampaignConfig.StartOfDayMs(now, zone) }, cancellationToken: ct));
+            ConsoleQueries.Sql.DayCounts, new { campaignId, from = dayStart }, cancellationToken: ct));
         var answeredToday = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             Sql.Answered, new { campaignId, from = CampaignConfig.StartOfDayMs(now, zone) }, cancellationToken: ct));
         var month = await c.QuerySingleAsync<DayCounts>(new CommandDefinition(
@@ -96,11 +101,12 @@ public sealed class DashboardQueries(DbConnectionFactory db, ReportStore reports
             campaign,
             definition.AbandonCapPercent,
             agents,
-            Dialing: lines.Count(l => l.RingingAt is null && l.AnsweredAt is null),
-            Ringing: lines.Count(l => l.RingingAt is not null && l.AnsweredAt is null),
+            Dialing: lines.Count(l => l.RingingAt is null && l.AnsweredAt is null && l.AgentConnectedAt is null),
+            Ringing: lines.Count(l => l.RingingAt is not null && l.AnsweredAt is null && l.AgentConnectedAt is null),
             Waiting: lines.Count(l => l.AnsweredAt is not null && l.AgentConnectedAt is null),
             Talking: lines.Count(l => l.AgentConnectedAt is not null),
             today,
+            ConnectedInProgress: lines.Count(l => l.AgentConnectedAt is not null && l.QueuedAt >= dayStart),
             answeredToday,
             month.Abandoned,
             month.LiveAnswered,
@@ -139,9 +145,13 @@ public sealed class DashboardQueries(DbConnectionFactory db, ReportStore reports
             WHERE s.state <> '{AgentStates.LoggedOut}'
             """;
 
-        public const string OpenLines = """
-            SELECT ringing_at, answered_at, agent_connected_at FROM call_attempts
-            WHERE campaign_id = @campaignId AND ended_at IS NULL AND outcome IS NULL AND queued_at >= @since
+        // The engine writes an attempt's times when it ends; until then an agent on the call (agent_states) says it is connected.
+        public const string OpenLines = $"""
+            SELECT a.queued_at, a.ringing_at, a.answered_at,
+                   COALESCE(a.agent_connected_at,
+                            (SELECT MIN(s.since) FROM agent_states s WHERE s.attempt_id = a.id AND s.state = '{AgentStates.OnCall}')) AS agent_connected_at
+            FROM call_attempts a
+            WHERE a.campaign_id = @campaignId AND a.ended_at IS NULL AND a.outcome IS NULL AND a.queued_at >= @since
             """;
 
         public const string Answered = "SELECT COUNT(*) FROM call_attempts WHERE campaign_id = @campaignId AND queued_at >= @from AND answered_at IS NOT NULL";

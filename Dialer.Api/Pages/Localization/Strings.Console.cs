@@ -31,7 +31,6 @@ public static partial class Strings
         ["dash.penetrationSub"] = ("{0} of {1} contacts tried", "已呼 {0} / {1}"),
         ["dash.abandonChart"] = ("Abandon rate, last 8 hours", "近 8 小时放弃率"),
         ["dash.occupancyChart"] = ("Occupancy, last 8 hours", "近 8 小时利用率"),
-        ["dash.scaleTop"] = ("top of scale {0}", "纵轴上限 {0}"),
         ["dash.updated"] = ("Updated {0}", "更新于 {0}"),
 
         ["state.logged_out"] = ("Signed out", "已签出"),

@@ -11,7 +11,7 @@ public sealed record ChartSeries(string Key, string Name, string Color, IReadOnl
 /// A chart drawn on the server as SVG (no script): a y axis with round ticks and their labels, an x axis with labels
 /// (thinned when crowded), stacked bars, lines, an optional cap line, the values on the bars (or on the first line when
 /// there are no bars) and a legend. Every bar and point carries data-series, data-x and data-value (tests read them) and
-/// a title (a browser shows it on hover).
+/// a title (a browser shows it on hover). The legend names the series when there is more than one.
 /// </summary>
 public sealed class SvgChart
 {
@@ -52,7 +52,7 @@ public sealed class SvgChart
     public string Render()
     {
         var n = XLabels.Count;
-        var legend = Bars.Count + Lines.Count + (Cap is null ? 0 : 1) > 1;
+        var legend = Bars.Count + Lines.Count > 1; // the cap line is labelled where it is drawn
         var bottom = Height - (legend ? 40 : 22);
         var plotWidth = Width - Left - Right;
         var band = n == 0 ? plotWidth : plotWidth / n;
@@ -157,12 +157,6 @@ public sealed class SvgChart
                     : $"<rect x=\"{F(x)}\" y=\"{F(y - 9)}\" width=\"10\" height=\"10\" fill=\"{Esc(color)}\" />");
                 svg.Append(CultureInfo.InvariantCulture, $"<text class=\"legend\" x=\"{F(x + 15)}\" y=\"{F(y)}\">{Esc(name)}</text>");
                 x += 24 + (TextWidth(name) * 6.5);
-            }
-
-            if (Cap is not null)
-            {
-                svg.Append(CultureInfo.InvariantCulture, $"<line class=\"cap\" x1=\"{F(x)}\" y1=\"{F(y - 4)}\" x2=\"{F(x + 12)}\" y2=\"{F(y - 4)}\" />");
-                svg.Append(CultureInfo.InvariantCulture, $"<text class=\"legend\" x=\"{F(x + 15)}\" y=\"{F(y)}\">{Esc(CapLabel ?? "")}</text>");
             }
         }
 
