@@ -56,7 +56,7 @@ public sealed class KpiStore(DbConnectionFactory db)
         var inside = agents.Count == 0
             ? []
             : (await c.QueryAsync<LogLine>(new CommandDefinition(
-                Sql.ChangesInside, new { from, to, agents = agents.ToArray() }, cancellationToken: ct))).AsList();
+                db.Sql(Sql.ChangesInside), new { from, to, agents = agents.ToArray() }, cancellationToken: ct))).AsList();
         return [.. before.Where(l => agents.Contains(l.AgentId)).Concat(inside).Select(l => l.For(campaignId))];
     }
 
@@ -117,11 +117,17 @@ public sealed class KpiStore(DbConnectionFactory db)
             WHERE id IN (SELECT MAX(id) FROM agent_state_log WHERE at < @from GROUP BY agent_id)
             """;
 
-        public const string ChangesInside = """
+        private const string ChangesInsideSql = """
             SELECT agent_id, state, at, campaigns_json FROM agent_state_log
-            WHERE at >= @from AND at < @to AND agent_id IN @agents
+            WHERE at >= @from AND at < @to AND agent_id {0}
             ORDER BY agent_id, at, id
             """;
+
+        // Dapper expands a list into IN (…) on SQLite and SQL Server; Npgsql sends it as one array.
+        public static readonly DialectSql ChangesInside = new(
+            Sqlite: string.Format(System.Globalization.CultureInfo.InvariantCulture, ChangesInsideSql, "IN @agents"),
+            SqlServer: string.Format(System.Globalization.CultureInfo.InvariantCulture, ChangesInsideSql, "IN @agents"),
+            Postgres: string.Format(System.Globalization.CultureInfo.InvariantCulture, ChangesInsideSql, "= ANY(@agents)"));
 
         // campaigns_json read as a table by each dialect's JSON function (as AgentStateStore reads agent_states).
         public static readonly DialectSql AgentsInside = new(
