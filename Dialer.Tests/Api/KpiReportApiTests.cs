@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Dialer.Tests.Imports;
 
@@ -74,6 +75,33 @@ public class KpiReportApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("2026-11-03,1,0,0,0,0,2,0,,,,,,,,0.25,0.03,否,是", lines[2]);
         Assert.Equal("区间合计,7,6,4,1,1,4,0.25,0.3333,130,30,0.6667,0.5,10:00,0.25,0.25,0.03,是,是", lines[3]);
         Assert.Equal(4, lines.Length);
+    }
+
+    [ApiFact]
+    public async Task TheStateLogKeepsTheCampaignsTheAgentIsSignedInToAndTodaysReportCountsIt()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var campaign = await SurveyCampaigns.CreateAsync(manager);
+        var (agent, agentId) = await factory.SignedInUserAsync("agent", "kpi.agent3");
+        // Assigned to this campaign alone, so that it is no one else's eligible agent.
+        (await manager.PutAsJsonAsync($"/api/campaigns/{campaign}/agents", new { agentIds = new[] { agentId } })).EnsureSuccessStatusCode();
+
+        (await agent.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { campaign } })).EnsureSuccessStatusCode();
+        (await agent.PostAsJsonAsync("/api/agent/pause", new { reason = "lunch" })).EnsureSuccessStatusCode();
+        (await agent.PostAsJsonAsync("/api/agent/logout", new { })).EnsureSuccessStatusCode();
+
+        var log = (await factory.QueryAsync("SELECT state, campaigns_json FROM agent_state_log WHERE agent_id = $a ORDER BY id", ("$a", agentId)))
+            .Select(r => ((string)r["state"]!, r["campaigns_json"] as string)).ToList();
+        Assert.Equal(("ready", $"[{campaign}]"), log[0]);
+        Assert.Equal(("paused", $"[{campaign}]"), log[1]);
+        Assert.Equal("logged_out", log[^1].Item1);
+
+        var today = (await manager.GetStringAsync($"/api/reports/campaigns/{campaign}/kpi.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[^2].Split(',');
+        // Today's row: no calls; the agent signed in, of the eligible ones (the other tests' agents, assigned to no
+        // campaign, may work this one too).
+        var eligible = long.Parse(today[6], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(("0", "1"), (today[1], today[5]));
+        Assert.Equal(Math.Round(1.0 / eligible, 4).ToString(System.Globalization.CultureInfo.InvariantCulture), today[7]);
     }
 
     [ApiFact]
