@@ -57,9 +57,10 @@ public sealed class SvgChart
         var plotWidth = Width - Left - Right;
         var band = n == 0 ? plotWidth : plotWidth / n;
         var stacks = Enumerable.Range(0, n).Select(i => Bars.Sum(b => b.Values[i] ?? 0)).ToList();
-        var highest = new[] { MinTop, Cap ?? 0, stacks.DefaultIfEmpty(0).Max(), Lines.SelectMany(l => l.Values).Max() ?? 0 }.Max();
-        // Room above the highest bar for its value.
-        var (step, top) = Scale(ShowValues && n <= MaxValueLabels ? highest * 1.15 : highest, Percent);
+        var data = Math.Max(stacks.DefaultIfEmpty(0).Max(), Lines.SelectMany(l => l.Values).Max() ?? 0);
+        // Room above the highest value for its label.
+        var highest = new[] { MinTop, Cap ?? 0, ShowValues && n <= MaxValueLabels ? data * 1.15 : data }.Max();
+        var (step, top) = Scale(highest, Percent);
         double Y(double v) => bottom - (Math.Clamp(v / top, 0, 1) * (bottom - Top));
         double X(int i) => Left + (band * i) + (band / 2);
 
