@@ -103,6 +103,9 @@ public sealed class KpiReportPageTests(PagesFixture app)
         var agent = await app.CreateUserAsync($"dash.agent.{suffix}", "坐席丙", "agent");
         var campaignId = await app.CreateCampaignAsync($"看板 接通 {suffix}");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Both calls today in the campaign's zone, also just after its midnight.
+        var dayStart = new DateTimeOffset(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).Date, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+        var (ended, on) = (Math.Max(now - 120_000, dayStart), Math.Max(now - 30_000, dayStart));
         await using (var c = new SqliteConnection($"Data Source={Path.Combine(app.DataDir, "dialer.db")}"))
         {
             var contact = await c.ExecuteScalarAsync<long>(
@@ -112,12 +115,12 @@ public sealed class KpiReportPageTests(PagesFixture app)
             await c.ExecuteAsync(
                 """
                 INSERT INTO call_attempts (campaign_id, contact_id, phone, agent_id, queued_at, dialed_at, answered_at, agent_connected_at, ended_at, outcome, talk_seconds)
-                VALUES (@campaignId, @contact, '+8613800000077', @agent, @now - 120000, @now - 120000, @now - 110000, @now - 109000, @now - 60000, 'connected', 49)
+                VALUES (@campaignId, @contact, '+8613800000077', @agent, @ended, @ended, @ended + 10000, @ended + 11000, @ended + 60000, 'connected', 49)
                 """,
-                new { campaignId, contact, agent, now });
+                new { campaignId, contact, agent, ended });
             var open = await c.ExecuteScalarAsync<long>(
-                "INSERT INTO call_attempts (campaign_id, contact_id, phone, queued_at, dialed_at) VALUES (@campaignId, @contact, '+8613800000077', @now - 30000, @now - 30000) RETURNING id",
-                new { campaignId, contact, now });
+                "INSERT INTO call_attempts (campaign_id, contact_id, phone, queued_at, dialed_at) VALUES (@campaignId, @contact, '+8613800000077', @on, @on) RETURNING id",
+                new { campaignId, contact, on });
             await c.ExecuteAsync(
                 """
                 INSERT INTO agent_states (agent_id, state, campaigns_json, since, attempt_id, contact_id, version)
@@ -147,6 +150,7 @@ public sealed class KpiReportPageTests(PagesFixture app)
         }
 
         Assert.Equal("0.03", await page.GetAttributeAsync("[data-testid=dash-abandon-chart] line.cap", "data-value"));
+        await PagesFixture.ShotAsync(page, $"dashboard-connected-{suffix}");
     }
 
     /// <summary>
