@@ -90,6 +90,15 @@ public sealed class KpiReportPageTests(PagesFixture app)
         Assert.Equal(zh ? "是" : "Yes", rows.Single(r => r[0] == Iso(today.AddDays(-4)))[17]);
         Assert.Equal(zh ? "区间合计" : "Range", rows[^1][0]);
         Assert.Equal((29 * 64) + 4, int.Parse(rows[^1][1], CultureInfo.InvariantCulture));
+
+        // A range that runs backwards: the error at the field, the dates kept.
+        await page.FillAsync("[data-field=from]", "2026-11-20");
+        await page.FillAsync("[data-field=to]", "2026-11-19");
+        await page.ClickAsync("[data-testid=kpi-show]");
+        await page.WaitForSelectorAsync("[data-error-for=to]");
+        Assert.Equal(zh ? "结束日期不能早于开始日期。" : "The end must not be before the start.", (await page.TextContentAsync("[data-error-for=to]"))?.Trim());
+        Assert.Equal(("2026-11-20", "2026-11-19"), (await page.InputValueAsync("[data-field=from]"), await page.InputValueAsync("[data-field=to]")));
+        Assert.Equal(0, await page.Locator("[data-testid=kpi-days]").CountAsync());
     }
 
     [Theory]
