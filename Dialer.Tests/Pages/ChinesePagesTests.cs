@@ -26,7 +26,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
         "phone", "mobile", "tel", "name", "account", "timezone", "source", "expiresAt",
         // Codes typed into the campaign form as they are: compliance profiles and countries, the audio format, and the
         // kinds of survey question ("id | kind | text").
-        "CN", "US", "UK", "SIM", "WAV", "text", "choice", "number", "rating", "yesno",
+        "CN", "US", "UK", "SIM", "WAV", "KPI", "text", "choice", "number", "rating", "yesno",
     };
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
         {
             "/campaigns", $"/campaigns/{id}/dashboard", $"/campaigns/{id}/contacts", $"/campaigns/{id}/reports", $"/campaigns/{id}/edit",
             "/campaigns/new", "/reports/agents", "/no-such-page", "/board", "/users", "/callbacks", $"/campaigns/{id}/lists",
-            $"/campaigns/{id}/calls", $"/campaigns/{id}/agents", $"/campaigns/{id}/stop",
+            $"/campaigns/{id}/calls", $"/campaigns/{id}/agents", $"/campaigns/{id}/stop", $"/campaigns/{id}/kpi",
         })
         {
             await page.GotoAsync(url);
@@ -206,12 +206,12 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
     }
 
     /// <summary>
-    /// What people typed stays as typed: the names of the campaigns and the sources of do-not-call entries (other tests
+    /// What people typed stays as typed: the names of the campaigns and people and the sources of do-not-call entries (other tests
     /// of the fixture leave English ones, such as "CSP campaign" and "customer request") are allowed word by word.
     /// </summary>
     private async Task AllowDataAsync()
     {
-        foreach (var url in new[] { "/api/campaigns", "/api/dnc" })
+        foreach (var url in new[] { "/api/campaigns", "/api/dnc", "/api/users" })
         {
             using var json = System.Text.Json.JsonDocument.Parse(await app.Admin.GetStringAsync(url));
             Collect(json.RootElement);
@@ -230,7 +230,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
             {
                 foreach (var p in e.EnumerateObject())
                 {
-                    if (p.Name is "name" or "source" && p.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+                    if (p.Name is "name" or "source" or "username" or "displayName" or "sipUsername" && p.Value.ValueKind == System.Text.Json.JsonValueKind.String)
                     {
                         foreach (var word in LatinWord().Matches(p.Value.GetString()!).Select(m => m.Value))
                         {
