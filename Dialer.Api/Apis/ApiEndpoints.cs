@@ -21,6 +21,7 @@ public static class ApiEndpoints
         app.MapTestCallsApi();
         app.MapAuditApi();
         app.MapRecordingsApi();
+        app.MapForecastApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dialer.Db.Model;
 
 namespace Dialer.Db.Forecast;
@@ -44,7 +45,12 @@ public sealed record ForecastHistory
     public double WrapMeanSeconds { get; init; }
 
     /// <summary>Live share of the attempts dialled in each local hour of day (NaN: too few attempts that hour).</summary>
+    [JsonIgnore]
     public IReadOnlyList<double> LiveShareByHour { get; init; } = Enumerable.Repeat(double.NaN, 24).ToArray();
+
+    /// <summary>As <see cref="LiveShareByHour"/> for JSON: null where an hour had too few attempts.</summary>
+    [JsonPropertyName("liveShareByHour")]
+    public IReadOnlyList<double?> LiveShareByHourOrNull => LiveShareByHour.Select(h => double.IsNaN(h) ? (double?)null : h).ToList();
 
     /// <summary>Connected calls per agent-hour worked (agents with calls that day × that day's span of calls).</summary>
     public double LivePerAgentHour { get; init; }

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Dialer.Db;
+
+namespace Dialer.Tests.Api;
+
+public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [ApiFact]
+    public async Task Without_history_the_forecast_uses_the_type_defaults_and_says_so()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(manager);
+        await AddContactsAsync(id, 100);
+
+        var f = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/forecast?agents=5");
+
+        Assert.True(f.GetProperty("fromDefaults").GetBoolean());
+        Assert.Equal(5, f.GetProperty("agents").GetInt32());
+        Assert.Equal("given", f.GetProperty("agentsSource").GetString());
+        Assert.Equal(100, f.GetProperty("remaining").GetDouble());
+        Assert.NotEqual(JsonValueKind.Null, f.GetProperty("workedBy").ValueKind);
+        Assert.True(f.GetProperty("days").GetArrayLength() >= 1);
+        // Worked: at most 1 % of the list left.
+        Assert.InRange(f.GetProperty("days").EnumerateArray().Sum(d => d.GetProperty("completions").GetDouble()), 99, 100.0001);
+    }
+
+    [ApiFact]
+    public async Task With_history_the_forecast_uses_the_campaigns_own_rates_and_answers_the_staffing_questions()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(manager);
+        var contacts = await AddContactsAsync(id, 2000);
+        await AddAttemptsAsync(id, contacts[0], 200);
+
+        var f = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/forecast?until={DateTime.UtcNow.AddDays(10):yyyy-MM-dd}&dailyLiveTarget=100");
+
+        Assert.False(f.GetProperty("fromDefaults").GetBoolean());
+        var history = f.GetProperty("history");
+        Assert.Equal(200, history.GetProperty("attempts").GetInt64());
+        Assert.Equal(0.25, history.GetProperty("liveShare").GetDouble(), 6);
+        Assert.Equal(0.75, history.GetProperty("noAnswerShare").GetDouble(), 6);
+        Assert.Equal("history", f.GetProperty("agentsSource").GetString());
+        Assert.Equal(2, f.GetProperty("agents").GetInt32());
+        Assert.True(f.GetProperty("agentsToFinishByUntil").GetInt32() >= 1);
+        Assert.True(f.GetProperty("agentsForDailyLiveTarget").GetInt32() >= 1);
+        var day = Assert.Single(f.GetProperty("actual").EnumerateArray());
+        Assert.Equal(50, day.GetProperty("live").GetInt64());
+    }
+
+    [ApiFact]
+    public async Task Bad_parameters_are_refused_with_the_field_and_the_forecast_is_for_managers()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(manager);
+
+        var bad = await manager.GetAsync($"/api/campaigns/{id}/forecast?agents=0&until=tomorrow&dailyLiveTarget=-3");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("agents", out _));
+        Assert.True(errors.TryGetProperty("until", out _));
+        Assert.True(errors.TryGetProperty("dailyLiveTarget", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/api/campaigns/999999/forecast")).StatusCode);
+        var (billing, _) = await factory.ClientWithRoleAsync("billing");
+        Assert.Equal(HttpStatusCode.Forbidden, (await billing.GetAsync($"/api/campaigns/{id}/forecast")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await billing.GetAsync("/api/erlang?callsPerHour=10&handleSeconds=60")).StatusCode);
+    }
+
+    [ApiFact]
+    public async Task Erlang_gives_the_agents_for_a_service_level()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+
+        var r = await manager.GetFromJsonAsync<JsonElement>("/api/erlang?callsPerHour=200&handleSeconds=180&targetSeconds=20&serviceLevel=80");
+        Assert.Equal(14, r.GetProperty("agents").GetInt32());
+        Assert.Equal(10, r.GetProperty("trafficErlangs").GetDouble(), 6);
+
+        var bad = await manager.GetAsync("/api/erlang?callsPerHour=abc&handleSeconds=0&serviceLevel=100");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("callsPerHour", out _));
+        Assert.True(errors.TryGetProperty("handleSeconds", out _));
+        Assert.True(errors.TryGetProperty("serviceLevel", out _));
+    }
+
+    private async Task<List<long>> AddContactsAsync(long campaignId, int n)
+    {
+        await using var db = new DbConnectionFactory(factory.Database);
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = new List<long>();
+        for (var i = 0; i < n; i++)
+        {
+            await c.ExecuteAsync(
+                "INSERT INTO contacts (campaign_id, phone, time_zone, state, created_at, updated_at) VALUES (@campaignId, @phone, 'Asia/Shanghai', 'new', @now, @now)",
+                new { campaignId, phone = $"+86138{campaignId % 1000:D3}{i:D5}", now });
+        }
+
+        ids.AddRange(await c.QueryAsync<long>("SELECT id FROM contacts WHERE campaign_id = @campaignId ORDER BY id", new { campaignId }));
+        return ids;
+    }
+
+    /// <summary>Yesterday, 8 hours from 09:00 Shanghai time, two agents: every 4th attempt connected, the rest no answer.</summary>
+    private async Task AddAttemptsAsync(long campaignId, long contactId, int n)
+    {
+        await using var db = new DbConnectionFactory(factory.Database);
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1).AddHours(1), TimeSpan.Zero);
+        for (var i = 0; i < n; i++)
+        {
+            var at = start.AddMinutes(i * 480.0 / n).ToUnixTimeMilliseconds();
+            var live = i % 4 == 0;
+            await c.ExecuteAsync(
+                """
+                INSERT INTO call_attempts (campaign_id, contact_id, phone, agent_id, queued_at, dialed_at, ended_at, outcome, talk_seconds, wrap_seconds)
+                VALUES (@campaignId, @contactId, '+8613800000000', @agent, @at, @at, @ended, @outcome, @talk, @wrap)
+                """,
+                new
+                {
+                    campaignId, contactId, agent = live ? (long?)(1 + (i / 4 % 2)) : null, at, ended = at + 60_000,
+                    outcome = live ? "connected" : "no_answer", talk = live ? 120.0 : (double?)null, wrap = live ? 20.0 : (double?)null,
+                });
+        }
+
+        await c.ExecuteAsync(
+            "INSERT INTO campaign_daily_stats (campaign_id, day, attempts, connected) VALUES (@campaignId, @day, @n, @live)",
+            new { campaignId, day = start.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), n, live = n / 4 });
+    }
+
+    private static async Task<long> CreateCampaignAsync(HttpClient manager)
+    {
+        var response = await manager.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "预测 forecast",
+            type = "care",
+            mode = "predictive",
+            defaultCountry = "CN",
+            timeZone = "Asia/Shanghai",
+            complianceProfile = "CN",
+            abandonCapPercent = 3.0,
+            maxAttempts = 3,
+            callerId = "+8657110000",
+            dispositions = new[] { "done" },
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+}
