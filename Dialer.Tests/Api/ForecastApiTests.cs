@@ -148,3 +148,5 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 }
+
+public sealed class ForecastApiTestsOnPostgres(PostgresApiFactory factory) : ForecastApiTests(factory), IClassFixture<PostgresApiFactory>;
