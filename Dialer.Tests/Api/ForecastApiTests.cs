@@ -85,6 +85,27 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.True(errors.TryGetProperty("serviceLevel", out _));
     }
 
+    [ApiFact]
+    public async Task The_forecast_page_renders_for_a_manager_with_its_errors_and_not_for_an_agent()
+    {
+        var (admin, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(admin);
+        await AddContactsAsync(id, 20);
+        var manager = await BrowserClient.SignedInAsync(factory, "manager");
+
+        var html = await manager.Http.GetStringAsync($"/campaigns/{id}/forecast?agents=2&callsPerHour=200&handleSeconds=180&targetSeconds=20&serviceLevel=80");
+        Assert.Contains("data-testid=\"forecast-chart\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"erlang-result\"", html, StringComparison.Ordinal);
+        var bad = await manager.Http.GetStringAsync($"/campaigns/{id}/forecast?agents=x&until=2020-01-01");
+        Assert.Contains("data-testid=\"error-agents\"", bad, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"error-until\"", bad, StringComparison.Ordinal);
+        Assert.Contains("value=\"x\"", bad, StringComparison.Ordinal);
+
+        var agent = await BrowserClient.SignedInAsync(factory, "agent");
+        var refused = await agent.Http.GetAsync($"/campaigns/{id}/forecast");
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+    }
+
     private async Task<List<long>> AddContactsAsync(long campaignId, int n)
     {
         await using var db = new DbConnectionFactory(factory.Database);
