@@ -198,7 +198,7 @@ public sealed class CampaignLeaseStore(DbConnectionFactory db)
             if (await c.ExecuteAsync(new CommandDefinition(AgentStateStore.Sql.Change, new
                 {
                     agentId = agent.AgentId, expectedVersion = agent.Version, state, reason, attemptId = (long?)null, contactId = (long?)null,
-                    wrapUntil = (long?)null, at = now, campaignsJson = (string?)null,
+                    wrapUntil = (long?)null, at = now, campaignsJson = (string?)null, keep = 0,
                 }, tx, cancellationToken: ct)) == 1)
             {
                 agents++;

@@ -50,6 +50,7 @@ public static class AppRoutes
                         text += parameter.Name switch
                         {
                             "action" => "start",
+                            "control" => "hold",
                             "phone" => "%2B8613800000000",
                             _ => "999999",
                         };
