@@ -59,7 +59,7 @@ public sealed record MonitorRow
 /// <summary>
 /// Supervisors on agents' calls (migration 0037): the Api asks (start, change mode, leave), the Worker that has the
 /// agent on a call carries it out and writes how it went. A supervisor is on one call at a time: asking again ends
-/// the one before.
+/// the one before. Leaving ends a monitor at once; the Worker follows.
 /// </summary>
 public sealed class SupervisorMonitorStore(DbConnectionFactory db)
 {
@@ -106,7 +106,7 @@ public sealed class SupervisorMonitorStore(DbConnectionFactory db)
             new { id, supervisorId, mode, now, ended = MonitorStates.Ended }, cancellationToken: ct)) == 1;
     }
 
-    /// <summary>The supervisor asks to leave; a monitor the Worker has not picked up yet ends at once. False when not theirs or ended.</summary>
+    /// <summary>The supervisor leaves: the monitor ends at once (the Worker carrying it takes the supervisor off the call). False when not theirs or ended.</summary>
     public async Task<bool> AskToLeaveAsync(long id, long supervisorId, long now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -136,11 +136,10 @@ public sealed class SupervisorMonitorStore(DbConnectionFactory db)
             FROM supervisor_monitors m JOIN users u ON u.id = m.supervisor_id
             """;
 
-        // Not picked up yet: ended at once; picked up: the Worker ends it.
+        // Ended at once, whether a Worker has picked it up or not: the Worker carrying it sees it gone from the open ones and
+        // takes the supervisor off the call (and one left by a Worker that died does not stay open).
         public const string AskToLeave = """
-            UPDATE supervisor_monitors SET end_requested = 1, updated_at = @now,
-                state = CASE WHEN state = 'requested' THEN @ended ELSE state END,
-                reason = CASE WHEN state = 'requested' THEN 'left' ELSE reason END
+            UPDATE supervisor_monitors SET end_requested = 1, updated_at = @now, state = @ended, reason = 'left'
             WHERE supervisor_id = @supervisorId AND state <> @ended
             """;
 

@@ -30,7 +30,7 @@ public sealed class SupervisorMonitors(CampaignEngine engine, ITelephony telepho
         var stillOpen = open.Select(r => r.Id).ToHashSet();
         foreach (var a in active.Values.Where(a => !stillOpen.Contains(a.Id)).ToList())
         {
-            End(a, MonitorStates.Left, written: true); // replaced by a newer one, or ended elsewhere
+            End(a, MonitorStates.Left, written: true); // the supervisor left (or asked for another agent)
         }
 
         foreach (var a in active.Values.Where(a => a.Call.Phase == CallPhase.Ended || a.Agent.Call != a.Call).ToList())
@@ -42,11 +42,7 @@ public sealed class SupervisorMonitors(CampaignEngine engine, ITelephony telepho
         {
             if (active.TryGetValue(row.Id, out var a))
             {
-                if (row.EndRequested)
-                {
-                    End(a, MonitorStates.Left);
-                }
-                else if (Parse(row.Mode) is { } mode && mode != a.Mode)
+                if (Parse(row.Mode) is { } mode && mode != a.Mode)
                 {
                     a.Mode = mode;
                     a.Handle?.Switch(mode);
@@ -55,7 +51,7 @@ public sealed class SupervisorMonitors(CampaignEngine engine, ITelephony telepho
                 continue;
             }
 
-            if (row.State == MonitorStates.Requested && !row.EndRequested)
+            if (row.State == MonitorStates.Requested)
             {
                 TryStart(row);
             }
