@@ -21,7 +21,7 @@ public sealed class AgentDesktopTests(PagesFixture app)
         await app.CreateUserAsync("li.agent", "李娜", "agent");
         await app.CreateUserAsync("qian.manager", "钱经理", "manager");
         var campaignId = await app.CreateCampaignAsync("温州关怀 回访", wrapUpSeconds: 120);
-        await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n陈静,13812340001,A100,5G 畅享 129,{zone.Id}\r\n");
+        await app.ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n陈静,13812340001,A100,5G 畅享 129,{zone.Id}\r\n");
         (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
         await StartWorkerAsync();
 
@@ -144,7 +144,7 @@ public sealed class AgentDesktopTests(PagesFixture app)
         var zone = DaytimeZone();
         await app.CreateUserAsync("wu.agent", "吴磊", "agent");
         var campaignId = await app.CreateCampaignAsync("台州预览 回访", mode: "preview", wrapUpSeconds: 120);
-        await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n郑洁,13812340011,B200,宽带融合,{zone.Id}\r\n冯涛,13812340012,B201,5G 畅享,{zone.Id}\r\n", expected: 2);
+        await app.ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n郑洁,13812340011,B200,宽带融合,{zone.Id}\r\n冯涛,13812340012,B201,5G 畅享,{zone.Id}\r\n", expected: 2);
         (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
         await StartWorkerAsync();
 
@@ -183,7 +183,7 @@ public sealed class AgentDesktopTests(PagesFixture app)
         var zone = DaytimeZone();
         await app.CreateUserAsync("zhou.controls", "周敏", "agent");
         var campaignId = await app.CreateCampaignAsync("嘉兴关怀 通话控制", wrapUpSeconds: 120);
-        await ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n孙悦,13812340031,C300,5G 畅享 199,{zone.Id}\r\n");
+        await app.ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n孙悦,13812340031,C300,5G 畅享 199,{zone.Id}\r\n");
         (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
         await StartWorkerAsync();
 
@@ -291,30 +291,6 @@ public sealed class AgentDesktopTests(PagesFixture app)
         ["Dialing__WatchSeconds"] = "1",
     });
 
-    private async Task ImportAsync(long campaignId, string csv, int expected = 1)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "list.csv");
-        var response = await app.Admin.PostAsync($"/api/campaigns/{campaignId}/contacts/import", form);
-        response.EnsureSuccessStatusCode();
-        var accepted = await response.Content.ReadFromJsonAsync<ImportBody>();
-        for (var i = 0; i < 100; i++)
-        {
-            var import = await app.Admin.GetFromJsonAsync<ImportBody>($"/api/imports/{accepted!.Id}");
-            if (import!.Status == "completed")
-            {
-                Assert.Equal(expected, import.Imported);
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The import did not finish.");
-    }
-
     /// <summary>A zone where it is between 09:00 and 19:00 now (the test may run at any hour).</summary>
     private static TimeZoneInfo DaytimeZone()
     {
@@ -323,5 +299,4 @@ public sealed class AgentDesktopTests(PagesFixture app)
             .First(z => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, z).Hour is >= 9 and < 19);
     }
 
-    private sealed record ImportBody(long Id, string Status, long Imported);
 }

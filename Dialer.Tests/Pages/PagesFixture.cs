@@ -142,6 +142,31 @@ public sealed partial class PagesFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<IdBody>())!.Id;
     }
 
+    /// <summary>Imports a CSV call list into the campaign through the API and waits until <paramref name="expected"/> rows are in.</summary>
+    public async Task ImportAsync(long campaignId, string csv, int expected = 1)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "list.csv");
+        var response = await Admin.PostAsync($"/api/campaigns/{campaignId}/contacts/import", form);
+        response.EnsureSuccessStatusCode();
+        var accepted = await response.Content.ReadFromJsonAsync<ImportBody>();
+        for (var i = 0; i < 100; i++)
+        {
+            var import = await Admin.GetFromJsonAsync<ImportBody>($"/api/imports/{accepted!.Id}");
+            if (import!.Status == "completed")
+            {
+                Assert.Equal(expected, import.Imported);
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The import did not finish.");
+    }
+
     /// <summary>A campaign through the API (as a manager's tool would), answering its id.</summary>
     public async Task<long> CreateCampaignAsync(string name, string mode = "progressive", int wrapUpSeconds = 30)
     {
@@ -327,6 +352,8 @@ public sealed partial class PagesFixture : IAsyncLifetime
     private static partial Regex ListeningOn();
 
     private sealed record IdBody(long Id);
+
+    private sealed record ImportBody(long Id, string Status, long Imported);
 }
 
 [CollectionDefinition(Name)]

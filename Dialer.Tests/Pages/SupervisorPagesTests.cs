@@ -186,7 +186,7 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         var agent = await app.CreateUserAsync("feng.cb", "冯雪", "agent");
         await app.CreateUserAsync("lu.cb", "陆主管", "manager");
         var campaign = await app.CreateCampaignAsync("联系人维护 测试");
-        await ImportAsync(campaign, "姓名,电话,账号,套餐\r\n钱多多,13812340011,B200,5G 畅享 129\r\n孙小美,13812340012,B201,4G 88\r\n阿土伯,13812340013,B202,4G 58\r\n", expected: 3);
+        await app.ImportAsync(campaign, "姓名,电话,账号,套餐\r\n钱多多,13812340011,B200,5G 畅享 129\r\n孙小美,13812340012,B201,4G 88\r\n阿土伯,13812340013,B202,4G 58\r\n", expected: 3);
         await using var c = new SqliteConnection($"Data Source={DbFile}");
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         await c.ExecuteAsync("UPDATE contacts SET state = 'done', last_outcome = 'no_answer', attempts = 3 WHERE campaign_id = @campaign AND phone = '+8613812340012'", new { campaign });
@@ -381,33 +381,8 @@ public sealed class SupervisorPagesTests(PagesFixture app)
         return Task.FromResult(client);
     }
 
-    private async Task ImportAsync(long campaignId, string csv, int expected)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "list.csv");
-        var response = await app.Admin.PostAsync($"/api/campaigns/{campaignId}/contacts/import", form);
-        response.EnsureSuccessStatusCode();
-        var accepted = await response.Content.ReadFromJsonAsync<ImportBody>();
-        for (var i = 0; i < 100; i++)
-        {
-            var import = await app.Admin.GetFromJsonAsync<ImportBody>($"/api/imports/{accepted!.Id}");
-            if (import!.Status == "completed")
-            {
-                Assert.Equal(expected, import.Imported);
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The import did not finish.");
-    }
-
     private sealed record KeyBody(string Key);
 
     private sealed record TokenBody(string Token);
 
-    private sealed record ImportBody(long Id, string Status, long Imported);
 }

@@ -49,6 +49,29 @@ public static class BenchRunner
         Dispositions = ["done"],
     };
 
+    /// <summary>
+    /// One working day on the virtual clock: agents 1..<paramref name="agents"/> log in, the engine dials from
+    /// <paramref name="start"/> for <paramref name="shift"/>, stops, the agents leave after their last wrap-up, and the
+    /// calls in progress get two hours to finish.
+    /// </summary>
+    public static void WorkShift(CampaignEngine engine, VirtualTimeProvider clock, int agents, DateTimeOffset start, TimeSpan shift)
+    {
+        for (var a = 1; a <= agents; a++)
+        {
+            engine.Login(a, null);
+        }
+
+        engine.Start();
+        clock.RunUntil(start + shift);
+        engine.Stop();
+        for (var a = 1; a <= agents; a++)
+        {
+            engine.Logout(a);
+        }
+
+        clock.RunUntil(start + shift + TimeSpan.FromHours(2));
+    }
+
     public static BenchResult Run(Scenario scenario, Func<Scenario, IPacer> makePacer)
     {
         var wall = Stopwatch.StartNew();
@@ -72,21 +95,7 @@ public static class BenchRunner
                 loop.After(TimeSpan.FromHours(atHour), () => carrier.Profile = profile);
             }
 
-            for (var a = 1; a <= scenario.Agents; a++)
-            {
-                engine.Login(a, null);
-            }
-
-            engine.Start();
-            clock.RunUntil(start + shift);
-            engine.Stop();
-            for (var a = 1; a <= scenario.Agents; a++)
-            {
-                engine.Logout(a);
-            }
-
-            // Calls in progress finish; agents leave after their last wrap-up.
-            clock.RunUntil(start + shift + TimeSpan.FromHours(2));
+            WorkShift(engine, clock, scenario.Agents, start, shift);
         }
 
         var hours = store.WorkingSeconds / 3600;

@@ -85,20 +85,7 @@ public static class ForecastBench
                 forecast = ForecastEngine.Run(new ForecastRequest(definition, history, store.Remaining(clock.GetUtcNow()), scenario.Agents, clock.GetUtcNow(), s.Contacts, s.MaxDays + 10));
             }
 
-            for (var a = 1; a <= scenario.Agents; a++)
-            {
-                engine.Login(a, null);
-            }
-
-            engine.Start();
-            clock.RunUntil(start + shift);
-            engine.Stop();
-            for (var a = 1; a <= scenario.Agents; a++)
-            {
-                engine.Logout(a);
-            }
-
-            clock.RunUntil(start + shift + TimeSpan.FromHours(2));
+            BenchRunner.WorkShift(engine, clock, scenario.Agents, start, shift);
             liveByDay.Add(store.Live - liveByDay.Sum());
             if (store.Left <= ForecastEngine.WorkedShareLeft * s.Contacts)
             {
