@@ -135,7 +135,7 @@ public static class AmdBench
     public sealed record Figures(
         string Detector, int Clips, double Accuracy, IReadOnlyDictionary<string, double> ByLabel, IReadOnlyDictionary<string, double> ByLanguage,
         IReadOnlyDictionary<string, double> ByKind, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Confusion,
-        double? MeanHumanDelayMs, long? WorstHumanDelayMs, double? MachinesBeforeGreetingEnds, double MeanCpuMicrosPerFrame, IReadOnlyList<string> Wrong);
+        double? MeanHumanDelayMs, long? WorstHumanDelayMs, double? MachinesBeforeGreetingEnds, double? MachinesFirstTakenAsPeople, double MeanCpuMicrosPerFrame, IReadOnlyList<string> Wrong);
 
     public sealed record Report(Figures Ours, Figures Reference);
 
@@ -188,10 +188,15 @@ public static class AmdBench
             .Select(c => c.Verdict.DecidedMs - (c.Truth.GreetingEndMs ?? c.Verdict.GreetingEndMs)!.Value).ToList();
         var machines = clips.Where(c => c.Truth.Label == "machine" && Right(c) && c.Truth.GreetingEndMs is not null).ToList();
 
+        // A machine first taken for a person (its short greeting ended) and revised at its beep: an agent would have been
+        // reached for a moment, then freed.
+        var machinesHeard = clips.Where(c => c.Truth.Label == "machine").ToList();
+
         return new Figures(
             name, clips.Count, Share(clips), By(c => c.Truth.Label), By(c => c.Truth.Language), By(c => c.Truth.Kind), confusion,
             delays.Count > 0 ? Math.Round(delays.Average(), 1) : null, delays.Count > 0 ? delays.Max() : null,
             machines.Count > 0 ? Math.Round(machines.Count(c => c.Verdict.DecidedMs < c.Truth.GreetingEndMs) / (double)machines.Count, 4) : null,
+            machinesHeard.Count > 0 ? Math.Round(machinesHeard.Count(c => c.Verdict.Cause == MachineDetector.BeepAfterGreeting) / (double)machinesHeard.Count, 4) : null,
             frames > 0 ? Math.Round(ticks * 1e6 / System.Diagnostics.Stopwatch.Frequency / frames, 3) : 0,
             [.. clips.Where(c => !Right(c)).Select(c => $"{c.Name}: {c.Verdict.Verdict} ({c.Verdict.Cause} at {c.Verdict.DecidedMs} ms)")]);
     }
@@ -233,6 +238,7 @@ public static class AmdBench
         Row("person: mean delay after greeting", Ms(a.MeanHumanDelayMs), Ms(b.MeanHumanDelayMs));
         Row("person: worst delay after greeting", Ms(a.WorstHumanDelayMs), Ms(b.WorstHumanDelayMs));
         Row("machine: decided before greeting end", a.MachinesBeforeGreetingEnds is { } m ? Pct(m) : "-", b.MachinesBeforeGreetingEnds is { } n ? Pct(n) : "-");
+        Row("machine: first taken as a person", a.MachinesFirstTakenAsPeople is { } p ? Pct(p) : "-", b.MachinesFirstTakenAsPeople is { } q ? Pct(q) : "-");
         Row("CPU per 20 ms frame", a.MeanCpuMicrosPerFrame.ToString("0.00", inv) + " µs", b.MeanCpuMicrosPerFrame.ToString("0.00", inv) + " µs");
         if (a.Wrong.Count > 0)
         {

@@ -97,6 +97,9 @@ public sealed record MachineDetectorSettings
 /// </summary>
 public sealed class MachineDetector(MachineDetectorSettings? settings = null) : IMachineDetector
 {
+    /// <summary>The cause of a person's verdict revised to a machine by a beep heard after it.</summary>
+    public const string BeepAfterGreeting = "beep-after-greeting";
+
     private const int FrameSamples = 160;
     private const int FrameMs = 20;
     private const double FloorRisePerFrame = 0.01;
@@ -163,7 +166,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
             // A person's verdict given: only a beep now revises it.
             if (tone.Frame(frame, energy, crossings, Voiced(level)))
             {
-                Revision = Result with { Verdict = MachineVerdict.Machine, Cause = "beep-after-greeting", Elapsed = Analysed };
+                Revision = Result with { Verdict = MachineVerdict.Machine, Cause = BeepAfterGreeting, Elapsed = Analysed };
             }
 
             return;
