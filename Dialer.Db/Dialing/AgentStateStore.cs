@@ -23,6 +23,12 @@ public sealed record AgentStateRow
 
     public AgentState Current => AgentStates.FromDb(State);
 
+    /// <summary>
+    /// Read with a campaign's agents: whether the agent may work that campaign (assigned to it, or to no campaign). False
+    /// when a manager took the agent off the campaign while it was signed in to it.
+    /// </summary>
+    public bool Assigned { get; init; } = true;
+
     /// <summary>What the agent asked the engine while it owns the agent, not yet carried out; null when nothing is pending.</summary>
     public AgentRequest? PendingRequest => AgentRequest.FromDb(Request, RequestReason);
 
@@ -210,18 +216,24 @@ public sealed class AgentStateStore(DbConnectionFactory db)
 
         public const string Get = $"SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id WHERE s.agent_id = @agentId";
 
+        // Whether the agent may work the campaign: assigned to it, or to no campaign at all.
+        private const string AssignedColumn = """
+            CASE WHEN EXISTS (SELECT 1 FROM agent_campaigns a WHERE a.agent_id = s.agent_id AND a.campaign_id = @campaignId)
+                   OR NOT EXISTS (SELECT 1 FROM agent_campaigns a WHERE a.agent_id = s.agent_id) THEN 1 ELSE 0 END AS assigned
+            """;
+
         // campaigns_json is a JSON array of campaign ids, read as a table by each dialect's JSON function.
         public static readonly DialectSql ForCampaign = new(
             Sqlite: $"""
-                SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
+                SELECT {Columns}, {AssignedColumn} FROM agent_states s JOIN users u ON u.id = s.agent_id
                 WHERE s.state <> '{AgentStates.LoggedOut}' AND EXISTS (SELECT 1 FROM json_each(s.campaigns_json) j WHERE j.value = @campaignId)
                 """,
             SqlServer: $"""
-                SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
+                SELECT {Columns}, {AssignedColumn} FROM agent_states s JOIN users u ON u.id = s.agent_id
                 WHERE s.state <> '{AgentStates.LoggedOut}' AND EXISTS (SELECT 1 FROM OPENJSON(s.campaigns_json) j WHERE TRY_CAST(j.value AS BIGINT) = @campaignId)
                 """,
             Postgres: $"""
-                SELECT {Columns} FROM agent_states s JOIN users u ON u.id = s.agent_id
+                SELECT {Columns}, {AssignedColumn} FROM agent_states s JOIN users u ON u.id = s.agent_id
                 WHERE s.state <> '{AgentStates.LoggedOut}'
                   AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.campaigns_json::jsonb) j(value) WHERE j.value = CAST(@campaignId AS TEXT))
                 """);

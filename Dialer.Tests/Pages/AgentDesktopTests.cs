@@ -277,6 +277,67 @@ public sealed class AgentDesktopTests(PagesFixture app)
         await agent.ClickAsync("[data-testid=language]");
     }
 
+    [Fact]
+    public async Task AnAgentTakenOffACampaignDuringACallFinishesItAndTheDeskSaysSoInBothLanguages()
+    {
+        var zone = DaytimeZone();
+        await app.CreateUserAsync("unassign.manager", "撤销经理", "manager");
+        var agentId = await app.CreateUserAsync("unassign.agent", "吴撤销", "agent");
+        var first = await app.CreateCampaignAsync("丽水关怀 撤销分配", wrapUpSeconds: 120);
+        var second = await app.CreateCampaignAsync("衢州回访 保留分配", wrapUpSeconds: 120);
+        await app.ImportAsync(first, $"姓名,电话,账号,套餐,timezone\r\n柳青,13812340051,U500,5G 畅享 99,{zone.Id}\r\n柳红,13812340052,U501,5G 畅享 99,{zone.Id}\r\n", expected: 2);
+        (await app.Admin.PutAsJsonAsync($"/api/users/{agentId}/campaigns", new { campaignIds = new[] { first, second } })).EnsureSuccessStatusCode();
+        (await app.Admin.PostAsync($"/api/campaigns/{first}/start", null)).EnsureSuccessStatusCode();
+        (await app.Admin.PostAsync($"/api/campaigns/{second}/start", null)).EnsureSuccessStatusCode();
+        await StartWorkerAsync();
+
+        var agent = await app.NewPageAsync();
+        await app.SignInAsync(agent, "unassign.agent");
+        await agent.WaitForSelectorAsync("html[data-live-status=connected]");
+        await agent.CheckAsync("input[data-campaign='丽水关怀 撤销分配']");
+        await agent.CheckAsync("input[data-campaign='衢州回访 保留分配']");
+        await agent.ClickAsync("[data-testid=go-ready]");
+        await agent.WaitForSelectorAsync("[data-testid=call-controls]", new() { Timeout = 45_000 });
+        var name = (await agent.TextContentAsync("[data-testid=contact-name]"))?.Trim();
+
+        // The manager takes the agent off the first campaign (People → Campaigns) while the call is on.
+        var manager = await app.NewPageAsync();
+        await app.SignInAsync(manager, "unassign.manager");
+        await manager.GotoAsync($"/users/{agentId}/campaigns");
+        await manager.UncheckAsync("input[data-campaign='丽水关怀 撤销分配']");
+        await manager.ClickAsync("[data-testid=save]");
+        await manager.WaitForSelectorAsync("[data-testid=notice]");
+
+        // The desk says so at once; the call goes on and is the agent's to finish.
+        await agent.WaitForSelectorAsync("[data-testid=campaign-unassigned]");
+        Assert.Equal("You are no longer assigned to 丽水关怀 撤销分配: no more calls come from it (a call in progress is yours to finish).",
+            (await agent.TextContentAsync("[data-testid=campaign-unassigned]"))?.Trim());
+        Assert.Equal("on_call", await agent.GetAttributeAsync("[data-testid=statebar]", "data-state"));
+        await agent.ClickAsync("[data-testid=language]");
+        await agent.WaitForSelectorAsync("[data-testid=campaign-unassigned]:has-text('不再分配')");
+        Assert.Equal("您已不再分配到丽水关怀 撤销分配：不会再有该活动的来电（进行中的通话请照常完成）。",
+            (await agent.TextContentAsync("[data-testid=campaign-unassigned]"))?.Trim());
+        await PagesFixture.ShotAsync(agent, "desk-unassigned-zh");
+        await agent.ClickAsync("[data-testid=language]");
+
+        // The customer hangs up; the agent records the outcome and is ready (for the campaign it still works).
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 30_000 });
+        await agent.CheckAsync("input[name=code][value=retained]");
+        await agent.ClickAsync("[data-testid=dispose]");
+        await agent.WaitForSelectorAsync("[data-testid=desk-notice]:has-text('Outcome saved.')");
+        await agent.WaitForSelectorAsync("[data-testid=statebar][data-state=ready]");
+        Assert.Equal(1, await agent.Locator("[data-testid=campaign-unassigned]").CountAsync());
+
+        // Assigned again from the campaign's Agents tab: the notice goes and the campaign's other contact comes to the agent.
+        var other = name == "柳青" ? "柳红" : "柳青";
+        await manager.GotoAsync($"/campaigns/{first}/agents");
+        await manager.CheckAsync("input[data-agent='unassign.agent']");
+        await manager.ClickAsync("[data-testid=save]");
+        await manager.WaitForSelectorAsync("[data-testid=notice]");
+        await agent.WaitForSelectorAsync($"[data-testid=contact-name]:has-text('{other}')", new() { Timeout = 45_000 });
+        Assert.Equal(0, await agent.Locator("[data-testid=campaign-unassigned]").CountAsync());
+    }
+
     /// <summary>The Worker on the simulated carrier: every call answered by a person, after 1 s, who talks for 10 s.</summary>
     private Task StartWorkerAsync() => app.StartWorkerAsync(new Dictionary<string, string>
     {

@@ -46,7 +46,7 @@ internal sealed class AgentRoster(
         AgentSlot? best = null;
         foreach (var agent in agentList)
         {
-            if (agent.State == AgentState.Ready && agent.Offered is null && (best is null || agent.Since < best.Since))
+            if (agent.State == AgentState.Ready && agent.Offered is null && !agent.Unassigned && (best is null || agent.Since < best.Since))
             {
                 best = agent;
             }
@@ -72,7 +72,7 @@ internal sealed class AgentRoster(
         {
             if (Change(agent, AgentState.Ready, null))
             {
-                engine.AgentReadyNow(agent);
+                ReadyNow(agent);
             }
         }
         else
@@ -96,7 +96,7 @@ internal sealed class AgentRoster(
                 agent.After = null;
                 if (Change(agent, AgentState.Ready, null))
                 {
-                    engine.AgentReadyNow(agent);
+                    ReadyNow(agent);
                 }
 
                 return true;
@@ -164,12 +164,16 @@ internal sealed class AgentRoster(
     /// Live mode: the stored row of an agent changed outside this engine — through the Api (ready, pause,
     /// logout, disposition, or a request for the engine) or by another campaign's engine (busy elsewhere).
     /// </summary>
+    /// <param name="assigned">
+    /// False when the agent, still signed in to the campaign, is no longer assigned to it: it is not taken in; one this engine has
+    /// gets none of its calls from now on and is let go once free (after the call, wrap-up and disposition in progress).
+    /// </param>
     public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser,
-        CallControls? controls = null)
+        CallControls? controls = null, bool assigned = true)
     {
         if (!agents.TryGetValue(agentId, out var agent))
         {
-            if (stored != AgentState.LoggedOut)
+            if (stored != AgentState.LoggedOut && assigned)
             {
                 Adopt(agentId, sipUser, stored, reason, version);
             }
@@ -177,6 +181,22 @@ internal sealed class AgentRoster(
             return;
         }
 
+        if (agent.Unassigned != !assigned)
+        {
+            log.LogInformation("Agent {Agent} is {Assigned} campaign {Campaign}", agentId, assigned ? "assigned again to" : "no longer assigned to", campaign.Id);
+            agent.Unassigned = !assigned;
+        }
+
+        ApplyStoredChange(agent, stored, reason, request, version, controls);
+        if (agent.Unassigned)
+        {
+            LetGoWhenFree(agent);
+        }
+    }
+
+    private void ApplyStoredChange(AgentSlot agent, AgentState stored, string? reason, AgentRequest? request, long version, CallControls? controls)
+    {
+        var agentId = agent.Id;
         if (version <= agent.Version)
         {
             return;
@@ -221,11 +241,11 @@ internal sealed class AgentRoster(
                 agent.Timer?.Dispose();
                 agent.Call = null;
                 SetStored(agent, AgentState.Ready, null);
-                engine.AgentReadyNow(agent);
+                ReadyNow(agent);
                 break;
             case AgentState.Ready:
                 SetStored(agent, AgentState.Ready, null);
-                engine.AgentReadyNow(agent);
+                ReadyNow(agent);
                 break;
             case AgentState.Paused or AgentState.LoggedOut when agent.State == AgentState.WrapUp && agent.Call is not null:
                 // Disposition written by the Api, with the pause or logout the agent asked for meanwhile: wrap-up is over.
@@ -280,7 +300,7 @@ internal sealed class AgentRoster(
         Changed?.Invoke(agent);
         if (stored == AgentState.Ready)
         {
-            engine.AgentReadyNow(agent);
+            ReadyNow(agent);
         }
 
         return agent;
@@ -362,13 +382,17 @@ internal sealed class AgentRoster(
             {
                 Remove(agent);
             }
+            else if (agent.Unassigned)
+            {
+                LetGo(agent);
+            }
 
             return;
         }
 
         if (Change(agent, AgentState.Ready, null))
         {
-            engine.AgentReadyNow(agent);
+            ReadyNow(agent);
         }
     }
 
@@ -394,6 +418,52 @@ internal sealed class AgentRoster(
         ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new AgentStateChanged(to.ToDb(), reason)), now);
         Changed?.Invoke(agent);
         return true;
+    }
+
+    /// <summary>A ready agent takes a waiting call (or the pacer runs), unless it is no longer assigned here: then it is let go.</summary>
+    private void ReadyNow(AgentSlot agent)
+    {
+        if (agent.Unassigned)
+        {
+            LetGo(agent);
+            return;
+        }
+
+        engine.AgentReadyNow(agent);
+    }
+
+    /// <summary>An agent no longer assigned here is let go as soon as it has nothing of this campaign: an offer is given back.</summary>
+    private void LetGoWhenFree(AgentSlot agent)
+    {
+        if (!agents.ContainsKey(agent.Id) || agent.Call is not null || agent.Dialing is not null)
+        {
+            return;
+        }
+
+        if (agent.Offered is not null)
+        {
+            engine.GiveBackOffer(agent, "agent_unassigned");
+            Free(agent);
+            return;
+        }
+
+        LetGo(agent);
+    }
+
+    /// <summary>
+    /// The agent leaves this engine without a change to its stored state (it stays signed in, ready or paused, for the
+    /// campaigns it is still assigned to); the desk shows the campaign as no longer assigned.
+    /// </summary>
+    private void LetGo(AgentSlot agent)
+    {
+        if (!agents.ContainsKey(agent.Id))
+        {
+            return;
+        }
+
+        log.LogInformation("Agent {Agent} let go by campaign {Campaign}: no longer assigned to it", agent.Id, campaign.Id);
+        Remove(agent);
+        Changed?.Invoke(agent);
     }
 
     private void Remove(AgentSlot agent)

@@ -39,4 +39,10 @@ public sealed class AgentSlot(long id, string? sipUser)
     internal AgentState? After { get; set; }
 
     internal string? AfterReason { get; set; }
+
+    /// <summary>
+    /// No longer assigned to this campaign (a manager took the agent off it): offered none of its calls; the call in progress
+    /// ends as usual (talk, wrap-up, disposition), then the engine lets the agent go without changing its stored state.
+    /// </summary>
+    internal bool Unassigned { get; set; }
 }

@@ -112,8 +112,8 @@ public sealed class CampaignEngine(
 
     /// <summary>Live mode: the stored row of an agent changed outside this engine (see <see cref="AgentRoster.ApplyStored"/>).</summary>
     public void ApplyStored(long agentId, AgentState stored, string? reason, AgentRequest? request, long version, string? sipUser,
-        CallControls? controls = null) =>
-        Roster.ApplyStored(agentId, stored, reason, request, version, sipUser, controls);
+        CallControls? controls = null, bool assigned = true) =>
+        Roster.ApplyStored(agentId, stored, reason, request, version, sipUser, controls, assigned);
 
     /// <summary>Takes an agent in as stored (no state change written): live mode, first seen by this engine.</summary>
     public AgentSlot Adopt(long agentId, string? sipUser, AgentState stored, string? reason, long version) =>
@@ -244,7 +244,7 @@ public sealed class CampaignEngine(
         lastOwnedCallbackCheck = Now;
         foreach (var agent in Roster.All)
         {
-            if (agent.State != AgentState.Ready)
+            if (agent.State != AgentState.Ready || agent.Unassigned)
             {
                 continue;
             }

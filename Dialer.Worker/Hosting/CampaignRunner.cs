@@ -158,14 +158,17 @@ public sealed class CampaignRunner(
         _ => new PredictivePacer(),
     };
 
-    /// <summary>Applies the stored agent rows to the engine: new agents, Api changes and requests, agents gone.</summary>
+    /// <summary>
+    /// Applies the stored agent rows to the engine: new agents, Api changes and requests, agents gone, and agents a manager took
+    /// off the campaign (still signed in to it, no longer assigned: no more of its calls, let go after the one in progress).
+    /// </summary>
     internal static void Sync(CampaignEngine engine, IReadOnlyList<AgentStateRow> stored)
     {
         var seen = new HashSet<long>();
         foreach (var row in stored)
         {
             seen.Add(row.AgentId);
-            engine.ApplyStored(row.AgentId, row.Current, row.Reason, row.PendingRequest, row.Version, row.SipUsername, row.Controls);
+            engine.ApplyStored(row.AgentId, row.Current, row.Reason, row.PendingRequest, row.Version, row.SipUsername, row.Controls, row.Assigned);
         }
 
         foreach (var id in engine.AgentIds.Where(id => !seen.Contains(id)).ToList())

@@ -11,6 +11,12 @@ public readonly record struct PacingSnapshot(int Ready, int Working, int CallsUp
         int ready = 0, working = 0, unreserved = 0;
         foreach (var agent in engine.Agents)
         {
+            if (agent.Unassigned)
+            {
+                // Taken off the campaign: it finishes its call here but takes no more.
+                continue;
+            }
+
             if (agent.State == AgentState.Ready && agent.Offered is null)
             {
                 ready++;

@@ -167,7 +167,7 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
     private double GuardAllowance(CampaignEngine engine)
     {
         var guard = engine.Campaign.AbandonCap * options.GuardFractionOfCap;
-        var working = engine.Agents.Count(a => a.State.IsWorking());
+        var working = engine.Agents.Count(a => a.State.IsWorking() && !a.Unassigned);
         var horizon = Math.Clamp(options.GuardHorizonPerAgent * working, 30, options.GuardHorizonMax);
         var today = engine.Campaign.LocalDay(engine.Now);
         var day = engine.Abandons.Get(today);
@@ -272,6 +272,11 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         var grace = CampaignEngine.AbandonAfter.TotalSeconds;
         foreach (var agent in engine.Agents)
         {
+            if (agent.Unassigned)
+            {
+                continue;
+            }
+
             if (agent.State == AgentState.WrapUp)
             {
                 var elapsed = (now - agent.Since).TotalSeconds;

@@ -58,6 +58,9 @@ public sealed record DeskSnapshot(
 
     /// <summary>The agent's own callbacks still to make, soonest first.</summary>
     public IReadOnlyList<DeskCallback> Callbacks { get; init; } = [];
+
+    /// <summary>Campaigns the agent is signed in to but no longer assigned to (a manager took it off them): no more of their calls.</summary>
+    public IReadOnlyList<DeskCampaign> Unassigned { get; init; } = [];
 }
 
 public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
@@ -79,10 +82,12 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
         var state = await c.QuerySingleOrDefaultAsync<AgentStateRow>(new CommandDefinition(Sql.State, new { agentId }, cancellationToken: ct))
             ?? new AgentStateRow(StateTimeline.LoggedOut, null, "[]", nowMs, null, null, null, 0);
         var assigned = (await c.QueryAsync<long>(new CommandDefinition(Sql.Assigned, new { agentId }, cancellationToken: ct))).ToHashSet();
-        var campaigns = (await c.QueryAsync<DeskCampaign>(new CommandDefinition(Sql.Campaigns, cancellationToken: ct)))
-            .Where(k => k.Mode != CampaignModes.Agentless && (assigned.Count == 0 || assigned.Contains(k.Id)))
-            .ToList();
+        var open = (await c.QueryAsync<DeskCampaign>(new CommandDefinition(Sql.Campaigns, cancellationToken: ct))).AsList();
+        var campaigns = open.Where(k => k.Mode != CampaignModes.Agentless && (assigned.Count == 0 || assigned.Contains(k.Id))).ToList();
         var signedInto = ParseIds(state.CampaignsJson);
+        var unassigned = state.State == StateTimeline.LoggedOut || assigned.Count == 0
+            ? []
+            : open.Where(k => signedInto.Contains(k.Id) && !assigned.Contains(k.Id)).ToList();
 
         // The contact on screen: the call's, or in preview the offered one.
         DeskOffer? offer = null;
@@ -122,6 +127,7 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
             phone is { } p ? ReadPhone(p.Payload, p.CreatedAt) : null, mine, nowMs)
         {
             Callbacks = callbacks,
+            Unassigned = unassigned,
             TransferFailure = state.State == StateTimeline.OnCall
                 && await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(Sql.LastTransferFailure, new { agentId, since = state.Since }, cancellationToken: ct))
                     is { } failed && OutboxEvents.Read<TransferFailed>(failed) is { } f && f.AttemptId == state.AttemptId

@@ -6,6 +6,7 @@ public static partial class Strings
     private static Dictionary<string, (string En, string Zh)> DeskTexts() => new()
     {
         ["desk.notice.saved"] = ("Outcome saved.", "处理结果已保存。"),
+        ["desk.campaignUnassigned"] = ("You are no longer assigned to {0}: no more calls come from it (a call in progress is yours to finish).", "您已不再分配到{0}：不会再有该活动的来电（进行中的通话请照常完成）。"),
         ["desk.campaignPaused"] = ("{0} is paused: no calls come from it until a manager resumes it.", "{0} 已暂停：经理恢复之前不会有来电。"),
         ["desk.talking"] = ("Talking", "通话中"),
         ["desk.onHold"] = ("On hold", "保持中"),
