@@ -33,6 +33,7 @@ public static class ApiServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, DialerAuthentication>(DialerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddDialerPolicies();
         services.AddSignInProtection(builder.Configuration);
+        services.AddAuditTrail();
         // JSON answers keep Chinese text and '+' of E.164 numbers readable; they are served as application/json,
         // never inlined into HTML, so the relaxed encoder is safe here.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =

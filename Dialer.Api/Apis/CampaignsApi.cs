@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dialer.Api.Auth;
+using Dialer.Db.Auth;
 using Dialer.Db.Campaigns;
 using Dialer.Db.Model;
 using FluentValidation;
@@ -24,14 +25,14 @@ public static class CampaignsApi
         group.MapPut("/{id:long}", ReplaceCampaign).Accepts<CampaignView>("application/json").ProducesValidationProblem()
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
             .WithSummary("Replace the definition; If-Match or a version in the body makes it conditional.");
-        group.MapPost("/{id:long}/start", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct) =>
-            ChangeStatus(id, CampaignAction.Start, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409)
+        group.MapPost("/{id:long}/start", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, AuditTrail audit, CancellationToken ct) =>
+            ChangeStatus(id, CampaignAction.Start, store, validator, time, http, audit, ct)).ProducesProblem(404).ProducesProblem(409)
             .WithSummary("draft or paused → running.");
-        group.MapPost("/{id:long}/pause", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct) =>
-            ChangeStatus(id, CampaignAction.Pause, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409)
+        group.MapPost("/{id:long}/pause", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, AuditTrail audit, CancellationToken ct) =>
+            ChangeStatus(id, CampaignAction.Pause, store, validator, time, http, audit, ct)).ProducesProblem(404).ProducesProblem(409)
             .WithSummary("running → paused.");
-        group.MapPost("/{id:long}/stop", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct) =>
-            ChangeStatus(id, CampaignAction.Stop, store, validator, time, http, ct)).ProducesProblem(404).ProducesProblem(409)
+        group.MapPost("/{id:long}/stop", (long id, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, AuditTrail audit, CancellationToken ct) =>
+            ChangeStatus(id, CampaignAction.Stop, store, validator, time, http, audit, ct)).ProducesProblem(404).ProducesProblem(409)
             .WithSummary("→ stopped (final); open billing reminders are cancelled.");
         return app;
     }
@@ -135,7 +136,8 @@ public static class CampaignsApi
     /// campaign without contacts may start: it waits for an import or for billing reminders.
     /// </summary>
     public static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> ChangeStatus(
-        long id, CampaignAction action, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct)
+        long id, CampaignAction action, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, AuditTrail audit,
+        CancellationToken ct)
     {
         if (action == CampaignAction.Start)
         {
@@ -178,6 +180,12 @@ public static class CampaignsApi
             return TypedResults.Problem(Problems.Conflict(change.Reason!));
         }
 
+        await audit.RecordAsync(http.User, action switch
+        {
+            CampaignAction.Start => AuditActions.CampaignStart,
+            CampaignAction.Pause => AuditActions.CampaignPause,
+            _ => AuditActions.CampaignStop,
+        }, AuditTargets.Campaign, id, ct, campaignId: id);
         http.Response.Headers.ETag = ETag(change.Campaign!.Version);
         return TypedResults.Ok(new CampaignView(change.Campaign, await store.CountsAsync(id, ct)));
     }

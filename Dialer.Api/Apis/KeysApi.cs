@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dialer.Api.Auth;
 using Dialer.Api.Validation;
 using Dialer.Db.Auth;
@@ -117,8 +118,15 @@ public static class KeysApi
     public static async Task<Ok<IEnumerable<KeyView>>> ListKeys(ApiKeyStore keys, CancellationToken ct) =>
         TypedResults.Ok((await keys.ListAsync(ct)).Select(KeyView.From));
 
-    public static async Task<Results<NoContent, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RevokeKey(long id, ApiKeyStore keys, CancellationToken ct) =>
-        await keys.RevokeAsync(id, ct)
-            ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound($"No active API key {id}."));
+    public static async Task<Results<NoContent, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RevokeKey(
+        long id, ApiKeyStore keys, ClaimsPrincipal user, AuditTrail audit, CancellationToken ct)
+    {
+        if (!await keys.RevokeAsync(id, ct))
+        {
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No active API key {id}.", $"没有有效的 API 密钥 {id}。")));
+        }
+
+        await audit.RecordAsync(user, AuditActions.KeyRevoke, AuditTargets.Key, id, ct);
+        return TypedResults.NoContent();
+    }
 }

@@ -35,7 +35,8 @@ public static class MonitorsApi
     }
 
     public static async Task<Results<Created<MonitorView>, ValidationProblem, Conflict<ProblemDetails>>> Start(
-        MonitorRequest request, ClaimsPrincipal user, UserStore users, SupervisorMonitorStore monitors, TimeProvider time, CancellationToken ct)
+        MonitorRequest request, ClaimsPrincipal user, UserStore users, SupervisorMonitorStore monitors, AuditTrail audit, TimeProvider time,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!MonitorModes.All.Contains(request.Mode))
@@ -62,6 +63,7 @@ public static class MonitorsApi
         }
 
         var row = await monitors.RequestAsync(supervisor.Id, agent!.Id, request.Mode!, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        await audit.RecordAsync(user, AuditActions.MonitorStart, AuditTargets.User, agent.Id, ct, detail: new { mode = request.Mode, monitor = row.Id });
         return TypedResults.Created($"/api/monitors/{row.Id}", View(row));
     }
 
@@ -69,7 +71,7 @@ public static class MonitorsApi
         user.UserId() is { } id && await monitors.CurrentAsync(id, ct) is { } row ? TypedResults.Ok(View(row)) : TypedResults.NoContent();
 
     public static async Task<Results<NoContent, ValidationProblem, NotFound<ProblemDetails>>> ChangeMode(
-        long id, MonitorModeRequest request, ClaimsPrincipal user, SupervisorMonitorStore monitors, TimeProvider time, CancellationToken ct)
+        long id, MonitorModeRequest request, ClaimsPrincipal user, SupervisorMonitorStore monitors, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         if (!MonitorModes.All.Contains(request.Mode))
         {
@@ -79,16 +81,28 @@ public static class MonitorsApi
             });
         }
 
-        return user.UserId() is { } me && await monitors.SetModeAsync(id, me, request.Mode!, time.GetUtcNow().ToUnixTimeMilliseconds(), ct)
-            ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound(Texts.Pick($"You have no open monitor {id}.", $"您没有进行中的监听 {id}。")));
+        if (user.UserId() is not { } me || !await monitors.SetModeAsync(id, me, request.Mode!, time.GetUtcNow().ToUnixTimeMilliseconds(), ct))
+        {
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"You have no open monitor {id}.", $"您没有进行中的监听 {id}。")));
+        }
+
+        await audit.RecordAsync(user, AuditActions.MonitorMode, AuditTargets.User, (await monitors.GetAsync(id, ct))?.AgentId, ct,
+            detail: new { mode = request.Mode, monitor = id });
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<NoContent, NotFound<ProblemDetails>>> Leave(
-        long id, ClaimsPrincipal user, SupervisorMonitorStore monitors, TimeProvider time, CancellationToken ct) =>
-        user.UserId() is { } me && await monitors.AskToLeaveAsync(id, me, time.GetUtcNow().ToUnixTimeMilliseconds(), ct)
-            ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound(Texts.Pick($"You have no open monitor {id}.", $"您没有进行中的监听 {id}。")));
+        long id, ClaimsPrincipal user, SupervisorMonitorStore monitors, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    {
+        if (user.UserId() is not { } me || !await monitors.AskToLeaveAsync(id, me, time.GetUtcNow().ToUnixTimeMilliseconds(), ct))
+        {
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"You have no open monitor {id}.", $"您没有进行中的监听 {id}。")));
+        }
+
+        await audit.RecordAsync(user, AuditActions.MonitorLeave, AuditTargets.User, (await monitors.GetAsync(id, ct))?.AgentId, ct,
+            detail: new { monitor = id });
+        return TypedResults.NoContent();
+    }
 
     /// <summary>The signed-in manager when it is a user with a SIP phone (an API key is not a supervisor).</summary>
     public static async Task<UserRow?> SupervisorAsync(ClaimsPrincipal user, UserStore users, CancellationToken ct) =>

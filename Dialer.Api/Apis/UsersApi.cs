@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Dialer.Api.Auth;
 using Dialer.Api.Validation;
@@ -92,13 +93,27 @@ public static class UsersApi
     public static async Task<Ok<IEnumerable<UserView>>> ListUsers(string? role, UserStore users, CancellationToken ct) =>
         TypedResults.Ok((await users.ListAsync(role, ct)).Select(UserView.From));
 
-    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> DisableUser(long id, UserStore users, CancellationToken ct) =>
-        await users.DisableAsync(id, ct)
-            ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No enabled user {id}.", $"没有已启用的用户 {id}。")));
+    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> DisableUser(long id, UserStore users, ClaimsPrincipal user, AuditTrail audit,
+        CancellationToken ct)
+    {
+        if (!await users.DisableAsync(id, ct))
+        {
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No enabled user {id}.", $"没有已启用的用户 {id}。")));
+        }
 
-    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> EnableUser(long id, UserStore users, CancellationToken ct) =>
-        await users.EnableAsync(id, ct)
-            ? TypedResults.NoContent()
-            : TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No disabled user {id}.", $"没有已停用的用户 {id}。")));
+        await audit.RecordAsync(user, AuditActions.UserDisable, AuditTargets.User, id, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> EnableUser(long id, UserStore users, ClaimsPrincipal user, AuditTrail audit,
+        CancellationToken ct)
+    {
+        if (!await users.EnableAsync(id, ct))
+        {
+            return TypedResults.NotFound(Problems.NotFound(Texts.Pick($"No disabled user {id}.", $"没有已停用的用户 {id}。")));
+        }
+
+        await audit.RecordAsync(user, AuditActions.UserEnable, AuditTargets.User, id, ct);
+        return TypedResults.NoContent();
+    }
 }

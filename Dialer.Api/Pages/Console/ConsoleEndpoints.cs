@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dialer.Api.Apis;
+using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
 using Dialer.Api.Security;
 using Dialer.Api.Pages.Localization;
@@ -35,7 +36,8 @@ public static class ConsoleEndpoints
     /// confirmation page's field goes to that page first: stopping is final.
     /// </summary>
     public static async Task<IResult> ChangeStatus(
-        long id, string action, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, CancellationToken ct)
+        long id, string action, CampaignStore store, IValidator<CampaignDefinition> validator, TimeProvider time, HttpContext http, AuditTrail audit,
+        CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
         var back = form["back"].ToString() is { Length: > 0 } field && LocalUrl.IsLocal(field) ? field : BackTo(http, "/campaigns");
@@ -50,7 +52,7 @@ public static class ConsoleEndpoints
             return TypedResults.Redirect($"/campaigns/{id}/stop?back={Uri.EscapeDataString(back)}");
         }
 
-        var result = await CampaignsApi.ChangeStatus(id, verb, store, validator, time, http, ct);
+        var result = await CampaignsApi.ChangeStatus(id, verb, store, validator, time, http, audit, ct);
         var problem = result.Result switch
         {
             ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } => Strings.T("common.notFound"),

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dialer.Api.Apis;
+using Dialer.Api.Auth;
 using Dialer.Api.Pages.Localization;
 using Dialer.Db.Agents;
 using Dialer.Db.Auth;
@@ -12,10 +13,10 @@ namespace Dialer.Api.Pages.Supervisor;
 public static partial class SupervisorEndpoints
 {
     public static async Task<RedirectHttpResult> StartMonitor(
-        HttpRequest request, ClaimsPrincipal user, UserStore users, SupervisorMonitorStore monitors, TimeProvider time, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, UserStore users, SupervisorMonitorStore monitors, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        var result = await MonitorsApi.Start(new MonitorRequest(Id(form["agent"]), form["mode"].ToString()), user, users, monitors, time, ct);
+        var result = await MonitorsApi.Start(new MonitorRequest(Id(form["agent"]), form["mode"].ToString()), user, users, monitors, audit, time, ct);
         return result.Result switch
         {
             Created<MonitorView> => Board(notice: Strings.T("monitor.started")),
@@ -26,10 +27,10 @@ public static partial class SupervisorEndpoints
     }
 
     public static async Task<RedirectHttpResult> ChangeMonitorMode(
-        long id, HttpRequest request, ClaimsPrincipal user, SupervisorMonitorStore monitors, TimeProvider time, CancellationToken ct)
+        long id, HttpRequest request, ClaimsPrincipal user, SupervisorMonitorStore monitors, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        var result = await MonitorsApi.ChangeMode(id, new MonitorModeRequest(form["mode"].ToString()), user, monitors, time, ct);
+        var result = await MonitorsApi.ChangeMode(id, new MonitorModeRequest(form["mode"].ToString()), user, monitors, audit, time, ct);
         return result.Result switch
         {
             NoContent => Board(notice: Strings.T("monitor.switched")),
@@ -40,9 +41,9 @@ public static partial class SupervisorEndpoints
     }
 
     public static async Task<RedirectHttpResult> LeaveMonitor(
-        long id, ClaimsPrincipal user, SupervisorMonitorStore monitors, TimeProvider time, CancellationToken ct)
+        long id, ClaimsPrincipal user, SupervisorMonitorStore monitors, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
-        var result = await MonitorsApi.Leave(id, user, monitors, time, ct);
+        var result = await MonitorsApi.Leave(id, user, monitors, audit, time, ct);
         return result.Result switch
         {
             NoContent => Board(notice: Strings.T("monitor.left")),

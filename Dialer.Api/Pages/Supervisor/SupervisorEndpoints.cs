@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Security.Claims;
+using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
 using Dialer.Api.Pages.Console;
 using Dialer.Api.Pages.Data;
 using Dialer.Api.Pages.Localization;
 using Dialer.Api.Pages.Shared;
 using Dialer.Api.Security;
+using Dialer.Db.Auth;
 using Dialer.Db.Contacts;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
@@ -46,7 +49,8 @@ public static partial class SupervisorEndpoints
     /// Pause (reason "supervisor") or log out an agent exactly as the agent's own request would: at once when ready or
     /// paused, else left for the engine (agent_states.request), which applies it when the call and its wrap-up are done.
     /// </summary>
-    public static async Task<RedirectHttpResult> Force(HttpRequest request, AgentStateStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<RedirectHttpResult> Force(
+        HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var action = form["action"].ToString();
@@ -56,6 +60,12 @@ public static partial class SupervisorEndpoints
         }
 
         var result = await ForceAsync(agentId, action == "logout", store, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        if (result is ForceResult.Done or ForceResult.Requested)
+        {
+            await audit.RecordAsync(user, action == "logout" ? AuditActions.ForceLogout : AuditActions.ForcePause, AuditTargets.User, agentId, ct,
+                detail: new { when = result == ForceResult.Done ? "now" : "after_call" });
+        }
+
         return result switch
         {
             ForceResult.Done => Board(notice: Strings.T(action == "logout" ? "board.loggedOut" : "board.paused")),
@@ -107,7 +117,8 @@ public static partial class SupervisorEndpoints
         return ForceResult.Busy;
     }
 
-    public static async Task<RedirectHttpResult> SwitchList(long id, HttpRequest request, ContactStore contacts, TimeProvider time, CancellationToken ct)
+    public static async Task<RedirectHttpResult> SwitchList(
+        long id, HttpRequest request, ClaimsPrincipal user, ContactStore contacts, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var on = form["on"] == "true";
@@ -116,11 +127,14 @@ public static partial class SupervisorEndpoints
             return Lists(id, problem: Strings.T("common.notFound"));
         }
 
+        await audit.RecordAsync(user, on ? AuditActions.ListOn : AuditActions.ListOff, AuditTargets.List, listId, ct, campaignId: id);
+
         return Lists(id, notice: Strings.T(on ? "lists.switchedOn" : "lists.switchedOff"));
     }
 
     /// <summary>The confirmed recycle: the outcomes chosen (only known ones), with or without resetting attempts.</summary>
-    public static async Task<RedirectHttpResult> Recycle(long id, HttpRequest request, ContactStore contacts, TimeProvider time, CancellationToken ct)
+    public static async Task<RedirectHttpResult> Recycle(
+        long id, HttpRequest request, ClaimsPrincipal user, ContactStore contacts, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var outcomes = form["outcome"].Where(o => o is not null && RecyclableOutcomes.Contains(o)).Select(o => o!).Distinct().ToList();
@@ -129,7 +143,9 @@ public static partial class SupervisorEndpoints
             return Lists(id, problem: Strings.T("recycle.chooseOutcome"));
         }
 
-        var n = await contacts.RecycleAsync(id, outcomes, form["reset"] == "true", time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        var reset = form["reset"] == "true";
+        var n = await contacts.RecycleAsync(id, outcomes, reset, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        await audit.RecordAsync(user, AuditActions.ContactsRecycle, AuditTargets.Campaign, id, ct, campaignId: id, detail: new { outcomes, reset, count = n });
         return Lists(id, notice: Strings.T("recycle.done", Fmt.N(n)));
     }
 
