@@ -82,6 +82,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
             "/campaigns", $"/campaigns/{id}/dashboard", $"/campaigns/{id}/contacts", $"/campaigns/{id}/reports", $"/campaigns/{id}/edit",
             "/campaigns/new", "/reports/agents", "/no-such-page", "/board", "/users", "/callbacks", $"/campaigns/{id}/lists",
             $"/campaigns/{id}/calls", $"/campaigns/{id}/agents", $"/campaigns/{id}/stop", $"/campaigns/{id}/kpi", $"/campaigns/{id}/forecast",
+            "/audit",
         })
         {
             await page.GotoAsync(url);
@@ -213,7 +214,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
     /// </summary>
     private async Task AllowDataAsync()
     {
-        foreach (var url in new[] { "/api/campaigns", "/api/dnc", "/api/users" })
+        foreach (var url in new[] { "/api/campaigns", "/api/dnc", "/api/users", "/api/keys" })
         {
             using var json = System.Text.Json.JsonDocument.Parse(await app.Admin.GetStringAsync(url));
             Collect(json.RootElement);

@@ -21,7 +21,7 @@ public static partial class Strings
         ["audit.newest"] = ("Newest", "最新"),
         ["audit.older"] = ("Older", "更早"),
         ["audit.reset"] = ("attempts reset", "尝试次数清零"),
-        ["audit.count"] = ("{0} contacts", "{0} 个客户"),
+        ["audit.count"] = ("contacts: {0}", "客户数：{0}"),
         ["audit.when.now"] = ("at once", "立即生效"),
         ["audit.when.after_call"] = ("after the call", "通话结束后生效"),
         ["audit.kind.user"] = ("User", "用户"),
