@@ -103,7 +103,7 @@ public static class ImportUpload
         catch (InvalidDataException e)
         {
             Discard(path);
-            errors["file"] = [Texts.Pick($"The multipart body is malformed: {e.Message}", "multipart 请求体格式错误。")];
+            errors["file"] = [Texts.Pick($"The multipart body is malformed: {e.Message}", "上传的请求体（multipart）格式错误。")];
             return (null, errors, null);
         }
 
@@ -172,8 +172,10 @@ public static class ImportUpload
     private static ProblemDetails TooLarge(long maxBytes) => new()
     {
         Status = StatusCodes.Status413PayloadTooLarge,
-        Title = "Upload too large",
-        Detail = $"The file is larger than the import limit of {maxBytes / (1024 * 1024)} MB (Imports:MaxUploadMegabytes); split it into smaller files.",
+        Title = Texts.Pick("Upload too large", "上传的文件过大"),
+        Detail = Texts.Pick(
+            $"The file is larger than the import limit of {maxBytes / (1024 * 1024)} MB (Imports:MaxUploadMegabytes); split it into smaller files.",
+            $"文件超过导入上限 {maxBytes / (1024 * 1024)} MB（Imports:MaxUploadMegabytes）；请拆分成较小的文件。"),
     };
 
     public static void Discard(string? path)

@@ -1,4 +1,5 @@
 using System.Text;
+using Dialer.Db.Model;
 
 namespace Dialer.Db.Imports;
 
@@ -46,7 +47,9 @@ public sealed class ImportColumns
             phone = headers.FindIndex(h => h.Equals(phoneColumn.Trim(), StringComparison.OrdinalIgnoreCase));
             if (phone < 0)
             {
-                return (null, $"phoneColumn '{phoneColumn}' is not among the headers: {Seen(headers)}");
+                return (null, Texts.Pick(
+                    $"phoneColumn '{phoneColumn}' is not among the headers: {Seen(headers)}",
+                    $"电话列（phoneColumn）“{phoneColumn}”不在表头中；表头为：{Seen(headers)}"));
             }
         }
         else
@@ -54,7 +57,9 @@ public sealed class ImportColumns
             phone = Find(headers, PhoneHeaders);
             if (phone < 0)
             {
-                return (null, $"no phone column found (looked for {string.Join(", ", PhoneHeaders)}; pass phoneColumn); headers seen: {Seen(headers)}");
+                return (null, Texts.Pick(
+                    $"no phone column found (looked for {string.Join(", ", PhoneHeaders)}; pass phoneColumn); headers seen: {Seen(headers)}",
+                    $"找不到电话列（查找的列名：{string.Join("、", PhoneHeaders)}；或指定电话列 phoneColumn）；文件的表头为：{Seen(headers)}"));
             }
         }
 
@@ -98,7 +103,7 @@ public sealed class ImportColumns
         headers.FindIndex(h => names.Any(n => n.Equals(h, StringComparison.OrdinalIgnoreCase)));
 
     private static string Seen(List<string> headers) =>
-        headers.Count == 0 ? "(none)" : string.Join(", ", headers.Select(h => $"'{h}'"));
+        headers.Count == 0 ? Texts.Pick("(none)", "（无）") : string.Join(", ", headers.Select(h => $"'{h}'"));
 }
 
 /// <summary>Minimal JSON string escaping that keeps every non-ASCII character as it is (Chinese stays readable).</summary>

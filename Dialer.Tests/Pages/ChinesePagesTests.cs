@@ -19,7 +19,7 @@ public sealed partial class ChinesePagesTests(PagesFixture app)
     /// </summary>
     private readonly HashSet<string> allowedWords = new(StringComparer.Ordinal)
     {
-        "SIP", "CSV", "API", "UTF", "GB", "Excel", "JSON", "IANA", "ISO", "Asia", "Shanghai",
+        "SIP", "CSV", "API", "UTF", "GB", "Excel", "JSON", "IANA", "ISO", "Asia", "Shanghai", "UTC",
         // Names kept in Chinese call centres as they are: the Erlang C staffing formula.
         "Erlang",
         // The language switch, which names the other language in its own words.

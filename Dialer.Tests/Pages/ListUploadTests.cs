@@ -51,6 +51,65 @@ public sealed class ListUploadTests(PagesFixture app)
     }
 
     [Fact]
+    public async Task AnUploadRefusedAsAWholeSaysWhyInTheViewersLanguage()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        await app.CreateUserAsync("refuse.manager", "拒收经理", "manager");
+        var campaignId = await app.CreateCampaignAsync("导入拒收 整体");
+        var noPhone = Path.Combine(app.DataDir, "no-phone.csv");
+        await File.WriteAllTextAsync(noPhone, "姓名,账号\r\n陈静,A100\r\n", new System.Text.UTF8Encoding(false));
+        var empty = Path.Combine(app.DataDir, "empty.csv");
+        await File.WriteAllBytesAsync(empty, []);
+        var gb18030 = Path.Combine(app.DataDir, "gb18030.csv");
+        await File.WriteAllBytesAsync(gb18030, System.Text.Encoding.GetEncoding("GB18030").GetBytes("姓名,电话\r\n陈静,13812345678\r\n"));
+        var large = Path.Combine(app.DataDir, "large.csv");
+        await using (var w = new StreamWriter(large))
+        {
+            await w.WriteAsync("姓名,电话\r\n");
+            for (var i = 0; w.BaseStream.Length < (PagesFixture.MaxUploadMegabytes + 1) * 1024L * 1024L; i++)
+            {
+                await w.WriteAsync($"客户{i},1381{i % 10_000_000:0000000}\r\n");
+            }
+        }
+
+        (string File, string English, string Chinese)[] refusals =
+        [
+            (noPhone, "no phone column found (looked for phone, mobile, tel, 电话, 手机, 号码, 联系电话; pass phoneColumn); headers seen: '姓名', '账号'",
+                "找不到电话列（查找的列名：phone、mobile、tel、电话、手机、号码、联系电话；或指定电话列 phoneColumn）；文件的表头为：'姓名', '账号'"),
+            (empty, "The file is empty.", "文件为空。"),
+            (gb18030, "The file is not valid UTF-8 (first bad byte at offset 0); Chinese Excel exports are usually GB18030: send encoding=gb18030.",
+                "文件不是有效的 UTF-8（第一个错误字节在偏移 0 处）；中文 Excel 导出的文件通常是 GB18030：请选择 gb18030 编码。"),
+            (large, $"The file is larger than the import limit of {PagesFixture.MaxUploadMegabytes} MB (Imports:MaxUploadMegabytes); split it into smaller files.",
+                $"文件超过导入上限 {PagesFixture.MaxUploadMegabytes} MB（Imports:MaxUploadMegabytes）；请拆分成较小的文件。"),
+        ];
+        var page = await app.NewPageAsync();
+        await app.SignInAsync(page, "refuse.manager");
+        foreach (var chinese in new[] { false, true })
+        {
+            if (chinese)
+            {
+                await page.ClickAsync("[data-testid=language]");
+                await page.WaitForSelectorAsync("html[lang=zh-CN]");
+            }
+
+            foreach (var (file, english, zh) in refusals)
+            {
+                await page.GotoAsync($"/campaigns/{campaignId}/import");
+                await page.SetInputFilesAsync("[data-testid=file]", file);
+                await page.ClickAsync("[data-testid=upload]");
+                await page.WaitForSelectorAsync("[data-testid=problem]");
+                Assert.Equal(chinese ? zh : english, (await page.TextContentAsync("[data-testid=problem]"))?.Trim());
+            }
+
+            await PagesFixture.ShotAsync(page, chinese ? "import-refused-zh" : "import-refused");
+        }
+
+        await page.ClickAsync("[data-testid=language]");
+        var campaign = await app.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/campaigns/{campaignId}");
+        Assert.Equal(0, campaign.GetProperty("contacts").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task ManagerAddsImportsAndRemovesDoNotCallNumbers()
     {
         await app.CreateUserAsync("sun.manager", "孙经理", "manager");

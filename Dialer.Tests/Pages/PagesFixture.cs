@@ -15,6 +15,9 @@ public sealed partial class PagesFixture : IAsyncLifetime
     public const string AdminKey = "dk_pages_bootstrap_admin_key_0123456789";
     public const string Password = "correct horse battery";
 
+    /// <summary>The Api's import limit in the page tests (Imports:MaxUploadMegabytes).</summary>
+    public const int MaxUploadMegabytes = 2;
+
     private readonly List<string> output = [];
     private readonly List<string> cspViolations = [];
     private Process? api;
@@ -313,6 +316,8 @@ public sealed partial class PagesFixture : IAsyncLifetime
         };
         start.Environment["DIALER_DATA_DIR"] = DataDir;
         start.Environment["DIALER_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
+        // Small, so that a page test can upload a list over the limit.
+        start.Environment["Imports__MaxUploadMegabytes"] = PagesFixture.MaxUploadMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
