@@ -1,5 +1,7 @@
+using Dialer.Db;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
+using Dialer.Tests.Db;
 
 namespace Dialer.Tests.Engine;
 
@@ -12,10 +14,11 @@ public sealed class AssignmentRecheckTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 15, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public async Task AnAgentUnassignedDuringACallFinishesItThenGetsNoMoreOfTheCampaignsCalls()
+    [Theory]
+    [Dialects]
+    public async Task AnAgentUnassignedDuringACallFinishesItThenGetsNoMoreOfTheCampaignsCalls(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign();
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var otherCampaign = await EngineHarness.CreateCampaignAsync(db, EngineHarness.Campaign(d => d with { Name = "other" }));
@@ -58,10 +61,11 @@ public sealed class AssignmentRecheckTests
         Assert.Equal(second, (await h.Agents.GetAsync(agent, CancellationToken.None))!.ContactId);
     }
 
-    [Fact]
-    public async Task AReadyAgentUnassignedIsLetGoAtOnceAndKeepsItsStoredState()
+    [Theory]
+    [Dialects]
+    public async Task AReadyAgentUnassignedIsLetGoAtOnceAndKeepsItsStoredState(SqlDialect dialect)
     {
-        await using var db = await EngineHarness.DatabaseAsync();
+        await using var db = await EngineHarness.DatabaseAsync(dialect);
         var definition = EngineHarness.Campaign();
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         var otherCampaign = await EngineHarness.CreateCampaignAsync(db, EngineHarness.Campaign(d => d with { Name = "other" }));
