@@ -56,6 +56,7 @@ public sealed partial class RtpSession
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         var from = new SocketAddress(rtpSocket.AddressFamily);
+        var packets = new List<RtcpPacket>(4);
         while (!cancellationToken.IsCancellationRequested)
         {
             var length = await ReceiveDatagramAsync(rtpSocket, buffer, from, cancellationToken).ConfigureAwait(false);
@@ -71,7 +72,14 @@ public sealed partial class RtpSession
 
             try
             {
-                OnRtp(buffer.AsSpan(0, length), from);
+                if (webRtc is { } transport)
+                {
+                    OnWebRtcDatagram(transport, buffer.AsSpan(0, length), from, packets);
+                }
+                else
+                {
+                    OnRtp(buffer.AsSpan(0, length), from);
+                }
             }
             catch (Exception e)
             {
@@ -337,7 +345,7 @@ public sealed partial class RtpSession
             }
 
             packets.Clear();
-            if (!AcceptRtcpSource(from) || !RtcpPacket.TryParseCompound(buffer.AsSpan(0, length), packets))
+            if (webRtc is not null || !AcceptRtcpSource(from) || !RtcpPacket.TryParseCompound(buffer.AsSpan(0, length), packets))
             {
                 Interlocked.Increment(ref rejected);
                 continue;

@@ -83,7 +83,18 @@ public sealed partial class RtpSession
         var length = RtcpPacket.WriteCompound(packets, buffer);
         try
         {
-            rtcpSocket.SendTo(buffer[..length], SocketFlags.None, remoteRtcpAddress);
+            if (webRtc is { } transport)
+            {
+                if (!SendSecureRtcp(transport, buffer[..length]))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                rtcpSocket.SendTo(buffer[..length], SocketFlags.None, remoteRtcpAddress);
+            }
+
             rtcpSent++;
             sentSinceReport = false;
         }

@@ -160,6 +160,8 @@ public sealed partial class RtpSession
             return;
         }
 
+        webRtc?.Tick();
+
         Action? done = null;
         char? digit;
         string? queued;
@@ -355,6 +357,12 @@ public sealed partial class RtpSession
 
     private void Send(ReadOnlySpan<byte> packet, int payloadLength)
     {
+        if (webRtc is { } transport)
+        {
+            SendSecureRtp(transport, packet, payloadLength);
+            return;
+        }
+
         try
         {
             rtpSocket.SendTo(packet, SocketFlags.None, remoteRtpAddress!);

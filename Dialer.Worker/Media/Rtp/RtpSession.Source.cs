@@ -24,6 +24,12 @@ public sealed partial class RtpSession
     /// <summary>With the gate held: whether to take a packet from <paramref name="from"/>.</summary>
     private bool AcceptSource(SocketAddress from, in RtpHeader header)
     {
+        if (webRtc is not null)
+        {
+            // WebRTC mode: SRTP authentication already proved the sender; ICE chose the address.
+            return true;
+        }
+
         if (remoteRtpAddress is null)
         {
             // No SDP yet: nothing to compare with, take what comes (early media before the answer is read).

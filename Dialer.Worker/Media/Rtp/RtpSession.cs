@@ -269,6 +269,8 @@ public sealed partial class RtpSession : IAsyncDisposable, IMediaClockClient
             // The loops end by cancellation or by their socket closing.
         }
 
+        webRtc?.Dispose();
+
         stopping.Dispose();
     }
 
