@@ -28,6 +28,9 @@ public sealed class SdpMedia
 
     public bool IsRtp => Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>DTLS-SRTP over ICE, as browsers offer it: UDP/TLS/RTP/SAVPF (or SAVP).</summary>
+    public bool IsWebRtc => Protocol.StartsWith("UDP/TLS/RTP/SAVP", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The first attribute with this name, or null.</summary>
     public SdpAttribute? Attribute(string name) =>
         Attributes.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -2,6 +2,7 @@ using System.Net;
 using Dialer.Db.Media;
 using Dialer.Db.Model;
 using Dialer.Worker.Media;
+using Dialer.Worker.Media.WebRtc;
 using Dialer.Worker.Sip.Calls;
 using Dialer.Worker.Sip.Messages;
 using Dialer.Worker.Telephony;
@@ -45,12 +46,32 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         var address = stack.LocalAddressFor(target.Remote.Address);
         rtp = RtpSession.Open(IPAddress.Any, media.Ports, stack.Time, new RtpSessionOptions { Clock = media.Clock, Logger = logger });
         rtp.DtmfReceived += digit => observer.OnDtmf(this, digit);
-        offer = SdpSession.CreateOffer(address, rtp.LocalPort);
+        IsBrowserPhone = IsWebSocketContact(target.RequestUri);
+        if (IsBrowserPhone)
+        {
+            // A browser phone (registered over SIP on WebSocket, RFC 7118) takes WebRTC media: ICE lite, DTLS-SRTP, rtcp-mux.
+            var local = WebRtcMediaParameters.Create(DtlsCertificate.Shared(stack.Time));
+            rtp.EnableWebRtc(local);
+            offer = SdpSession.CreateWebRtcOffer(address, rtp.LocalPort, local, rtp.Ssrc);
+        }
+        else
+        {
+            offer = SdpSession.CreateOffer(address, rtp.LocalPort);
+        }
+
         call = new SipClientCall(stack, target, offer.ToString(), this);
         startedAt = stack.Time.GetTimestamp();
     }
 
     public string Id => call.CallId;
+
+    /// <summary>Whether the leg goes to a browser phone (its contact has transport=ws or wss) and so uses WebRTC media.</summary>
+    public bool IsBrowserPhone { get; }
+
+    /// <summary>Whether a contact URI names SIP over WebSocket (RFC 7118 section 5: transport=ws or wss).</summary>
+    public static bool IsWebSocketContact(string contactUri) =>
+        SipUri.TryParse(contactUri, out var uri) && uri.Parameters["transport"] is { } transport
+        && (transport.Equals("ws", StringComparison.OrdinalIgnoreCase) || transport.Equals("wss", StringComparison.OrdinalIgnoreCase));
 
     public RtpSession Media => rtp;
 
@@ -284,7 +305,19 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
             return;
         }
 
-        if (SdpSession.TryNegotiate(offer, remote, out var negotiation, out error))
+        if (IsBrowserPhone)
+        {
+            if (SdpSession.TryNegotiateWebRtc(offer, remote, out var secure, out var browser, out error))
+            {
+                rtp.SetRemote(secure);
+                rtp.SetWebRtcRemote(browser);
+            }
+            else
+            {
+                logger.LogWarning("Call {CallId}: WebRTC SDP not usable: {Error}", Id, error);
+            }
+        }
+        else if (SdpSession.TryNegotiate(offer, remote, out var negotiation, out error))
         {
             rtp.SetRemote(negotiation);
         }
