@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Dialer.Worker.Media.WebRtc;
 
 namespace Dialer.Worker.Media;
 
 /// <summary>
 /// Measures the media relay on loopback: N calls, each a "customer" and an "agent" far end sending G.711 every
 /// 20 ms through two dialer sessions bridged to each other, against a reference in the same run where the same
-/// far ends talk to each other directly. Prints a table (or one JSON object with --json).
+/// far ends talk to each other directly. Prints a table (or one JSON object with --json). With --webrtc a third run
+/// has the agent's side on WebRTC (ICE lite, DTLS-SRTP; the far end is a test browser: controlling ICE, DTLS client,
+/// SRTP), and the DTLS+ICE setup time is measured on loopback, one call at a time.
 /// </summary>
 public static class MediaBenchmark
 {
@@ -17,8 +20,11 @@ public static class MediaBenchmark
         var calls = IntOption(args, "--calls", 500);
         var seconds = IntOption(args, "--seconds", 20);
         var json = args.Contains("--json");
-        var reference = await MeasureAsync("direct far ends (reference)", calls, seconds, bridged: false, cancellationToken);
-        var dialer = await MeasureAsync("through the dialer's bridge", calls, seconds, bridged: true, cancellationToken);
+        var webRtc = args.Contains("--webrtc");
+        var reference = await MeasureAsync("direct far ends (reference)", calls, seconds, bridged: false, webRtc: false, cancellationToken);
+        var dialer = await MeasureAsync("through the dialer's bridge", calls, seconds, bridged: true, webRtc: false, cancellationToken);
+        var secure = webRtc ? await MeasureAsync("bridge, agent side on WebRTC", calls, seconds, bridged: true, webRtc: true, cancellationToken) : null;
+        var setup = webRtc ? await MeasureSetupAsync(IntOption(args, "--setups", 20), cancellationToken) : null;
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -33,20 +39,32 @@ public static class MediaBenchmark
                 cpuPercent = Math.Round(dialer.CpuPercent, 1),
                 referenceCpuPercent = Math.Round(reference.CpuPercent, 1),
                 referenceLossPercent = Math.Round(reference.LossPercent, 4),
+                cpuMsPerCallSecond = Math.Round(dialer.CpuMsPerCallSecond, 3),
+                webRtcLossPercent = secure is null ? (double?)null : Math.Round(secure.LossPercent, 4),
+                webRtcCpuPercent = secure is null ? (double?)null : Math.Round(secure.CpuPercent, 1),
+                webRtcCpuMsPerCallSecond = secure is null ? (double?)null : Math.Round(secure.CpuMsPerCallSecond, 3),
+                webRtcSetupMedianMs = setup?.MedianMs,
+                webRtcSetupP95Ms = setup?.P95Ms,
             }));
         }
         else
         {
             Console.WriteLine($"media benchmark: {calls} calls, {seconds} s each run, {Environment.ProcessorCount} cores, G.711 20 ms both ways");
-            Console.WriteLine($"{"run",-30} {"sessions",9} {"pkts/s in",10} {"delivered %",12} {"lost %",8} {"late",6} {"jitter avg ms",14} {"jitter max ms",14} {"cpu %",7} {"skipped",8}");
-            foreach (var r in new[] { reference, dialer })
+            Console.WriteLine($"{"run",-30} {"sessions",9} {"pkts/s in",10} {"delivered %",12} {"lost %",8} {"late",6} {"jitter avg ms",14} {"jitter max ms",14} {"cpu %",7} {"cpu ms/call-s",14} {"skipped",8}");
+            foreach (var r in secure is null ? new[] { reference, dialer } : [reference, dialer, secure])
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Name,-30} {r.Sessions,9} {r.PacketsPerSecond,10:F0} {r.DeliveredPercent,12:F2} {r.LossPercent,8:F4} {r.Late,6} {r.JitterAvgMs,14:F2} {r.JitterMaxMs,14:F2} {r.CpuPercent,7:F1} {r.SkippedFrames,8}"));
+                    $"{r.Name,-30} {r.Sessions,9} {r.PacketsPerSecond,10:F0} {r.DeliveredPercent,12:F2} {r.LossPercent,8:F4} {r.Late,6} {r.JitterAvgMs,14:F2} {r.JitterMaxMs,14:F2} {r.CpuPercent,7:F1} {r.CpuMsPerCallSecond,14:F3} {r.SkippedFrames,8}"));
             }
 
             Console.WriteLine("delivered %: packets received at the far ends against 50 per second per far end; lost %: sequence gaps (RFC 3550 A.3);");
-            Console.WriteLine("skipped: clock frames not sent because a pacing thread got no CPU for over 200 ms (other load on the machine).");
+            Console.WriteLine("skipped: clock frames not sent because a pacing thread got no CPU for over 200 ms (other load on the machine);");
+            Console.WriteLine("cpu ms/call-s: process CPU time per second of call, far ends included (a WebRTC far end encrypts and decrypts too).");
+            if (setup is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"WebRTC setup on loopback (ICE check to SRTP keys on both sides, {setup.Count} calls one at a time): median {setup.MedianMs:F1} ms, p95 {setup.P95Ms:F1} ms, max {setup.MaxMs:F1} ms"));
+            }
 
             Console.WriteLine(dialer.LossPercent < 0.1 ? "goal met: under 0.1 % lost" : "goal missed: 0.1 % or more lost");
         }
@@ -54,7 +72,7 @@ public static class MediaBenchmark
         return dialer.LossPercent < 0.1 ? 0 : 1;
     }
 
-    private static async Task<Result> MeasureAsync(string name, int calls, int seconds, bool bridged, CancellationToken cancellationToken)
+    private static async Task<Result> MeasureAsync(string name, int calls, int seconds, bool bridged, bool webRtc, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var clock = new MediaClock(time);
@@ -76,7 +94,15 @@ public static class MediaBenchmark
                     var leg2 = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time, options);
                     all.AddRange([leg1, leg2]);
                     Connect(customer, leg1);
-                    Connect(leg2, agent);
+                    if (webRtc)
+                    {
+                        ConnectWebRtc(leg2, agent);
+                    }
+                    else
+                    {
+                        Connect(leg2, agent);
+                    }
+
                     leg1.BridgeTo(leg2);
                 }
                 else
@@ -89,6 +115,18 @@ public static class MediaBenchmark
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            if (webRtc)
+            {
+                // Every handshake done before measuring (bounded: a failed one shows as media not delivered).
+                var deadline = Stopwatch.StartNew();
+                while (!all.Where(x => x.WebRtc is not null).All(x => x.WebRtc!.IsSecure || x.WebRtc.Failure is not null) && deadline.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    await Task.Delay(100, cancellationToken);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+
             var before = farEnds.Select(s => s.Statistics).ToArray();
             var skippedBefore = clock.SkippedFrames;
             var process = Process.GetCurrentProcess();
@@ -117,6 +155,7 @@ public static class MediaBenchmark
                 after.Average(s => s.Jitter.TotalMilliseconds),
                 after.Max(s => s.Jitter.TotalMilliseconds),
                 100 * cpu.TotalSeconds / elapsed.TotalSeconds / Environment.ProcessorCount,
+                1000 * cpu.TotalSeconds / elapsed.TotalSeconds / calls,
                 clock.SkippedFrames - skippedBefore);
         }
         finally
@@ -136,6 +175,55 @@ public static class MediaBenchmark
         b.SetRemote(new IPEndPoint(IPAddress.Loopback, a.LocalPort), MediaFormat.Pcmu, 101);
     }
 
+    private static readonly Lazy<DtlsCertificate> WorkerCertificate = new(() => DtlsCertificate.Create(TimeProvider.System, "worker"));
+    private static readonly Lazy<DtlsCertificate> BrowserCertificate = new(() => DtlsCertificate.Create(TimeProvider.System, "browser"));
+
+    /// <summary>The Worker's session in WebRTC mode (ICE lite, DTLS server) and a test browser (controlling, DTLS client).</summary>
+    private static void ConnectWebRtc(RtpSession worker, RtpSession browser)
+    {
+        var workerLocal = WebRtcMediaParameters.Create(WorkerCertificate.Value);
+        var browserLocal = WebRtcMediaParameters.Create(BrowserCertificate.Value, iceControlling: true);
+        worker.EnableWebRtc(workerLocal);
+        browser.EnableWebRtc(browserLocal);
+        Connect(worker, browser);
+        worker.SetWebRtcRemote(new WebRtcRemoteParameters(browserLocal.Ufrag, browserLocal.Password, BrowserCertificate.Value.Fingerprint, DtlsRole.Server));
+        browser.SetWebRtcRemote(new WebRtcRemoteParameters(workerLocal.Ufrag, workerLocal.Password, WorkerCertificate.Value.Fingerprint, DtlsRole.Client));
+    }
+
+    /// <summary>One call at a time on an idle loopback: from the SDP exchange to the SRTP keys on both sides.</summary>
+    private static async Task<Setup> MeasureSetupAsync(int count, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var times = new List<double>(count);
+        for (var i = 0; i < count + 1; i++)
+        {
+            await using var worker = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time);
+            await using var browser = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time);
+            var workerLocal = WebRtcMediaParameters.Create(WorkerCertificate.Value);
+            var browserLocal = WebRtcMediaParameters.Create(BrowserCertificate.Value, iceControlling: true);
+            worker.EnableWebRtc(workerLocal);
+            browser.EnableWebRtc(browserLocal);
+            var workerUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var browserUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            worker.WebRtc!.Secured += () => workerUp.TrySetResult();
+            browser.WebRtc!.Secured += () => browserUp.TrySetResult();
+            var started = Stopwatch.GetTimestamp();
+            Connect(worker, browser);
+            worker.SetWebRtcRemote(new WebRtcRemoteParameters(browserLocal.Ufrag, browserLocal.Password, BrowserCertificate.Value.Fingerprint, DtlsRole.Server));
+            browser.SetWebRtcRemote(new WebRtcRemoteParameters(workerLocal.Ufrag, workerLocal.Password, WorkerCertificate.Value.Fingerprint, DtlsRole.Client));
+            await Task.WhenAll(workerUp.Task, browserUp.Task).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (i > 0)
+            {
+                // The first is a warm-up (JIT of BouncyCastle's handshake code).
+                times.Add(ms);
+            }
+        }
+
+        times.Sort();
+        return new Setup(times.Count, times[times.Count / 2], times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.95) - 1)], times[^1]);
+    }
+
     private static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
@@ -152,5 +240,8 @@ public static class MediaBenchmark
         double JitterAvgMs,
         double JitterMaxMs,
         double CpuPercent,
+        double CpuMsPerCallSecond,
         long SkippedFrames);
+
+    private sealed record Setup(int Count, double MedianMs, double P95Ms, double MaxMs);
 }
