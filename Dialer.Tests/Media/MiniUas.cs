@@ -16,10 +16,13 @@ internal sealed class MiniUas : IDisposable
     private readonly RtpSession media;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
+    private readonly Func<SdpSession, SdpAnswerResult>? answerer;
 
-    public MiniUas(RtpSession media, int port)
+    /// <param name="answerer">Makes the answer (and sets up the media) instead of a plain RTP answer, e.g. a WebRTC one.</param>
+    public MiniUas(RtpSession media, int port, Func<SdpSession, SdpAnswerResult>? answerer = null)
     {
         this.media = media;
+        this.answerer = answerer;
         udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
         Port = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
         loop = Task.Run(RunAsync);
@@ -69,11 +72,15 @@ internal sealed class MiniUas : IDisposable
             var method = lines[0].Split(' ')[0];
             if (method == "INVITE")
             {
-                var answer = SdpSession.Answer(SdpSession.Parse(body), IPAddress.Loopback, media.LocalPort);
+                var answer = answerer is null ? SdpSession.Answer(SdpSession.Parse(body), IPAddress.Loopback, media.LocalPort) : answerer(SdpSession.Parse(body));
                 if (answer.Accepted)
                 {
                     Negotiation = answer.Negotiation;
-                    media.SetRemote(answer.Negotiation);
+                    if (answerer is null)
+                    {
+                        media.SetRemote(answer.Negotiation);
+                    }
+
                     await ReplyAsync(lines, 200, "OK", answer.Sdp.ToString(), received.RemoteEndPoint);
                     Answered.TrySetResult();
                 }
