@@ -18,7 +18,9 @@ namespace Dialer.Worker.Media.WebRtc;
 public sealed class DtlsCertificate
 {
     private static readonly Lock SharedGate = new();
+    private static readonly TimeSpan Renewal = TimeSpan.FromDays(7);
     private static DtlsCertificate? shared;
+    private static DateTimeOffset sharedMade;
 
     private DtlsCertificate(Certificate certificate, AsymmetricKeyParameter privateKey, string fingerprint)
     {
@@ -35,12 +37,20 @@ public sealed class DtlsCertificate
     /// <summary>SHA-256 of the DER encoding, upper-case hex pairs separated by colons (the a=fingerprint form).</summary>
     public string Fingerprint { get; }
 
-    /// <summary>The process's certificate, made on first use.</summary>
+    /// <summary>The process's certificate, made on first use and renewed weekly (calls keep the one they offered).</summary>
     public static DtlsCertificate Shared(TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(time);
         lock (SharedGate)
         {
-            return shared ??= Create(time);
+            var now = time.GetUtcNow();
+            if (shared is null || now - sharedMade > Renewal || now < sharedMade)
+            {
+                shared = Create(time);
+                sharedMade = now;
+            }
+
+            return shared;
         }
     }
 
