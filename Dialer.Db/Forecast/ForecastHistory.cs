@@ -138,20 +138,38 @@ public sealed record ForecastHistory
             _ => (0.20, 0.18, 0.05, 0.50, 0.05, 150.0),
         };
         var wrap = Math.Min(campaign.WrapUpSeconds, 30.0);
+        var abandoned = live * AbandonRatio(campaign);
         return new ForecastHistory
         {
             FromDefaults = true,
             LiveShare = live,
-            AbandonedShare = 0.02 * live,
+            AbandonedShare = abandoned,
             MachineShare = machine,
             BusyShare = busy,
             NoAnswerShare = noAnswer,
             InvalidShare = invalid,
-            OtherShare = Math.Max(0, 1 - live * 1.02 - machine - busy - noAnswer - invalid),
+            OtherShare = Math.Max(0, 1 - live - abandoned - machine - busy - noAnswer - invalid),
             TalkMeanSeconds = talk,
             WrapMeanSeconds = wrap,
             LivePerAgentHour = Productivity(campaign.Mode, talk, wrap),
         };
+    }
+
+    /// <summary>
+    /// Abandoned calls per connected call a mode is expected to run at: a predictive campaign's pacer settles where abandons
+    /// run at 85 % of its cap (the campaign's, never above its compliance profile's legal cap; abandon rate = abandoned ÷
+    /// live answered), so a lower cap means fewer abandons; progressive, preview and agentless calls are never abandoned.
+    /// </summary>
+    public static double AbandonRatio(CampaignDefinition campaign)
+    {
+        if (campaign.Mode != CampaignModes.Predictive)
+        {
+            return 0;
+        }
+
+        var legal = (ComplianceProfile.Find(campaign.ComplianceProfile) ?? ComplianceProfile.Cn).LegalAbandonCapPercent;
+        var rate = 0.85 * (double)Math.Min(campaign.AbandonCapPercent, legal) / 100;
+        return rate / (1 - rate);
     }
 
     /// <summary>Live contacts per agent-hour from the handle time and the occupancy a dialing mode usually reaches.</summary>

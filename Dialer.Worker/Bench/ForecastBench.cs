@@ -9,8 +9,19 @@ using Dialer.Worker.Telephony;
 
 namespace Dialer.Worker.Bench;
 
-/// <summary>A forecast benchmark scenario: a pacing scenario with a finite list, worked day after day until done.</summary>
-public sealed record ForecastScenario(string Name, Scenario Simulation, int Contacts, bool Tuned, int MaxDays = 12);
+/// <summary>
+/// A forecast benchmark scenario: a pacing scenario with a finite list, worked day after day until done. The contacts'
+/// time zones are <paramref name="Zones"/> in turn (none: all in the campaign's, UTC); <paramref name="Campaign"/> changes
+/// the bench campaign (e.g. an agentless one).
+/// </summary>
+public sealed record ForecastScenario(
+    string Name,
+    Scenario Simulation,
+    int Contacts,
+    bool Tuned,
+    int MaxDays = 12,
+    IReadOnlyList<string>? Zones = null,
+    Func<CampaignDefinition, CampaignDefinition>? Campaign = null);
 
 /// <summary>What the forecast said after the first day and what the simulation then did.</summary>
 public sealed record ForecastBenchResult(
@@ -49,12 +60,18 @@ public static class ForecastBench
             new("15-agents-5000-10h-long-talk", b with { Seed = 25, Agents = 15, HoursPerDay = 10, TalkSeconds = Distribution.LogNormal(240, 1.0) }, 5000, true),
             new("12-agents-15000-7h", b with { Seed = 26, Agents = 12, HoursPerDay = 7, LiveAnswerRate = 0.30 }, 15000, false, 16),
             new("4-agents-2500-busy", b with { Seed = 27, Agents = 4, BusyRate = 0.20, LiveAnswerRate = 0.20 }, 2500, false),
+            new("12-agents-6000-three-zones", b with { Seed = 28, Agents = 12 }, 6000, false, 12, ["Europe/London", "America/New_York", "Asia/Tokyo"]),
+            new("agentless-6-lines-6000", b with { Seed = 29, Agents = 0 }, 6000, false, 12, null, Agentless(6)),
         ];
     }
 
     /// <summary>The --json output: an array of objects (scenario, completionDayError, dailyLiveErrorPercent, …).</summary>
     public static string Json(IEnumerable<ForecastBenchResult> results) =>
         System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true });
+
+    /// <summary>The bench campaign made agentless: a message to every live answer, at most <paramref name="lines"/> lines.</summary>
+    public static Func<CampaignDefinition, CampaignDefinition> Agentless(int lines) =>
+        c => c with { Mode = CampaignModes.Agentless, MaxLines = lines, CallsPerSecond = 2, Message = "This is a reminder of your bill.", WrapUpSeconds = 0 };
 
     public static ForecastScenario Tiny() =>
         new("tiny", new Scenario { Name = "tiny", Seed = 5, HoursPerDay = 2, Agents = 2 }, 150, false, 6);
@@ -66,10 +83,12 @@ public static class ForecastBench
         var clock = new VirtualTimeProvider(BenchRunner.FirstDay);
         var loop = new VirtualScheduler(clock);
         var carrier = new SimulatedCarrier(clock, scenario.Profile, scenario.Seed);
-        var store = new FiniteList(BenchRunner.FirstDay, s.Contacts);
+        var store = new FiniteList(s.Contacts, s.Zones is { Count: > 0 } z ? z : ["UTC"]);
         var definition = BenchRunner.CampaignFor(scenario);
+        definition = s.Campaign?.Invoke(definition) ?? definition;
         var campaign = new CampaignRuntime(1, definition);
-        var engine = new CampaignEngine(campaign, loop, carrier, new PredictivePacer(), store, store, store, new ComplianceGate());
+        IPacer pacer = definition.Mode == CampaignModes.Agentless ? new AgentlessPacer() : new PredictivePacer();
+        var engine = new CampaignEngine(campaign, loop, carrier, pacer, store, store, store, new ComplianceGate());
         _ = new SimulatedAgents(engine, () => carrier.Profile, scenario.Seed + 7919);
         var shift = TimeSpan.FromHours(scenario.HoursPerDay);
         ForecastResult? forecast = null;
@@ -120,7 +139,7 @@ public static class ForecastBench
     }
 
     /// <summary>A finite list: due retries first, then new contacts; attempts recorded as call_attempts rows would be.</summary>
-    private sealed class FiniteList(DateTimeOffset firstDay, int contacts) : IContactSource, IAttemptLog, IAgentLedger
+    private sealed class FiniteList(int contacts, IReadOnlyList<string> zones) : IContactSource, IAttemptLog, IAgentLedger
     {
         private readonly PriorityQueue<DialContact, long> retries = new();
         private readonly Dictionary<long, int> samples = [];
@@ -137,11 +156,13 @@ public static class ForecastBench
 
         public IReadOnlyList<RemainingContacts> Remaining(DateTimeOffset now)
         {
-            var list = retries.UnorderedItems.Select(r => new RemainingContacts(r.Element.Attempts, DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(r.Priority, now.ToUnixTimeMilliseconds())), 1)).ToList();
-            var fresh = contacts - nextContact;
-            if (fresh > 0)
+            var list = retries.UnorderedItems.Select(r => new RemainingContacts(
+                r.Element.Attempts, DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(r.Priority, now.ToUnixTimeMilliseconds())), 1, r.Element.TimeZone)).ToList();
+            for (var id = nextContact + 1; id <= contacts && id <= nextContact + zones.Count; id++)
             {
-                list.Add(new RemainingContacts(0, now, fresh));
+                // New contacts by zone: ids id, id + n, id + 2n, … share a zone.
+                var fresh = (contacts - id) / zones.Count + 1;
+                list.Add(new RemainingContacts(0, now, fresh, ZoneOf(id)));
             }
 
             return list;
@@ -161,7 +182,7 @@ public static class ForecastBench
             }
 
             var id = ++nextContact;
-            return new DialContact(id, campaign.Id, $"+1555{id:D7}", "UTC", ContactState.New, 0, null, null, null, null);
+            return new DialContact(id, campaign.Id, $"+1555{id:D7}", ZoneOf(id), ContactState.New, 0, null, null, null, null);
         }
 
         public DialContact? ClaimOwnedCallback(CampaignRuntime campaign, long agentId, DateTimeOffset now) => null;
@@ -232,6 +253,6 @@ public static class ForecastBench
         {
         }
 
-        private int DayOf(DateTimeOffset at) => (int)Math.Floor((at - firstDay).TotalDays);
+        private string ZoneOf(long id) => zones[(int)(id % zones.Count)];
     }
 }

@@ -5,16 +5,18 @@ using Dialer.Worker.Bench;
 namespace Dialer.Worker.Cli;
 
 /// <summary>
-/// bench-forecast [--json] [--tiny]: the forecast's accuracy against the pacing simulation (see <see cref="ForecastBench"/>).
+/// bench-forecast [--json] [--tiny] [--only=NAME]: the forecast's accuracy against the pacing simulation (see <see cref="ForecastBench"/>).
 /// Prints a table, or with --json an array of objects with scenario, completionDayError and dailyLiveErrorPercent.
-/// --tiny runs one small scenario only (for the test of the output's shape).
+/// --tiny runs one small scenario only (for the test of the output's shape); --only=NAME the scenarios whose name contains NAME.
 /// </summary>
 internal static class BenchForecastCommand
 {
     public static Task<int> RunAsync(string[] args)
     {
         var json = args.Contains("--json");
-        var scenarios = args.Contains("--tiny") ? [ForecastBench.Tiny()] : ForecastBench.Scenarios();
+        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..];
+        var scenarios = args.Contains("--tiny") ? [ForecastBench.Tiny()]
+            : ForecastBench.Scenarios().Where(s => only is null || s.Name.Contains(only, StringComparison.Ordinal)).ToList();
         var results = scenarios.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount)).Select(ForecastBench.Run).ToList();
         if (json)
         {
