@@ -51,6 +51,108 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [ApiFact]
+    public async Task Contacts_in_other_time_zones_shape_the_hourly_staffing_curve()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(manager);
+        await AddContactsAsync(id, 100);
+        await AddContactsAsync(id, 100, "Asia/Tokyo", 100);
+
+        var f = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/forecast?agents=4&dailyLiveTarget=200&until={DateTime.UtcNow.AddDays(20):yyyy-MM-dd}");
+
+        // No history: the working hours are those in which either zone's 08:00–21:00 is open, in Shanghai time 07:00–21:00;
+        // Tokyo's contacts (an hour ahead) are callable 07:00–20:00, Shanghai's 08:00–21:00.
+        var hours = f.GetProperty("hours").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(7, 14), hours.Select(h => h.GetProperty("hour").GetInt32()));
+        Assert.Equal(0.5, hours[0].GetProperty("callableShare").GetDouble(), 6);
+        Assert.Equal(1, hours[5].GetProperty("callableShare").GetDouble(), 6);
+        Assert.Equal(0.5, hours[^1].GetProperty("callableShare").GetDouble(), 6);
+        Assert.Equal(14, f.GetProperty("hoursPerDay").GetDouble(), 6);
+        var target = hours.Select(h => h.GetProperty("agentsForDailyLiveTarget").GetInt32()).ToList();
+        Assert.True(target[5] > target[0], "more agents when the whole list is callable");
+        Assert.All(hours, h => Assert.True(h.GetProperty("agentsToFinishByUntil").GetInt32() >= 1));
+        Assert.All(hours, h => Assert.True(h.GetProperty("livePerAgentHour").GetDouble() > 0));
+    }
+
+    [ApiFact]
+    public async Task The_first_forecast_of_a_day_is_stored_and_earlier_forecasts_are_set_against_the_actual_days()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(manager);
+        await AddContactsAsync(id, 300);
+        var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Date;
+        string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await using var db = new DbConnectionFactory(factory.Database);
+        await using (var c = await db.OpenAsync(CancellationToken.None))
+        {
+            // Forecasts made two days ago (for yesterday and today) and yesterday (for yesterday, made the same day: not comparable).
+            foreach (var (madeOn, day, live) in new[] { (Day(-2), Day(-1), 61.5), (Day(-2), Day(0), 70.0), (Day(-1), Day(-1), 12.0) })
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO forecast_snapshots (campaign_id, made_on, day, agents, attempts, live, completions, created_at) VALUES (@id, @madeOn, @day, 3, 200, @live, 100, 0)",
+                    new { id, madeOn, day, live });
+            }
+
+            await c.ExecuteAsync("INSERT INTO campaign_daily_stats (campaign_id, day, attempts, connected) VALUES (@id, @day, 190, 58)", new { id, day = Day(-1) });
+        }
+
+        // Entered agents do not make the stored forecast: it is the one for the usual agents (none logged in, no history: 1).
+        var f = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/forecast?agents=9");
+        var again = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/forecast");
+
+        var past = Assert.Single(f.GetProperty("pastForecasts").EnumerateArray());
+        Assert.Equal(Day(-1), past.GetProperty("day").GetString());
+        Assert.Equal(Day(-2), past.GetProperty("madeOn").GetString());
+        Assert.Equal(61.5, past.GetProperty("live").GetDouble(), 6);
+        await using var read = await db.OpenAsync(CancellationToken.None);
+        var stored = (await read.QueryAsync<(long Agents, double Live, string Day)>(
+            "SELECT agents, live, day FROM forecast_snapshots WHERE campaign_id = @id AND made_on = @madeOn ORDER BY day", new { id, madeOn = Day(0) })).ToList();
+        var days = again.GetProperty("days").EnumerateArray().ToList();
+        Assert.Equal(Math.Min(days.Count, 14), stored.Count);
+        Assert.All(stored, s => Assert.Equal(1, s.Agents));
+        Assert.Equal(days[0].GetProperty("live").GetDouble(), stored[0].Live, 6);
+        Assert.Equal(days[0].GetProperty("day").GetString(), stored[0].Day);
+    }
+
+    [ApiFact]
+    public async Task Agents_logged_in_to_the_campaign_are_the_default_and_an_agentless_campaign_needs_none()
+    {
+        var (manager, _) = await factory.ClientWithRoleAsync("manager");
+        var id = await CreateCampaignAsync(manager);
+        await AddContactsAsync(id, 100);
+        var agents = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            agents.Add((await factory.SignedInUserAsync("agent")).UserId);
+        }
+
+        await using (var db = new DbConnectionFactory(factory.Database))
+        await using (var c = await db.OpenAsync(CancellationToken.None))
+        {
+            // Two logged in to this campaign, one to another.
+            foreach (var (agent, json) in new[] { (agents[0], $"[{id}]"), (agents[1], $"[5,{id}]"), (agents[2], $"[{id + 100000}]") })
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO agent_states (agent_id, state, campaigns_json, since) VALUES (@agent, 'ready', @json, 0)", new { agent, json });
+            }
+        }
+
+        var f = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/forecast");
+        Assert.Equal("loggedIn", f.GetProperty("agentsSource").GetString());
+        Assert.Equal(2, f.GetProperty("agents").GetInt32());
+
+        var agentless = await CreateCampaignAsync(manager, "agentless");
+        await AddContactsAsync(agentless, 100);
+        var a = await manager.GetFromJsonAsync<JsonElement>($"/api/campaigns/{agentless}/forecast?agents=5&until={DateTime.UtcNow.AddDays(10):yyyy-MM-dd}&dailyLiveTarget=50");
+        Assert.Equal("agentless", a.GetProperty("agentsSource").GetString());
+        Assert.Equal(0, a.GetProperty("agents").GetInt32());
+        Assert.Equal(JsonValueKind.Null, a.GetProperty("agentsToFinishByUntil").ValueKind);
+        Assert.Equal(JsonValueKind.Null, a.GetProperty("agentsForDailyLiveTarget").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, a.GetProperty("workedBy").ValueKind);
+        Assert.All(a.GetProperty("hours").EnumerateArray(), h => Assert.Equal(JsonValueKind.Null, h.GetProperty("agentsForDailyLiveTarget").ValueKind));
+    }
+
+    [ApiFact]
     public async Task Bad_parameters_are_refused_with_the_field_and_the_forecast_is_for_managers()
     {
         var (manager, _) = await factory.ClientWithRoleAsync("manager");
@@ -106,7 +208,7 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
     }
 
-    private async Task<List<long>> AddContactsAsync(long campaignId, int n)
+    private async Task<List<long>> AddContactsAsync(long campaignId, int n, string zone = "Asia/Shanghai", int first = 0)
     {
         await using var db = new DbConnectionFactory(factory.Database);
         await using var c = await db.OpenAsync(CancellationToken.None);
@@ -115,8 +217,8 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         for (var i = 0; i < n; i++)
         {
             await c.ExecuteAsync(
-                "INSERT INTO contacts (campaign_id, phone, time_zone, state, created_at, updated_at) VALUES (@campaignId, @phone, 'Asia/Shanghai', 'new', @now, @now)",
-                new { campaignId, phone = $"+86138{campaignId % 1000:D3}{i:D5}", now });
+                "INSERT INTO contacts (campaign_id, phone, time_zone, state, created_at, updated_at) VALUES (@campaignId, @phone, @zone, 'new', @now, @now)",
+                new { campaignId, phone = $"+86138{campaignId % 1000:D3}{first + i:D5}", zone, now });
         }
 
         ids.AddRange(await c.QueryAsync<long>("SELECT id FROM contacts WHERE campaign_id = @campaignId ORDER BY id", new { campaignId }));
@@ -150,13 +252,14 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             new { campaignId, day = start.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), n, live = n / 4 });
     }
 
-    private static async Task<long> CreateCampaignAsync(HttpClient manager)
+    private static async Task<long> CreateCampaignAsync(HttpClient manager, string mode = "predictive")
     {
         var response = await manager.PostAsJsonAsync("/api/campaigns", new
         {
             name = "预测 forecast",
             type = "care",
-            mode = "predictive",
+            mode,
+            message = mode == "agentless" ? "您的账单已出。" : null,
             defaultCountry = "CN",
             timeZone = "Asia/Shanghai",
             complianceProfile = "CN",
