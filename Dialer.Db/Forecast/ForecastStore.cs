@@ -17,6 +17,7 @@ public sealed record PastForecastDay(DateOnly Day, DateOnly MadeOn, int Agents, 
 public sealed record CampaignForecast(
     long CampaignId,
     string CampaignName,
+    string TimeZone,
     bool FromDefaults,
     ForecastHistory History,
     int Agents,
@@ -108,6 +109,7 @@ public sealed class ForecastStore(DbConnectionFactory db, TimeProvider time, Cam
         return new CampaignForecast(
             id,
             definition.Name,
+            definition.TimeZone,
             history.FromDefaults,
             history,
             count,
