@@ -1,4 +1,5 @@
 using Dialer.Db.Dialing;
+using Dialer.Db.Forecast;
 using Dialer.Db.Model;
 using Hangfire;
 using Hangfire.Storage;
@@ -16,6 +17,7 @@ public static class RecurringJobs
     public const string CampaignWatch = "campaign-watch";
     public const string ClaimRecovery = "claim-recovery";
     public const string DailyStats = "daily-stats";
+    public const string ForecastSnapshots = "forecast-snapshots";
 
     /// <summary>Registers (or updates) the recurring jobs; the watcher's cron has seconds (6 fields).</summary>
     public static void Register(IRecurringJobManager jobs, DialingOptions options)
@@ -24,6 +26,7 @@ public static class RecurringJobs
         jobs.AddOrUpdate<CampaignWatchJob>(CampaignWatch, j => j.RunAsync(CancellationToken.None), $"*/{watch} * * * * *");
         jobs.AddOrUpdate<ClaimRecoveryJob>(ClaimRecovery, j => j.RunAsync(CancellationToken.None), "* * * * *");
         jobs.AddOrUpdate<DailyStatsJob>(DailyStats, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+        jobs.AddOrUpdate<ForecastSnapshotJob>(ForecastSnapshots, j => j.RunAsync(CancellationToken.None), "7 * * * *");
     }
 
     /// <summary>
@@ -183,6 +186,26 @@ public sealed class DailyStatsJob(DialingCampaignStore campaigns, AttemptStore a
             foreach (var day in new[] { today.AddDays(-1), today })
             {
                 await Hosting.DailyStats.RecomputeAsync(attempts, pulse.Id, day, zone, ct);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Every hour: the forecast of each running or paused campaign, so that its first forecast of each local day is stored
+/// (forecast_snapshots; <see cref="ForecastStore"/> writes it once a day, whoever asks first: this job or a manager's view)
+/// and later days can be set against it even when nobody looked at the forecast that day.
+/// </summary>
+[AutomaticRetry(Attempts = 0)]
+public sealed class ForecastSnapshotJob(DialingCampaignStore campaigns, ForecastStore forecasts)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        foreach (var pulse in await campaigns.PulsesAsync(ct))
+        {
+            if (pulse.Status is CampaignStatus.Running or CampaignStatus.Paused)
+            {
+                await forecasts.ForecastAsync(pulse.Id, null, null, null, ct);
             }
         }
     }
