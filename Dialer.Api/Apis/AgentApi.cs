@@ -57,6 +57,7 @@ public static class AgentApi
         group.MapPost("/call/{control:regex(^(hold|resume|mute|unmute|hangup)$)}", (string control, ClaimsPrincipal user, AgentStateStore store,
             TimeProvider time, CancellationToken ct) => ControlCall(user, store, time, Enum.Parse<CallControl>(control, ignoreCase: true), ct));
         group.MapPost("/call/transfer", TransferCall);
+        group.MapAgentCallApi();
         group.MapPost("/preview/dial", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
             PreviewAsync(user, store, time, AgentRequest.PreviewDial, ct));
         group.MapPost("/preview/skip", (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
@@ -182,6 +183,13 @@ public static class AgentApi
             return invalid;
         }
 
+        if (target.AgentId is { } holder && holder != agentId && request.Callback is not null)
+        {
+            // The call went on with another agent: that agent's disposition decides the contact's next call.
+            return ValidationExtensions.Problem("callback", Texts.Pick(
+                "You transferred this call: the agent who took it sets the callback.", "您已转接此通话：回拨由接听的坐席安排。"));
+        }
+
         var code = request.Code!.Trim();
         var definition = target.Definition;
         ContactNext? callback = null;
@@ -211,8 +219,9 @@ public static class AgentApi
         }
 
         // Wrap-up is over: ready, unless the agent asked for a pause or a logout meanwhile.
+        // After a manual call the agent is paused again (manual dial is for an agent not taking calls).
         return await ChangeAsync(agentId, store, time, ct, r => r.Current == AgentState.WrapUp && r.AttemptId == attemptId
-            ? AfterWrapUp(r.PendingRequest)
+            ? target.Manual && r.PendingRequest is null ? Change(AgentState.Paused, AgentStates.ManualReason) : AfterWrapUp(r.PendingRequest)
             : Unchanged(r));
     }
 
@@ -245,6 +254,37 @@ public static class AgentApi
             return TypedResults.Conflict(Problems.Conflict(Texts.Pick("There is no call in progress.", "当前没有进行中的通话。")));
         }
 
+        if (row.Controls is { Consult: { Complete: false, Cancel: false } } inConsult && inConsult.AttemptId == attemptId)
+        {
+            return TypedResults.Conflict(Problems.Conflict(Texts.Pick("Complete or cancel the consultation first.", "请先完成或取消咨询。")));
+        }
+
+        if (request.AgentId is { } targetId)
+        {
+            if (!string.IsNullOrWhiteSpace(request.To))
+            {
+                return ValidationExtensions.Problem("to", Texts.Pick("Give a number or an agent, not both.", "请填写号码或选择坐席，不能同时填写。"));
+            }
+
+            var campaignId = (await store.CurrentCallAsync(row.ContactId, attemptId, ct))?.Contact.CampaignId ?? 0;
+            if (await AgentCallApi.TargetProblemAsync(agentId, targetId, campaignId, store, ct) is { } refused)
+            {
+                return refused;
+            }
+
+            return (await ControlCallAsync(agentId, store, time, current => current with
+            {
+                TransferToAgent = targetId,
+                TransferTo = null,
+                TransferId = current.TransferId + 1,
+            }, ct)).Result switch
+            {
+                Ok<AgentStateView> ok => ok,
+                Conflict<ProblemDetails> conflict => conflict,
+                var other => throw new InvalidOperationException($"unexpected {other}"),
+            };
+        }
+
         var country = (await attempts.DispositionTargetAsync(attemptId, ct)).Definition.DefaultCountry;
         var phone = PhoneNumbers.Normalize(request.To, country);
         if (!phone.Ok || phone.E164 is null)
@@ -253,7 +293,7 @@ public static class AgentApi
                 $"Give the number to transfer to, e.g. +8613812345678 ({phone.Reason}).", $"请填写要转接的号码，例如 +8613812345678（{phone.Reason}）。"));
         }
 
-        return (await ControlCallAsync(agentId, store, time, current => current with { TransferTo = phone.E164 }, ct)).Result switch
+        return (await ControlCallAsync(agentId, store, time, current => current with { TransferTo = phone.E164, TransferToAgent = null }, ct)).Result switch
         {
             Ok<AgentStateView> ok => ok,
             Conflict<ProblemDetails> conflict => conflict,
@@ -261,7 +301,7 @@ public static class AgentApi
         };
     }
 
-    private static async Task<Results<Ok<AgentStateView>, Conflict<ProblemDetails>>> ControlCallAsync(
+    internal static async Task<Results<Ok<AgentStateView>, Conflict<ProblemDetails>>> ControlCallAsync(
         long agentId, AgentStateStore store, TimeProvider time, Func<CallControls, CallControls> change, CancellationToken ct)
     {
         for (var i = 0; i < CasRetries; i++)
@@ -337,7 +377,7 @@ public static class AgentApi
         return TypedResults.Conflict(Problems.Conflict(Texts.Pick("The agent's state kept changing; try again.", "坐席状态一直在变化，请重试。")));
     }
 
-    private static string AgentStateZh(AgentState state) => state switch
+    internal static string AgentStateZh(AgentState state) => state switch
     {
         AgentState.LoggedOut => "已签出",
         AgentState.Ready => "就绪",
@@ -364,7 +404,7 @@ public static class AgentApi
 
     private static Decision Refuse(string why) => throw new RefusedException(why);
 
-    private static AgentStateView View(AgentStateRow row) => new(
+    internal static AgentStateView View(AgentStateRow row) => new(
         row.State,
         row.Reason,
         JsonSerializer.Deserialize<long[]>(row.CampaignsJson) ?? [],
@@ -375,10 +415,10 @@ public static class AgentApi
         row.Controls is { } controls && controls.AttemptId == row.AttemptId && controls.Hold,
         row.Controls is { } c && c.AttemptId == row.AttemptId && c.Mute);
 
-    private static long AgentId(ClaimsPrincipal user) =>
+    internal static long AgentId(ClaimsPrincipal user) =>
         user.UserId() ?? throw new InvalidOperationException("The agent policy admits signed-in users only.");
 
-    private static long Now(TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds();
+    internal static long Now(TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private sealed class RefusedException(string message) : Exception(message);
 }

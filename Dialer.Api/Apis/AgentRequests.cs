@@ -16,7 +16,17 @@ public sealed record AgentPauseRequest(string? Reason);
 public sealed record CallbackRequest(string? At, bool Mine = false);
 
 /// <param name="To">The number to transfer the call in progress to (blind), as typed: normalised with the campaign's default country.</param>
-public sealed record CallTransferRequest(string? To);
+/// <param name="AgentId">Or the agent to transfer it to: signed in to the call's campaign and ready.</param>
+public sealed record CallTransferRequest(string? To, long? AgentId = null);
+
+/// <param name="To">The number to consult (called through the trunk), as typed: normalised with the campaign's default country.</param>
+/// <param name="AgentId">Or the agent to consult: signed in to the call's campaign and ready.</param>
+public sealed record ConsultRequest(string? To, long? AgentId = null);
+
+/// <param name="CampaignId">The campaign to dial in: one the agent is signed in to.</param>
+/// <param name="ContactId">The contact of that campaign to dial (found with GET /api/agent/contacts)…</param>
+/// <param name="Phone">…or a number as typed: the campaign's contact with that number, or a new contact of the campaign.</param>
+public sealed record ManualDialRequest(long? CampaignId, long? ContactId = null, string? Phone = null);
 
 public sealed record DispositionRequest(string? Code, string? Notes, JsonElement? Survey, CallbackRequest? Callback);
 

@@ -51,8 +51,34 @@ public sealed record DailyCounts
     public double TalkSeconds { get; init; }
 }
 
+/// <summary>A call handed over by an agent (call_transfers), with that agent's wrap-up disposition.</summary>
+public sealed record CallTransfer
+{
+    public long Id { get; init; }
+
+    public long AttemptId { get; init; }
+
+    public long FromAgentId { get; init; }
+
+    public long? ToAgentId { get; init; }
+
+    public string? ToNumber { get; init; }
+
+    public string Kind { get; init; } = "";
+
+    public long At { get; init; }
+
+    public string? Disposition { get; init; }
+
+    public string? Notes { get; init; }
+
+    public double? WrapSeconds { get; init; }
+}
+
 /// <summary>What a disposition of an attempt is checked against: its contact (and time zone) and its campaign.</summary>
-public sealed record DispositionTarget(long ContactId, string TimeZone, CampaignDefinition Definition);
+/// <param name="AgentId">The agent the attempt is with (after a transfer to an agent, the receiving one).</param>
+/// <param name="Manual">Dialled by hand from the desk.</param>
+public sealed record DispositionTarget(long ContactId, string TimeZone, CampaignDefinition Definition, long? AgentId = null, bool Manual = false);
 
 /// <summary>
 /// call_attempts: created when a call is queued (and counted on the contact), finished with its outcome and
@@ -61,14 +87,14 @@ public sealed record DispositionTarget(long ContactId, string TimeZone, Campaign
 public sealed class AttemptStore(DbConnectionFactory db)
 {
     public async Task<long> StartAsync(long campaignId, long contactId, string phone, long? agentId, string workerId, string carrier, long now, CancellationToken ct,
-        LeaseFence? fence = null)
+        LeaseFence? fence = null, bool manual = false)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Sql(Sql.Insert),
-            new { campaignId, contactId, phone, agentId, workerId, carrier, now }, tx, cancellationToken: ct));
+            new { campaignId, contactId, phone, agentId, workerId, carrier, now, manual = manual ? 1 : 0 }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(Sql.CountAttempt, new { contactId, now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return id;
@@ -154,7 +180,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QuerySingleAsync<TargetRow>(new CommandDefinition(Sql.Target, new { attemptId }, cancellationToken: ct));
-        return new DispositionTarget(row.ContactId, row.TimeZone, CampaignJson.Deserialize(row.ConfigJson));
+        return new DispositionTarget(row.ContactId, row.TimeZone, CampaignJson.Deserialize(row.ConfigJson), row.AgentId, row.Manual != 0);
     }
 
     /// <summary>
@@ -172,6 +198,16 @@ public sealed class AttemptStore(DbConnectionFactory db)
         await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(Sql.Dispose,
             new { attemptId, agentId, code, notes, surveyJson, wrapSeconds }, tx, cancellationToken: ct));
+        if (n == 0)
+        {
+            // The agent handed the call over (call_transfers): its wrap-up's disposition is kept with the hand-over; the
+            // attempt's own disposition and the contact's next state are the receiving agent's.
+            var handed = await c.ExecuteAsync(new CommandDefinition(Sql.DisposeTransfer,
+                new { attemptId, agentId, code, notes, wrapSeconds }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return handed > 0;
+        }
+
         if (n == 1)
         {
             await c.ExecuteAsync(new CommandDefinition(Sql.DeleteCallback, new { attemptId }, tx, cancellationToken: ct));
@@ -203,6 +239,31 @@ public sealed class AttemptStore(DbConnectionFactory db)
 
         await tx.CommitAsync(ct);
         return n == 1;
+    }
+
+    /// <summary>
+    /// The call left <paramref name="fromAgentId"/> for an agent or a number (a call_transfers row); to an agent, the attempt is
+    /// that agent's from now on (its disposition, its talk). False when the attempt has ended already.
+    /// </summary>
+    public async Task<bool> TransferAsync(long attemptId, long fromAgentId, long? toAgentId, string? toNumber, string kind, long at, CancellationToken ct,
+        LeaseFence? fence = null)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await CampaignLeaseStore.EnsureHeldAsync(c, tx, fence, ct);
+        await c.ExecuteAsync(new CommandDefinition(Sql.InsertTransfer, new { attemptId, fromAgentId, toAgentId, toNumber, kind, at }, tx, cancellationToken: ct));
+        var n = toAgentId is null
+            ? 1
+            : await c.ExecuteAsync(new CommandDefinition(Sql.HandOver, new { attemptId, toAgentId }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return n == 1;
+    }
+
+    /// <summary>The hand-overs of an attempt, oldest first.</summary>
+    public async Task<IReadOnlyList<CallTransfer>> TransfersAsync(long attemptId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return [.. await c.QueryAsync<CallTransfer>(new CommandDefinition(Sql.Transfers, new { attemptId }, cancellationToken: ct))];
     }
 
     public async Task<IReadOnlyList<DailyCounts>> DaysAsync(long campaignId, string fromDay, CancellationToken ct)
@@ -238,16 +299,20 @@ public sealed class AttemptStore(DbConnectionFactory db)
         public string TimeZone { get; init; } = "";
 
         public string ConfigJson { get; init; } = "";
+
+        public long? AgentId { get; init; }
+
+        public long Manual { get; init; }
     }
 
     internal static class Sql
     {
-        private const string InsertColumns = "campaign_id, contact_id, phone, agent_id, worker_id, carrier, queued_at, dialed_at";
+        private const string InsertColumns = "campaign_id, contact_id, phone, agent_id, worker_id, carrier, queued_at, dialed_at, manual";
 
         public static readonly DialectSql Insert = new(
-            Sqlite: $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now) RETURNING id",
-            SqlServer: $"INSERT INTO call_attempts ({InsertColumns}) OUTPUT INSERTED.id VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now)",
-            Postgres: $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now) RETURNING id");
+            Sqlite: $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now, @manual) RETURNING id",
+            SqlServer: $"INSERT INTO call_attempts ({InsertColumns}) OUTPUT INSERTED.id VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now, @manual)",
+            Postgres: $"INSERT INTO call_attempts ({InsertColumns}) VALUES (@campaignId, @contactId, @phone, @agentId, @workerId, @carrier, @now, @now, @manual) RETURNING id");
 
         public const string CountAttempt = "UPDATE contacts SET attempts = attempts + 1, last_attempt_at = @now, updated_at = @now WHERE id = @contactId";
 
@@ -261,7 +326,7 @@ public sealed class AttemptStore(DbConnectionFactory db)
             """;
 
         public const string Target = """
-            SELECT ct.id AS contact_id, ct.time_zone, cp.config_json
+            SELECT ct.id AS contact_id, ct.time_zone, cp.config_json, a.agent_id, a.manual
             FROM call_attempts a JOIN contacts ct ON ct.id = a.contact_id JOIN campaigns cp ON cp.id = a.campaign_id
             WHERE a.id = @attemptId
             """;
@@ -270,6 +335,23 @@ public sealed class AttemptStore(DbConnectionFactory db)
             UPDATE call_attempts SET disposition = @code, notes = COALESCE(@notes, notes), survey_json = COALESCE(@surveyJson, survey_json),
                 wrap_seconds = COALESCE(@wrapSeconds, wrap_seconds)
             WHERE id = @attemptId AND agent_id = @agentId
+            """;
+
+        public const string DisposeTransfer = """
+            UPDATE call_transfers SET disposition = @code, notes = COALESCE(@notes, notes), wrap_seconds = COALESCE(@wrapSeconds, wrap_seconds)
+            WHERE attempt_id = @attemptId AND from_agent_id = @agentId
+            """;
+
+        public const string InsertTransfer = """
+            INSERT INTO call_transfers (attempt_id, from_agent_id, to_agent_id, to_number, kind, at)
+            VALUES (@attemptId, @fromAgentId, @toAgentId, @toNumber, @kind, @at)
+            """;
+
+        public const string HandOver = "UPDATE call_attempts SET agent_id = @toAgentId WHERE id = @attemptId AND ended_at IS NULL";
+
+        public const string Transfers = """
+            SELECT id, attempt_id, from_agent_id, to_agent_id, to_number, kind, at, disposition, notes, wrap_seconds
+            FROM call_transfers WHERE attempt_id = @attemptId ORDER BY id
             """;
 
         // What the agent gave for the attempt, read when the call ends.

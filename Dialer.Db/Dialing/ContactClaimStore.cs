@@ -68,6 +68,13 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
     /// Without a fence: a compare-and-set claim. With one (an engine under a lease): the claim commits only while
     /// the lease is at the fence's epoch (else <see cref="LeaseLostException"/>, nothing claimed).
     /// </summary>
+    /// <summary>
+    /// Manual dial from the desk: claims this contact of the campaign whatever its due time, if it is not being dialled and not
+    /// finished for good (DNC, invalid, cancelled). The compliance gate decides next whether it may be dialled now.
+    /// </summary>
+    public Task<ClaimedContact?> ClaimManualAsync(long campaignId, long contactId, string workerId, long now, CancellationToken ct, LeaseFence? fence = null) =>
+        ClaimAsync(Sql.Manual, new { campaignId, contactId }, workerId, now, fence, ct);
+
     private async Task<ClaimedContact?> ClaimAsync(string select, object args, string workerId, long now, LeaseFence? fence, CancellationToken ct)
     {
         if (fence is null)
@@ -207,6 +214,11 @@ public sealed class ContactClaimStore(DbConnectionFactory db)
             Sqlite: $"SELECT {Columns} {OwnedFrom} LIMIT 1",
             SqlServer: $"SELECT TOP 1 {Columns} {OwnedFrom}",
             Postgres: $"SELECT {Columns} {OwnedFrom} LIMIT 1");
+
+        public const string Manual = $"""
+            SELECT {Columns} FROM contacts
+            WHERE id = @contactId AND campaign_id = @campaignId AND state IN ({ContactState.DialableSql}, '{ContactState.Done}')
+            """;
 
         public const string Claim = """
             UPDATE contacts SET state = @dialing, locked_by = @workerId, locked_at = @now, updated_at = @now

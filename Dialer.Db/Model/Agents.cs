@@ -24,6 +24,12 @@ public static class AgentStates
     /// <summary>The reason of <see cref="AgentState.Reserved"/> while a contact is offered for preview.</summary>
     public const string PreviewReason = "preview";
 
+    /// <summary>
+    /// The reason of <see cref="AgentState.Reserved"/> while an agent's manual dial rings, and of <see cref="AgentState.Paused"/>
+    /// after a manual call (the agent was not taking calls when it dialled).
+    /// </summary>
+    public const string ManualReason = "manual";
+
     /// <summary>For SQL texts: the states in which the engine owns the agent (a call offered, up or in wrap-up).</summary>
     public const string BusySql = $"'{Reserved}', '{OnCall}', '{WrapUp}'";
 
@@ -77,14 +83,32 @@ public enum AgentRequestKind
 
     /// <summary>Skip the contact offered for preview.</summary>
     PreviewSkip,
+
+    /// <summary>Dial a contact of a campaign from the desk (<see cref="AgentRequest.ManualTarget"/>), while paused.</summary>
+    ManualDial,
 }
 
 /// <summary>
 /// A request of the agent to the engine, made while the engine owns the agent (reserved, on a call, in wrap-up), stored in
 /// agent_states.request and request_reason with a new row version; the engine carries it out and clears it with its next change.
 /// </summary>
+/// <param name="PauseReason">agent_states.request_reason: the pause reason of a pause; "campaign:contact" of a manual dial.</param>
 public sealed record AgentRequest(AgentRequestKind Kind, string? PauseReason = null)
 {
+    public const string ManualDialDb = "manual_dial";
+
+    /// <summary>Manual dial of <paramref name="contactId"/> in <paramref name="campaignId"/>: the campaign's engine dials it.</summary>
+    public static AgentRequest ManualDial(long campaignId, long contactId) =>
+        new(AgentRequestKind.ManualDial, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{campaignId}:{contactId}"));
+
+    /// <summary>The campaign and contact of a manual dial; null for other requests.</summary>
+    public (long CampaignId, long ContactId)? ManualTarget =>
+        Kind == AgentRequestKind.ManualDial && PauseReason?.Split(':') is [var k, var c]
+            && long.TryParse(k, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var campaign)
+            && long.TryParse(c, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var contact)
+            ? (campaign, contact)
+            : null;
+
     public const string PauseDb = "pause";
     public const string LogoutDb = "logout";
     public const string ReadyDb = "ready";
@@ -109,6 +133,7 @@ public sealed record AgentRequest(AgentRequestKind Kind, string? PauseReason = n
         AgentRequestKind.Ready => ReadyDb,
         AgentRequestKind.PreviewDial => PreviewDialDb,
         AgentRequestKind.PreviewSkip => PreviewSkipDb,
+        AgentRequestKind.ManualDial => ManualDialDb,
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 
@@ -121,6 +146,7 @@ public sealed record AgentRequest(AgentRequestKind Kind, string? PauseReason = n
         ReadyDb => StayReady,
         PreviewDialDb => PreviewDial,
         PreviewSkipDb => PreviewSkip,
+        ManualDialDb => new AgentRequest(AgentRequestKind.ManualDial, requestReason),
         _ => throw new ArgumentOutOfRangeException(nameof(request), request, "unknown agent request"),
     };
 

@@ -42,10 +42,25 @@ public sealed record CallEnded(long? AttemptId, string? Outcome, double TalkSeco
     public override string Kind => KindName;
 }
 
-/// <summary>A blind transfer of the agent's call to <paramref name="To"/> was not answered (<paramref name="Reason"/>: the carrier's); the customer is back with the agent.</summary>
-public sealed record TransferFailed(long AttemptId, string To, string Reason) : OutboxEvent
+/// <summary>
+/// A transfer of the agent's call to <paramref name="To"/> (a number, or the agent <paramref name="ToAgentId"/>) did not happen
+/// (<paramref name="Reason"/>: the carrier's, or agent_not_ready), or a consultation ended (consult_ended: the consulted party
+/// hung up; the customer waits on hold); the customer is back with the agent. <paramref name="ConsultId"/>: the consultation's.
+/// </summary>
+public sealed record TransferFailed(long AttemptId, string To, string Reason, long? ToAgentId = null, int? ConsultId = null) : OutboxEvent
 {
     public const string KindName = "transfer_failed";
+
+    public override string Kind => KindName;
+}
+
+/// <summary>
+/// A manual dial asked from the desk was not placed: <paramref name="Reason"/> is the compliance gate's (dnc, max_attempts,
+/// min_gap, outside the calling window…) or why the contact could not be taken (contact_busy, agent_busy).
+/// </summary>
+public sealed record ManualDialRefused(long ContactId, string Phone, string Reason) : OutboxEvent
+{
+    public const string KindName = "manual_dial_refused";
 
     public override string Kind => KindName;
 }

@@ -81,6 +81,33 @@ public sealed class ActiveCall(CampaignEngine engine, IEngineScheduler loop, lon
     /// <summary>The transfer's number answered: the customer talks to it, the agent has left the call (wrap-up).</summary>
     public bool Transferred { get; internal set; }
 
+    /// <summary>Placed by an agent's manual dial from the desk.</summary>
+    public bool Manual { get; internal set; }
+
+    /// <summary>The last blind transfer asked from the desk and taken up (its id, number and agent), so that it starts once.</summary>
+    internal (int Id, string? To, long? Agent)? TransferAsked { get; set; }
+
+    /// <summary>The consultation in progress or last taken up (the desk's <see cref="ConsultControl.Id"/>); 0: none yet.</summary>
+    public int ConsultId { get; internal set; }
+
+    /// <summary>The number consulted (the leg is <see cref="ConsultLeg"/>).</summary>
+    public string? ConsultTo { get; internal set; }
+
+    /// <summary>The outgoing leg to the number consulted, ringing or answered.</summary>
+    public ICallLeg? ConsultLeg { get; internal set; }
+
+    /// <summary>The agent consulted, on a call with the first agent over their two phone legs.</summary>
+    public AgentSlot? ConsultAgent { get; internal set; }
+
+    /// <summary>The consulted party answered: the agent talks to it while the customer waits on hold.</summary>
+    public bool ConsultAnswered { get; internal set; }
+
+    /// <summary>The agent asked to complete the consultation: the customer is put through as soon as the other party has answered.</summary>
+    internal bool ConsultComplete { get; set; }
+
+    /// <summary>A consultation is up (ringing or talking).</summary>
+    public bool Consulting => ConsultLeg is not null || ConsultAgent is not null;
+
     internal IDisposable? AbandonTimer { get; set; }
 
     internal bool Resolved { get; set; }

@@ -13,7 +13,7 @@ namespace Dialer.Worker.Engine;
 /// Touched only on the engine's loop.
 /// </summary>
 internal sealed class AgentRoster(
-    CampaignEngine engine,
+    CampaignEngine campaignEngine,
     CampaignRuntime campaign,
     IEngineScheduler loop,
     ITelephony telephony,
@@ -21,6 +21,7 @@ internal sealed class AgentRoster(
     IAgentLedger ledger,
     ILogger log)
 {
+    private readonly CampaignEngine engine = campaignEngine;
     private readonly Dictionary<long, AgentSlot> agents = [];
     private readonly List<AgentSlot> agentList = [];
 
@@ -227,6 +228,9 @@ internal sealed class AgentRoster(
                     break;
                 case AgentRequestKind.PreviewSkip:
                     PreviewSkip(agentId);
+                    break;
+                case AgentRequestKind.ManualDial when request.ManualTarget is { } target && target.CampaignId == campaign.Id:
+                    engine.ManualDial(agentId, target.ContactId);
                     break;
             }
 
@@ -538,9 +542,14 @@ internal sealed class AgentRoster(
             }
 
             agent.Leg = null;
-            if (agent.Call is { } call && call.Phase == CallPhase.Connected && !call.Transferred)
+            if (agent.Call is { } call && call.Phase == CallPhase.Connected && call.ConsultAgent == agent)
             {
-                call.Leg?.Hangup();
+                // The agent consulted hung up: the first agent is back with the customer.
+                roster.engine.ConsultedAgentLeft(call);
+            }
+            else if (agent.Call is { } own && own.Phase == CallPhase.Connected && own.Agent == agent && !own.Transferred)
+            {
+                own.Leg?.Hangup();
             }
 
             roster.Pause(agent.Id, "phone_disconnected");

@@ -341,14 +341,14 @@ public sealed class CampaignEngine(
     /// detection, recording). The agent, when there is one, is already reserved for it. False when the lease has
     /// moved on: nothing is dialed, and the caller gives the agent back and stops.
     /// </summary>
-    private bool Launch(DialContact contact, AgentSlot? agent, DateTimeOffset now)
+    private bool Launch(DialContact contact, AgentSlot? agent, DateTimeOffset now, bool manual = false)
     {
-        if (attempts.Start(campaign, contact, now, agent?.Id) is not { } id)
+        if ((manual ? attempts.StartManual(campaign, contact, now, agent!.Id) : attempts.Start(campaign, contact, now, agent?.Id)) is not { } id)
         {
             return false;
         }
 
-        var call = new ActiveCall(this, loop, id, contact, now) { Agent = agent, Reserved = agent is not null, DialedAt = now };
+        var call = new ActiveCall(this, loop, id, contact, now) { Agent = agent, Reserved = agent is not null, DialedAt = now, Manual = manual };
         if (agent is not null)
         {
             agent.Call = call;
@@ -537,11 +537,28 @@ public sealed class CampaignEngine(
 
     /// <summary>
     /// The desk's call controls: brings the agent's connected call to what the agent asked (hold music or not, the agent
-    /// muted or not, hung up). Controls naming another attempt (an earlier call) are ignored.
+    /// muted or not, hung up, transferred, a consultation). Controls naming another attempt (an earlier call) are ignored, and
+    /// so are those of an agent who handed the call over; the agent consulted can only end the consultation (hang up).
     /// </summary>
     internal void ApplyControls(AgentSlot agent, CallControls controls)
     {
         if (agent.Call is not { } call || call.AttemptId != controls.AttemptId || call.Phase != CallPhase.Connected || call.Leg is not { } leg)
+        {
+            return;
+        }
+
+        if (call.ConsultAgent == agent)
+        {
+            if (controls.Hangup)
+            {
+                // The agent consulted hangs up on the consultation: back to the customer, who waits on hold.
+                EndConsult(call, "consult_ended", resume: false);
+            }
+
+            return;
+        }
+
+        if (call.Agent != agent)
         {
             return;
         }
@@ -559,9 +576,24 @@ public sealed class CampaignEngine(
             return;
         }
 
-        if (controls.TransferTo is { } to && to != call.TransferTo)
+        if (!call.Consulting && (controls.TransferTo is not null || controls.TransferToAgent is not null)
+            && (controls.TransferId, controls.TransferTo, controls.TransferToAgent) != call.TransferAsked)
         {
-            StartTransfer(call, leg, to);
+            call.TransferAsked = (controls.TransferId, controls.TransferTo, controls.TransferToAgent);
+            if (controls.TransferToAgent is { } target)
+            {
+                TransferToAgent(call, agent, leg, target);
+            }
+            else
+            {
+                StartTransfer(call, leg, controls.TransferTo!);
+            }
+
+            return;
+        }
+
+        if (controls.Consult is { } consult && ApplyConsult(call, agent, leg, consult))
+        {
             return;
         }
 
@@ -576,6 +608,318 @@ public sealed class CampaignEngine(
             call.Muted = controls.Mute;
             leg.Mute(controls.Mute);
         }
+    }
+
+    /// <summary>
+    /// Blind transfer to another agent of this campaign: a ready agent takes the customer at once (bridged to its phone leg) and
+    /// the first agent goes to wrap-up; an agent no longer ready is refused, the customer stays with the first agent and the
+    /// desk says why.
+    /// </summary>
+    private void TransferToAgent(ActiveCall call, AgentSlot from, ICallLeg leg, long targetId)
+    {
+        if (Take(call, targetId) is not { } to)
+        {
+            ledger.Publish(new AgentEvent(from.Id, campaign.Id, new TransferFailed(call.AttemptId, "", "agent_not_ready", targetId)), Now);
+            return;
+        }
+
+        from.Leg?.Unbridge();
+        if (to.Leg is not null)
+        {
+            leg.Bridge(to.Leg);
+        }
+
+        HandOver(call, from, to, "blind");
+    }
+
+    /// <summary>
+    /// Puts a ready agent of this campaign on the call (on_call, its desk showing the customer); null when it is not ready (or
+    /// not signed in here, or the one asking).
+    /// </summary>
+    private AgentSlot? Take(ActiveCall call, long agentId)
+    {
+        if (Roster.Find(agentId) is not { } to || to == call.Agent || to.State != AgentState.Ready || to.Offered is not null || to.Call is not null)
+        {
+            return null;
+        }
+
+        to.Call = call;
+        if (!Roster.Change(to, AgentState.OnCall, null))
+        {
+            to.Call = null;
+            return null;
+        }
+
+        ledger.Publish(new AgentEvent(to.Id, campaign.Id, new CallConnected(call.AttemptId, call.Contact.ToEvent(), campaign.Definition.Script)), Now);
+        return to;
+    }
+
+    /// <summary>The customer, bridged to <paramref name="to"/> already, is that agent's call now; the first agent goes to wrap-up.</summary>
+    private void HandOver(ActiveCall call, AgentSlot from, AgentSlot to, string kind)
+    {
+        call.Held = false;
+        call.Muted = false;
+        call.Agent = to;
+        to.Call = call;
+        attempts.Transferred(campaign, call.AttemptId, from.Id, to.Id, null, kind, Now);
+        Stats.RecordTalk((Now - call.ConnectedAt!.Value).TotalSeconds);
+        Roster.StartWrap(from, call, disposed: false);
+    }
+
+    /// <summary>
+    /// The consultation asked from the desk: a new one starts (one in progress is released first); the one in progress is
+    /// cancelled or completed. True while a consultation is up: the customer's hold stays as it is.
+    /// </summary>
+    private bool ApplyConsult(ActiveCall call, AgentSlot agent, ICallLeg leg, ConsultControl consult)
+    {
+        if (consult.Id != call.ConsultId)
+        {
+            if (call.Consulting)
+            {
+                EndConsult(call, null, resume: false);
+            }
+
+            call.ConsultId = consult.Id;
+            if (consult.Cancel)
+            {
+                return false;
+            }
+
+            StartConsult(call, agent, leg, consult);
+            if (!call.Consulting)
+            {
+                return true;
+            }
+        }
+
+        if (!call.Consulting)
+        {
+            return false;
+        }
+
+        if (consult.Cancel)
+        {
+            EndConsult(call, null, resume: true);
+            return false;
+        }
+
+        if (consult.Complete)
+        {
+            call.ConsultComplete = true;
+            if (call.ConsultAnswered)
+            {
+                CompleteConsult(call, agent, leg);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The customer waits on hold (music) while the agent calls the number or the agent consulted.</summary>
+    private void StartConsult(ActiveCall call, AgentSlot agent, ICallLeg leg, ConsultControl consult)
+    {
+        call.ConsultComplete = false;
+        call.ConsultAnswered = false;
+        if (!call.Held)
+        {
+            call.Held = true;
+            leg.Hold(true);
+        }
+
+        if (consult.AgentId is { } agentId)
+        {
+            if (Take(call, agentId) is not { } other)
+            {
+                ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new TransferFailed(call.AttemptId, "", "agent_not_ready", agentId, consult.Id)), Now);
+                return;
+            }
+
+            call.ConsultAgent = other;
+            call.ConsultAnswered = true;
+            if (agent.Leg is not null && other.Leg is not null)
+            {
+                agent.Leg.Bridge(other.Leg);
+            }
+
+            return;
+        }
+
+        if (consult.To is not { } to)
+        {
+            return;
+        }
+
+        call.ConsultTo = to;
+        var observer = new ConsultObserver(this, loop, call);
+        call.ConsultLeg = telephony.Dial(new DialRequest(call.AttemptId, to, campaign.Definition.CallerId ?? "", TransferRingTimeout, DetectMachine: false),
+            observer);
+        observer.Leg = call.ConsultLeg;
+    }
+
+    /// <summary>The number consulted answered: the agent talks to it (the customer still on hold); completed at once if asked already.</summary>
+    internal void OnConsultAnswered(ActiveCall call, ICallLeg consult)
+    {
+        if (call.ConsultLeg != consult)
+        {
+            return;
+        }
+
+        if (call.Phase != CallPhase.Connected || call.Agent is not { } agent || agent.Call != call || call.Leg is not { } leg)
+        {
+            consult.Hangup();
+            return;
+        }
+
+        call.ConsultAnswered = true;
+        if (agent.Leg is not null)
+        {
+            // The number's leg bridged to the agent's (the customer's leg, unbridged from the agent, hears its hold music).
+            consult.Bridge(agent.Leg);
+        }
+        if (call.ConsultComplete)
+        {
+            CompleteConsult(call, agent, leg);
+        }
+    }
+
+    /// <summary>
+    /// The consulted number's leg ended. After a completed consultation the customer's call ends with it; else the agent is
+    /// back with the customer, who waits on hold, and the desk says why (not answered: the carrier's reason; else consult_ended).
+    /// </summary>
+    internal void OnConsultEnded(ActiveCall call, ICallLeg consult, CallEnd end)
+    {
+        if (call.TransferLeg == consult)
+        {
+            call.TransferLeg = null;
+            call.Leg?.Hangup();
+            return;
+        }
+
+        if (call.ConsultLeg != consult)
+        {
+            return;
+        }
+
+        call.ConsultLeg = null;
+        EndConsult(call, call.ConsultAnswered ? "consult_ended" : end.Reason ?? end.Outcome.ToDb(), resume: false);
+    }
+
+    /// <summary>
+    /// Ends the consultation: the number is hung up, or the agent consulted is free again; the first agent is back with the
+    /// customer, who is taken off hold (<paramref name="resume"/>: the agent cancelled) or waits on hold until the agent resumes.
+    /// <paramref name="reason"/>, when given, is shown on the desk.
+    /// </summary>
+    private void EndConsult(ActiveCall call, string? reason, bool resume)
+    {
+        var answered = call.ConsultAnswered;
+        var to = call.ConsultTo ?? "";
+        var other = call.ConsultAgent;
+        call.ConsultAnswered = false;
+        call.ConsultComplete = false;
+        call.ConsultTo = null;
+        call.ConsultAgent = null;
+        if (call.ConsultLeg is { } number)
+        {
+            call.ConsultLeg = null;
+            number.Hangup();
+        }
+
+        if (other is not null)
+        {
+            other.Leg?.Unbridge();
+            if (other.Call == call)
+            {
+                other.Call = null;
+                Roster.Free(other);
+            }
+        }
+
+        if (call.Agent is not { } agent || agent.Call != call || call.Phase != CallPhase.Connected || call.Leg is not { } leg)
+        {
+            return;
+        }
+
+        if (answered && agent.Leg is not null)
+        {
+            // Bridged back to the agent (a new bridge starts unheld): on hold again unless the agent cancelled.
+            leg.Bridge(agent.Leg);
+            call.Held = false;
+            if (call.Muted)
+            {
+                leg.Mute(true);
+            }
+        }
+
+        if (resume != !call.Held)
+        {
+            call.Held = !resume;
+            leg.Hold(!resume);
+        }
+
+        if (reason is not null)
+        {
+            ledger.Publish(new AgentEvent(agent.Id, campaign.Id, new TransferFailed(call.AttemptId, to, reason, other?.Id, call.ConsultId)), Now);
+        }
+    }
+
+    /// <summary>The consultation is completed: the customer is put through to the party consulted and the agent goes to wrap-up.</summary>
+    private void CompleteConsult(ActiveCall call, AgentSlot agent, ICallLeg leg)
+    {
+        call.ConsultComplete = false;
+        call.ConsultAnswered = false;
+        agent.Leg?.Unbridge();
+        leg.Hold(false);
+        leg.Mute(false);
+        if (call.ConsultAgent is { } other)
+        {
+            call.ConsultAgent = null;
+            if (other.Leg is not null)
+            {
+                leg.Bridge(other.Leg);
+            }
+
+            HandOver(call, agent, other, "consult");
+            return;
+        }
+
+        if (call.ConsultLeg is not { } number)
+        {
+            return;
+        }
+
+        call.ConsultLeg = null;
+        call.TransferLeg = number;
+        call.TransferTo = call.ConsultTo;
+        call.ConsultTo = null;
+        leg.Bridge(number);
+        call.Held = false;
+        call.Muted = false;
+        call.Transferred = true;
+        attempts.Transferred(campaign, call.AttemptId, agent.Id, null, call.TransferTo, "consult", Now);
+        Stats.RecordTalk((Now - call.ConnectedAt!.Value).TotalSeconds);
+        Roster.StartWrap(agent, call, disposed: false);
+    }
+
+    /// <summary>The consulted number's leg: its answer and end, on the engine's loop.</summary>
+    private sealed class ConsultObserver(CampaignEngine engine, IEngineScheduler loop, ActiveCall call) : ICallObserver
+    {
+        public ICallLeg? Leg { get; set; }
+
+        public void OnRinging(ICallLeg leg)
+        {
+        }
+
+        public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => engine.OnConsultAnswered(call, Leg ?? leg));
+
+        public void OnMachineDetected(ICallLeg leg, bool isMachine)
+        {
+        }
+
+        public void OnDtmf(ICallLeg leg, char digit)
+        {
+        }
+
+        public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => engine.OnConsultEnded(call, Leg ?? leg, end));
     }
 
     /// <summary>How long a blind transfer's number may ring before the customer is given back to the agent.</summary>
@@ -619,6 +963,7 @@ public sealed class CampaignEngine(
         agent.Leg?.Unbridge();
         leg.Bridge(transfer);
         call.Transferred = true;
+        attempts.Transferred(campaign, call.AttemptId, agent.Id, null, call.TransferTo, "blind", Now);
         Stats.RecordTalk((Now - call.ConnectedAt!.Value).TotalSeconds);
         Roster.StartWrap(agent, call, disposed: false);
     }
@@ -775,6 +1120,12 @@ public sealed class CampaignEngine(
             transfer.Hangup();
         }
 
+        if (call.Consulting)
+        {
+            // The customer hung up during a consultation: the number is hung up, the agent consulted is free again.
+            EndConsult(call, null, resume: false);
+        }
+
         if (wasWaiting && call.Ivr is not null)
         {
             // Hung up while a transfer was waiting for an agent: the IVR's outcome stands.
@@ -915,6 +1266,77 @@ public sealed class CampaignEngine(
 
         return true;
     }
+
+    /// <summary>
+    /// Manual dial from the desk: a paused agent of this campaign dials a contact of it. The contact passes the same
+    /// compliance gate as every call the engine places (DNC, maximum attempts, minimum gap, the no-redial period, the
+    /// calling window in the contact's zone); a refusal is shown on the desk with its reason and the contact keeps its
+    /// schedule (a DNC entry found now makes it DNC, as for any call). Placed, the call is the agent's (reserved, marked
+    /// manual); the agent is connected when it answers, and is paused again (reason manual) when the call is done.
+    /// </summary>
+    public bool ManualDial(long agentId, long contactId)
+    {
+        if (Roster.Find(agentId) is not { } agent)
+        {
+            return false;
+        }
+
+        var now = Now;
+        if (agent.State != AgentState.Paused || agent.Call is not null || agent.Offered is not null)
+        {
+            ledger.Publish(new AgentEvent(agentId, campaign.Id, new ManualDialRefused(contactId, "", "agent_busy")), now);
+            return false;
+        }
+
+        if (contacts.ClaimManual(campaign, contactId, now) is not { } contact)
+        {
+            ledger.Publish(new AgentEvent(agentId, campaign.Id, new ManualDialRefused(contactId, "", "contact_busy")), now);
+            return false;
+        }
+
+        var verdict = gate.Check(campaign, contact, now, contacts.IsOnDnc(contact.Phone, campaign.Id, now));
+        if (!verdict.Allowed)
+        {
+            var refused = verdict.Update!;
+            contacts.Defer(contact, refused.State == ContactState.Dnc ? refused : Unchanged(contact, refused.Reason), now);
+            ContactDeferred?.Invoke(contact, refused);
+            ledger.Publish(new AgentEvent(agentId, campaign.Id, new ManualDialRefused(contact.Id, contact.Phone, refused.Reason ?? "refused")), now);
+            return false;
+        }
+
+        agent.Dialing = contact;
+        var reserved = Roster.Change(agent, AgentState.Reserved, AgentStates.ManualReason);
+        agent.Dialing = null;
+        if (!reserved)
+        {
+            contacts.Defer(contact, Unchanged(contact, null), now);
+            return false;
+        }
+
+        // Paused again when the call is done (after wrap-up when it was answered), as the Api does when the desk disposes.
+        agent.After = AgentState.Paused;
+        agent.AfterReason = AgentStates.ManualReason;
+        if (!Launch(contact, agent, now, manual: true))
+        {
+            Roster.Free(agent);
+            Stop();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A contact given back as it was (state and due time): a manual dial that was not placed changes nothing.</summary>
+    private static ContactUpdate Unchanged(DialContact contact, string? reason) => new(
+        contact.State,
+        contact.NextEligibleAt is { } next && next < DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(next) : DateTimeOffset.MaxValue,
+        reason,
+        CallbackAt: contact.CallbackAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
+        CallbackAgentId: contact.CallbackAgentId,
+        CallbackOpenAt: contact.CallbackOpenAt is { } open ? DateTimeOffset.FromUnixTimeMilliseconds(open) : null);
+
+    /// <summary>The agent consulted hung up its phone: the first agent is back with the customer, who waits on hold.</summary>
+    internal void ConsultedAgentLeft(ActiveCall call) => EndConsult(call, "consult_ended", resume: false);
 
     public bool PreviewSkip(long agentId)
     {

@@ -19,7 +19,8 @@ public sealed record DialContact(
     string? Name = null,
     string? AccountId = null,
     string? CustomJson = null,
-    long? CallbackOpenAt = null)
+    long? CallbackOpenAt = null,
+    long? NextEligibleAt = null)
 {
     /// <summary>The contact as the agent's page shows it (outbox events).</summary>
     public EventContact ToEvent() => new(Id, Phone, Name, AccountId, CustomJson, TimeZone);

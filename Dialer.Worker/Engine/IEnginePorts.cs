@@ -19,6 +19,12 @@ public interface IContactSource
 
     /// <summary>Gives a claimed contact back without dialing it: not dialable now, with the reason.</summary>
     void Defer(DialContact contact, ContactUpdate update, DateTimeOffset now);
+
+    /// <summary>
+    /// Manual dial from the desk: claims this contact of the campaign whatever its due time, unless it is being dialled or
+    /// finished for good; null otherwise (and where manual dial is not supported).
+    /// </summary>
+    DialContact? ClaimManual(CampaignRuntime campaign, long contactId, DateTimeOffset now) => null;
 }
 
 /// <summary>Where results go: call_attempts and the contact's next state.</summary>
@@ -37,6 +43,17 @@ public interface IAttemptLog
     /// order the engine asked for its writes.
     /// </summary>
     Task<bool> Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update);
+
+    /// <summary>An attempt placed by an agent's manual dial (marked manual); by default as any other.</summary>
+    long? StartManual(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long agentId) => Start(campaign, contact, queuedAt, agentId);
+
+    /// <summary>
+    /// The call left <paramref name="fromAgentId"/> for the agent <paramref name="toAgentId"/> or the number <paramref name="toNumber"/>
+    /// (kind blind or consult): recorded with the attempt; to an agent, the attempt is that agent's from now on. Not waited for.
+    /// </summary>
+    void Transferred(CampaignRuntime campaign, long attemptId, long fromAgentId, long? toAgentId, string? toNumber, string kind, DateTimeOffset at)
+    {
+    }
 
     /// <summary>Writes the agent's disposition for the attempt; a callback moves the contact to callback.</summary>
     void Dispose(CampaignRuntime campaign, long attemptId, long contactId, long agentId, Disposition disposition, double wrapSeconds, ContactUpdate? update);

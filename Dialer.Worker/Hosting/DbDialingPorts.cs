@@ -48,6 +48,9 @@ public sealed class DbDialingPorts(
     public DialContact? ClaimOwnedCallback(CampaignRuntime campaign, long agentId, DateTimeOffset now) =>
         IsLeaseLost ? null : ToDial(Fenced(() => contacts.ClaimOwnedCallbackAsync(campaign.Id, agentId, workerId, now.ToUnixTimeMilliseconds(), ct, Fence), null));
 
+    public DialContact? ClaimManual(CampaignRuntime campaign, long contactId, DateTimeOffset now) =>
+        IsLeaseLost ? null : ToDial(Fenced(() => contacts.ClaimManualAsync(campaign.Id, contactId, workerId, now.ToUnixTimeMilliseconds(), ct, Fence), null));
+
     public bool IsOnDnc(string phone, long campaignId, DateTimeOffset now) =>
         Wait(contacts.IsOnDncAsync(phone, campaignId, now.ToUnixTimeMilliseconds(), ct));
 
@@ -74,6 +77,18 @@ public sealed class DbDialingPorts(
             ? null
             : Fenced<long?>(async () => await attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier,
                 queuedAt.ToUnixTimeMilliseconds(), ct, Fence), null);
+
+    public long? StartManual(CampaignRuntime campaign, DialContact contact, DateTimeOffset queuedAt, long agentId) =>
+        IsLeaseLost
+            ? null
+            : Fenced<long?>(async () => await attempts.StartAsync(campaign.Id, contact.Id, contact.Phone, agentId, workerId, carrier,
+                queuedAt.ToUnixTimeMilliseconds(), ct, Fence, manual: true), null);
+
+    public void Transferred(CampaignRuntime campaign, long attemptId, long fromAgentId, long? toAgentId, string? toNumber, string kind, DateTimeOffset at)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        Writes.Enqueue($"transfer of attempt {attemptId}", t => FencedAsync(() => attempts.TransferAsync(attemptId, fromAgentId, toAgentId, toNumber, kind, ms, t, Fence), false));
+    }
 
     public Task<bool> Finish(CampaignRuntime campaign, ActiveCall call, ContactUpdate update)
     {
@@ -173,7 +188,7 @@ public sealed class DbDialingPorts(
         ? null
         : new DialContact(c.Id, c.CampaignId, c.Phone, c.TimeZone, c.State, c.Attempts, c.LastAttemptAt, c.AbandonedAt,
             c.State == ContactState.Callback ? c.CallbackAt : null, c.CallbackAgentId, c.Name, c.AccountId, c.CustomJson,
-            c.State == ContactState.Callback ? c.CallbackOpenAt : null);
+            c.State == ContactState.Callback ? c.CallbackOpenAt : null, c.NextEligibleAt);
 
     /// <summary>Runs a fenced statement and waits for it (on the loop); when the lease has moved on: <paramref name="whenLost"/>.</summary>
     private T Fenced<T>(Func<Task<T>> write, T whenLost) => Wait(FencedAsync(write, whenLost));

@@ -111,6 +111,7 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
         private ITimer? talkTimer;
         private DateTimeOffset talkEndsAt;
         private TimeSpan? talkLeftOnHold;
+        private ICallLeg? peer;
 
         public string Id => id;
 
@@ -209,20 +210,43 @@ public sealed class SimulatedCarrier(TimeProvider time, SimulationProfile profil
                 return;
             }
 
-            // The customer talks for the drawn time, then hangs up; put through to someone else (a transfer), talks anew.
+            // The customer talks for the drawn time, then hangs up; put through to someone else (a transfer), talks anew;
+            // bridged back to the same party (after a consultation), takes up the conversation where it was. A new bridge
+            // starts unheld, as on the RTP bridge.
+            TimeSpan? talkFor = null;
             lock (carrier.gate)
             {
-                if (talkTimer is { } running)
+                if (ended)
                 {
-                    running.Dispose();
-                    timers.Remove(running);
+                    return;
                 }
 
-                talkTimer = null;
+                var back = ReferenceEquals(peer, other);
+                peer = other;
+                if (back)
+                {
+                    talkFor = Held ? talkLeftOnHold : null;
+                }
+                else
+                {
+                    if (talkTimer is { } running)
+                    {
+                        running.Dispose();
+                        timers.Remove(running);
+                    }
+
+                    talkTimer = null;
+                    talkFor = TimeSpan.FromSeconds(talk);
+                }
+
+                Held = false;
                 talkLeftOnHold = null;
             }
 
-            Talk(TimeSpan.FromSeconds(talk));
+            if (talkFor is { } left)
+            {
+                Talk(left);
+            }
         }
 
         private void Talk(TimeSpan left)
