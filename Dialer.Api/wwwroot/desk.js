@@ -41,11 +41,12 @@
     el.hidden = !text;
   }
 
-  async function submit(form) {
-    const button = form.querySelector("button[type=submit], button:not([type])");
+  async function submit(form, submitter) {
+    const button = submitter || form.querySelector("button[type=submit], button:not([type])");
+    const action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     if (button) button.disabled = true;
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(action, {
         method: "POST",
         body: new URLSearchParams(new FormData(form)),
         headers: { "Accept": "application/json" },
@@ -55,7 +56,7 @@
       if (response.ok) {
         shown = null;
         clear(form);
-        notice(body.message);
+        notice(body.message || form.dataset.okNotice);
         return;
       }
       notice("");
@@ -70,7 +71,7 @@
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.dataset.deskForm === undefined) return;
     event.preventDefault();
-    submit(form);
+    submit(form, event.submitter);
   });
 
   document.addEventListener("live:updated", () => {

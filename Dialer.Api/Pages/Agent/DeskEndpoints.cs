@@ -6,6 +6,7 @@ using Dialer.Api.Auth;
 using Dialer.Api.Pages.Account;
 using Dialer.Api.Security;
 using Dialer.Db.Agents;
+using Dialer.Db.Contacts;
 using Dialer.Db.Dialing;
 using Dialer.Db.Model;
 using FluentValidation;
@@ -35,7 +36,26 @@ public static class DeskEndpoints
             CancellationToken ct) =>
         {
             var form = await request.ReadFormAsync(ct);
-            return Answer(request, (await AgentApi.TransferCall(new CallTransferRequest(form["to"]), user, store, attempts, time, ct)).Result, null);
+            return Answer(request, (await AgentApi.TransferCall(new CallTransferRequest(Text(form["to"]), Id(form["agentId"])), user, store, attempts, time, ct)).Result,
+                null);
+        });
+        group.MapPost("/call/consult", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time,
+            CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            return Answer(request, (await AgentCallApi.Consult(new ConsultRequest(Text(form["to"]), Id(form["agentId"])), user, store, attempts, time, ct)).Result,
+                null);
+        });
+        group.MapPost("/call/consult/complete", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            Answer(request, (await AgentCallApi.EndConsultAsync(user, store, time, complete: true, ct)).Result, null));
+        group.MapPost("/call/consult/cancel", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            Answer(request, (await AgentCallApi.EndConsultAsync(user, store, time, complete: false, ct)).Result, null));
+        group.MapPost("/manual", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, DeskCallStore desk, DialingCampaignStore campaigns,
+            ContactStore contacts, TimeProvider time, CancellationToken ct) =>
+        {
+            var form = await request.ReadFormAsync(ct);
+            var dial = new ManualDialRequest(Id(form["campaignId"]), Id(form["contactId"]), Text(form["phone"]));
+            return Answer(request, (await AgentCallApi.ManualDial(dial, user, store, desk, campaigns, contacts, time, ct)).Result, "manual");
         });
         group.MapPost("/call/{control:regex(^(hold|resume|mute|unmute|hangup)$)}", async (string control, HttpRequest request, ClaimsPrincipal user,
             AgentStateStore store, TimeProvider time, CancellationToken ct) =>
@@ -89,14 +109,32 @@ public static class DeskEndpoints
     /// </summary>
     private static IResult Answer(HttpRequest request, IResult result, string? notice)
     {
+        if (result is ForbidHttpResult)
+        {
+            return result;
+        }
+
         var ok = result is not (ValidationProblem or Conflict<ProblemDetails>);
         if (!request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
             return ok ? TypedResults.Redirect(notice is null ? "/agent" : "/agent?notice=" + notice) : Back(result);
         }
 
-        return ok ? TypedResults.Ok(new DeskNotice(notice is "saved" ? Localization.Strings.T("desk.notice.saved") : null)) : result;
+        return ok ? TypedResults.Ok(new DeskNotice(NoticeText(notice))) : result;
     }
+
+    /// <summary>The text of a notice's key: saved (a disposition), manual (a manual dial asked for).</summary>
+    public static string? NoticeText(string? notice) => notice switch
+    {
+        "saved" => Localization.Strings.T("desk.notice.saved"),
+        "manual" => Localization.Strings.T("desk.manualAsked"),
+        _ => null,
+    };
+
+    private static string? Text(Microsoft.Extensions.Primitives.StringValues value) => string.IsNullOrWhiteSpace(value) ? null : value.ToString().Trim();
+
+    private static long? Id(Microsoft.Extensions.Primitives.StringValues value) =>
+        long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
 
     /// <summary>What desk.js shows after a form went through.</summary>
     public sealed record DeskNotice(string? Message);

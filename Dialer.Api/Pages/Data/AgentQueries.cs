@@ -61,9 +61,18 @@ public sealed record DeskSnapshot(
 
     /// <summary>Campaigns the agent is signed in to but no longer assigned to (a manager took it off them): no more of their calls.</summary>
     public IReadOnlyList<DeskCampaign> Unassigned { get; init; } = [];
+
+    /// <summary>On a call: the other agents signed in to its campaign, with their state (a transfer or a consultation goes to a ready one).</summary>
+    public IReadOnlyList<Dialer.Db.Dialing.TransferTarget> Agents { get; init; } = [];
+
+    /// <summary>Paused: the last manual dial the engine refused since the agent paused, with its reason.</summary>
+    public ManualDialRefused? ManualRefusal { get; init; }
+
+    /// <summary>The name of an agent of <see cref="Agents"/>, else its id.</summary>
+    public string NameOf(long? id) => Agents.FirstOrDefault(a => a.AgentId == id)?.Name ?? id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
 }
 
-public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
+public sealed class AgentQueries(DbConnectionFactory db, Dialer.Db.Dialing.DeskCallStore desk, TimeProvider time)
 {
     /// <summary>At most this many of the agent's callbacks are listed on the desk (the soonest).</summary>
     public const int MaxCallbacks = 50;
@@ -123,11 +132,19 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
         var today = CampaignConfig.StartOfDayMs(now, CampaignConfig.Zone(contactCampaign?.Definition.TimeZone ?? "Asia/Shanghai"));
         var mine = (await c.QueryAsync<DeskAttempt>(new CommandDefinition(Sql.MyCalls, new { agentId, from = today }, cancellationToken: ct))).AsList();
         var callbacks = (await c.QueryAsync<DeskCallback>(new CommandDefinition(Sql.MyCallbacks, new { agentId }, cancellationToken: ct))).Take(MaxCallbacks).ToList();
+        var others = state.State == StateTimeline.OnCall && contact is not null ? await desk.TargetsAsync(contact.CampaignId, agentId, ct) : [];
+        var refusal = state.State == StateTimeline.Paused
+            && await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(Sql.LastManualRefusal, new { agentId, since = state.Since }, cancellationToken: ct))
+                is { } refused
+            ? OutboxEvents.Read<ManualDialRefused>(refused)
+            : null;
         return new DeskSnapshot(agentId, name, state, campaigns, signedInto, contact, contactCampaign, history, offer,
             phone is { } p ? ReadPhone(p.Payload, p.CreatedAt) : null, mine, nowMs)
         {
             Callbacks = callbacks,
             Unassigned = unassigned,
+            Agents = others,
+            ManualRefusal = refusal,
             TransferFailure = state.State == StateTimeline.OnCall
                 && await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(Sql.LastTransferFailure, new { agentId, since = state.Since }, cancellationToken: ct))
                     is { } failed && OutboxEvents.Read<TransferFailed>(failed) is { } f && f.AttemptId == state.AttemptId
@@ -197,6 +214,10 @@ public sealed class AgentQueries(DbConnectionFactory db, TimeProvider time)
 
         public const string LastTransferFailure = $"""
             SELECT payload_json FROM outbox WHERE agent_id = @agentId AND kind = '{TransferFailed.KindName}' AND created_at >= @since ORDER BY id DESC
+            """;
+
+        public const string LastManualRefusal = $"""
+            SELECT payload_json FROM outbox WHERE agent_id = @agentId AND kind = '{ManualDialRefused.KindName}' AND created_at >= @since ORDER BY id DESC
             """;
 
         public const string LastOffer = $"""
