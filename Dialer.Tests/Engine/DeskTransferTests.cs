@@ -1,6 +1,7 @@
 using Dialer.Db;
 using Dialer.Db.Model;
 using Dialer.Tests.Db;
+using Dialer.Worker.Engine;
 
 namespace Dialer.Tests.Engine;
 
@@ -178,6 +179,111 @@ public sealed class DeskTransferTests
             "SELECT payload_json FROM outbox WHERE agent_id = @agent AND kind = 'manual_dial_refused'", new { agent }))!.Reason);
         Assert.Equal(0, h.Carrier.Dials);
         Assert.Equal("new", await h.ScalarAsync<string>("SELECT state FROM contacts WHERE id = @contact", new { contact }));
+    }
+
+    [Fact]
+    public async Task AConsultedAgentTalksToTheFirstWhileTheCustomerWaitsOnHoldThenTakesTheCallWhenCompleted()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+15550000057");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("live", 4, 60));
+        var first = await h.AddReadyAgentAsync("ida");
+        h.Run(TimeSpan.FromSeconds(10));
+        var row = (await h.Agents.GetAsync(first, CancellationToken.None))!;
+        var second = await h.AddReadyAgentAsync("jon");
+
+        await Control(h, first, c => c with { Hold = true, Consult = new ConsultControl(1, AgentId: second) });
+        h.Run(TimeSpan.FromSeconds(1));
+        // The consulted agent is on the call (its desk shows the customer), the first agent still has it, the customer waits.
+        Assert.Equal(("on_call", row.AttemptId), ((await h.Agents.GetAsync(second, CancellationToken.None))!.State, (await h.Agents.GetAsync(second, CancellationToken.None))!.AttemptId));
+        Assert.Equal("on_call", (await h.Agents.GetAsync(first, CancellationToken.None))!.State);
+        var call = h.Engine.Calls.Single();
+        Assert.True(call.Held);
+        Assert.Equal(second, call.ConsultAgent!.Id);
+
+        // Longer than the customer had left to say: on hold, the conversation stands still.
+        h.Run(TimeSpan.FromSeconds(90));
+        Assert.Single(h.Engine.Calls);
+
+        await Control(h, first, c => c with { Consult = c.Consult! with { Complete = true } });
+        h.Run(TimeSpan.FromSeconds(1));
+        Assert.Equal("wrap_up", (await h.Agents.GetAsync(first, CancellationToken.None))!.State);
+        Assert.Equal(second, call.Agent!.Id);
+        Assert.False(call.Held);
+        Assert.Equal(("consult", (long?)second), (await h.QueryAsync<(string, long?)>(
+            "SELECT kind, to_agent_id FROM call_transfers WHERE attempt_id = @id", new { id = row.AttemptId })).Single());
+
+        h.Run(TimeSpan.FromSeconds(65));
+        Assert.Equal(("connected", second), (await h.QueryAsync<(string, long)>(
+            "SELECT outcome, agent_id FROM call_attempts WHERE id = @id", new { id = row.AttemptId })).Single());
+    }
+
+    [Fact]
+    public async Task ACancelledConsultationReleasesTheNumberAndTheAgentTalksOnWithTheCustomer()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+15550000058");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("live", 4, 60));
+        var first = await h.AddReadyAgentAsync("kai");
+        h.Run(TimeSpan.FromSeconds(10));
+        var row = (await h.Agents.GetAsync(first, CancellationToken.None))!;
+        var call = h.Engine.Calls.Single();
+        // Talked 6 s so far (answered at 4 s).
+        await Control(h, first, c => c with { Hold = true, Consult = new ConsultControl(1, To: "+15550009990") });
+        h.Run(TimeSpan.FromSeconds(6));
+        Assert.Equal(2, h.Carrier.Dials);
+        Assert.True(call.ConsultAnswered);
+        Assert.True(call.Held);
+
+        await Control(h, first, c => c with { Hold = false, Consult = c.Consult! with { Cancel = true } });
+        h.Run(TimeSpan.FromSeconds(1));
+        Assert.False(call.Consulting);
+        Assert.False(call.Held);
+        Assert.Equal("on_call", (await h.Agents.GetAsync(first, CancellationToken.None))!.State);
+
+        // The customer takes up the conversation where it was: 54 s left.
+        h.Run(TimeSpan.FromSeconds(60));
+        var attempt = (await h.QueryAsync<(string Outcome, long AgentId, double Talk)>(
+            "SELECT outcome, agent_id, talk_seconds FROM call_attempts WHERE id = @id", new { id = row.AttemptId })).Single();
+        Assert.Equal(("connected", first), (attempt.Outcome, attempt.AgentId));
+        // 6 s talked, 6 s on hold during the consultation, then the 54 s left.
+        Assert.Equal(66.0, attempt.Talk);
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_transfers"));
+    }
+
+    [Fact]
+    public async Task WhenTheConsultedNumberHangsUpTheCustomerIsBackWithTheAgentOnHoldUntilResumed()
+    {
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign();
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+15550000059");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, Start, EngineHarness.Everyone("live", 4, 30));
+        var first = await h.AddReadyAgentAsync("lou");
+        h.Run(TimeSpan.FromSeconds(10));
+        var row = (await h.Agents.GetAsync(first, CancellationToken.None))!;
+        var call = h.Engine.Calls.Single();
+
+        await Control(h, first, c => c with { Hold = true, Consult = new ConsultControl(1, To: "+15550009991") });
+        // The number answers after 4 s and talks 30 s, then hangs up.
+        h.Run(TimeSpan.FromSeconds(40));
+
+        Assert.False(call.Consulting);
+        Assert.True(call.Held);
+        Assert.Equal(CallPhase.Connected, call.Phase);
+        var ended = OutboxEvents.Read<TransferFailed>(await h.ScalarAsync<string>(
+            "SELECT payload_json FROM outbox WHERE agent_id = @first AND kind = 'transfer_failed'", new { first }));
+        Assert.Equal(new TransferFailed(row.AttemptId!.Value, "+15550009991", "consult_ended", null, 1), ended);
+
+        // Resumed by the agent: the customer talks on (24 s left) and ends the call.
+        await Control(h, first, c => c with { Hold = false });
+        h.Run(TimeSpan.FromSeconds(30));
+        Assert.Equal(CallPhase.Ended, call.Phase);
+        Assert.Equal("connected", await h.ScalarAsync<string>("SELECT outcome FROM call_attempts WHERE id = @id", new { id = row.AttemptId }));
     }
 
     /// <summary>What the Api does for a control from the desk: the agent's controls for the call in progress, changed, compare-and-set; then the engine's poll.</summary>

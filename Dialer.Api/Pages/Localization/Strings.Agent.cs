@@ -50,5 +50,6 @@ public static partial class Strings
         ["pause.other"] = ("Other", "其他"),
         ["pause.preview_timeout"] = ("Preview time ran out", "预览超时"),
         ["pause.phone_disconnected"] = ("Phone disconnected", "话机断开"),
+        ["pause.manual"] = ("After a manual call", "手工拨号后"),
     };
 }
