@@ -78,6 +78,51 @@ public sealed class DeskTransferPagesTests(PagesFixture app)
     }
 
     [Fact]
+    public async Task AnAgentConsultsAnotherCancelsThenConsultsAgainAndCompletesTheTransferInBothLanguages()
+    {
+        var zone = DaytimeZone();
+        await app.CreateUserAsync("sun.consult.a", "孙丽", "agent");
+        await app.CreateUserAsync("sun.consult.b", "李强", "agent");
+        var campaignId = await app.CreateCampaignAsync("温州关怀 咨询", wrapUpSeconds: 120);
+        await app.ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n周涛,13812340081,C810,5G 畅享 199,{zone.Id}\r\n");
+        (await app.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
+        await StartWorkerAsync();
+
+        var first = await ReadyAsync("sun.consult.a", "温州关怀 咨询");
+        await first.WaitForSelectorAsync("[data-testid=call-controls]", new() { Timeout = 45_000 });
+        await first.ClickAsync("[data-testid=hold]");
+        await first.WaitForSelectorAsync("[data-testid=call-controls][data-held=true]");
+        var second = await ReadyAsync("sun.consult.b", "温州关怀 咨询");
+        await first.WaitForSelectorAsync("[data-testid=transfer-agent] option[data-agent='李强']", new() { State = WaitForSelectorState.Attached });
+
+        // In Chinese: consult the other agent; the customer waits on hold, the other agent has the customer's record.
+        await first.ClickAsync("[data-testid=language]");
+        await first.WaitForSelectorAsync("[data-testid=consult-agent]:has-text('咨询')");
+        await first.ClickAsync("[data-testid=consult-agent]");
+        await first.WaitForSelectorAsync("[data-testid=consult-status][data-consult=on]:has-text('正在咨询 李强；客户保持中')");
+        Assert.Equal("取消，回到客户", (await first.TextContentAsync("[data-testid=consult-cancel]"))?.Trim());
+        Assert.Equal("完成转接", (await first.TextContentAsync("[data-testid=consult-complete]"))?.Trim());
+        Assert.Equal("true", await first.GetAttributeAsync("[data-testid=call-controls]", "data-held"));
+        await second.WaitForSelectorAsync("[data-testid=call][data-contact='周涛']", new() { Timeout = 15_000 });
+        await PagesFixture.ShotAsync(first, "desk-consult-zh");
+
+        // Cancelled: back to the customer, off hold; the other agent is free again.
+        await first.ClickAsync("[data-testid=consult-cancel]");
+        await first.WaitForSelectorAsync("[data-testid=call-controls][data-held=false]");
+        await second.WaitForSelectorAsync("[data-testid=statebar][data-state=ready]", new() { Timeout = 15_000 });
+
+        // In English: consult again and complete; the first agent wraps up, the other keeps the call.
+        await first.ClickAsync("[data-testid=language]");
+        await first.WaitForSelectorAsync("[data-testid=consult-agent]:has-text('Consult')");
+        await first.ClickAsync("[data-testid=consult-agent]");
+        await first.WaitForSelectorAsync("[data-testid=consult-status][data-consult=on]:has-text('Consulting 李强; the customer is on hold')");
+        await first.ClickAsync("[data-testid=consult-complete]");
+        await first.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 15_000 });
+        await second.WaitForSelectorAsync("[data-testid=call][data-contact='周涛']", new() { Timeout = 15_000 });
+        await second.WaitForSelectorAsync("[data-testid=statebar][data-state=wrap_up]", new() { Timeout = 20_000 });
+    }
+
+    [Fact]
     public async Task APausedAgentDialsByHandAndACallOutsideTheContactsHoursIsRefusedWithItsReasonInBothLanguages()
     {
         await app.CreateUserAsync("qian.manual", "钱敏", "agent");
