@@ -57,8 +57,8 @@ public sealed class DeskCallStore(DbConnectionFactory db, AgentStateStore agents
         }
 
         await using var c = await db.OpenAsync(ct);
-        var names = (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(Sql.Names, new { ids = rows.Select(r => r.AgentId).ToArray() },
-            cancellationToken: ct))).ToDictionary(n => n.Id, n => n.Name);
+        var names = (await c.QueryAsync<AgentName>(new CommandDefinition(db.Sql(Sql.Names), new { ids = rows.Select(r => r.AgentId).ToArray() },
+            cancellationToken: ct))).ToDictionary(n => n.Id, n => n.DisplayName);
         return [.. rows
             .Select(r => new TransferTarget { AgentId = r.AgentId, Name = names.GetValueOrDefault(r.AgentId, ""), State = r.State, Since = r.Since })
             .OrderBy(t => t.Available ? 0 : 1).ThenBy(t => t.Since).ThenBy(t => t.AgentId)];
@@ -87,11 +87,23 @@ public sealed class DeskCallStore(DbConnectionFactory db, AgentStateStore agents
         return await c.QuerySingleOrDefaultAsync<ManualDialContact>(new CommandDefinition(Sql.ById, new { campaignId, contactId }, cancellationToken: ct));
     }
 
+    // Properties, not a tuple: Dapper converts the id column's type on each dialect into them.
+    private sealed record AgentName
+    {
+        public long Id { get; init; }
+
+        public string DisplayName { get; init; } = "";
+    }
+
     internal static class Sql
     {
         private const string Columns = "id, campaign_id, phone, name, account_id, time_zone, state, attempts";
 
-        public const string Names = "SELECT id, display_name FROM users WHERE id IN @ids";
+        // Dapper expands the list on SQLite and SQL Server; Npgsql takes it as an array.
+        public static readonly DialectSql Names = new(
+            Sqlite: "SELECT id, display_name FROM users WHERE id IN @ids",
+            SqlServer: "SELECT id, display_name FROM users WHERE id IN @ids",
+            Postgres: "SELECT id, display_name FROM users WHERE id = ANY(@ids)");
 
         private const string Found = """
             FROM contacts WHERE campaign_id = @campaignId

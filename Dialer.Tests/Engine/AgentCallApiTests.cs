@@ -24,7 +24,9 @@ public class AgentCallApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var (_, absentId) = await factory.SignedInUserAsync("agent");
         (await other.PostAsJsonAsync("/api/agent/login", new { campaignIds = new[] { campaignId } })).EnsureSuccessStatusCode();
 
-        var targets = await Body(await agent.GetAsync("/api/agent/transfer-targets"));
+        var listed = await agent.GetAsync("/api/agent/transfer-targets");
+        Assert.True(listed.IsSuccessStatusCode, await listed.Content.ReadAsStringAsync());
+        var targets = await Body(listed);
         var target = targets.EnumerateArray().Single(t => t.GetProperty("agentId").GetInt64() == otherId);
         Assert.Equal(("ready", true), (target.GetProperty("state").GetString(), target.GetProperty("available").GetBoolean()));
         // The other agent has no call: no targets for it.
