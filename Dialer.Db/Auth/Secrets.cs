@@ -14,6 +14,9 @@ public static class Secrets
 
     public static string NewSessionToken() => SessionPrefix + RandomToken(32);
 
+    /// <summary>The browser phone's short-lived SIP secret: 24 random bytes (digest HA1 stored, never the secret).</summary>
+    public static string NewBrowserPhoneSecret() => RandomToken(24);
+
     /// <summary>API keys and session tokens are long random strings: one SHA-256 is the right hash.</summary>
     public static string HashToken(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -47,6 +47,7 @@ public static class DialingServiceCollectionExtensions
             // Registered before the engines: hosted services start in order, so the bindings recorded before a restart are
             // restored (UDP) or cleared (TCP, expired) before an engine calls any agent's phone.
             services.AddHostedService<Sip.Registrar.PhoneRegistrationPublisher>();
+            services.AddHostedService<Sip.Registrar.BrowserPhoneUrlPublisher>();
         }
 
         services.AddSingleton<EngineHost>();

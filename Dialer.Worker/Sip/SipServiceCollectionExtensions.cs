@@ -18,7 +18,8 @@ namespace Dialer.Worker.Sip;
 public static class SipServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the SIP stack (UDP and TCP on <c>Telephony:Sip</c>), the trunk (<c>Telephony:Trunk</c>), the registrar for
+    /// Registers the SIP stack (UDP and TCP on <c>Telephony:Sip</c>, SIP over WebSocket for browser phones when
+    /// <c>Telephony:Sip:WebSocket:Port</c> is set), the trunk (<c>Telephony:Trunk</c>), the registrar for
     /// agents' phones (realm <c>Telephony:Realm</c>), and <see cref="ITelephony"/> as <see cref="SipTelephony"/>.
     /// Register an <see cref="ISipCredentialStore"/> backed by the users table; an empty in-memory one is the fallback.
     /// </summary>
@@ -27,6 +28,7 @@ public static class SipServiceCollectionExtensions
         var stackOptions = services.AddDialerOptions<SipStackOptions>(configuration, SipStackOptions.Section);
         var trunkOptions = services.AddDialerOptions<SipTrunkOptions>(configuration, SipTrunkOptions.Section);
         var registrarOptions = services.AddDialerOptions<SipRegistrarOptions>(configuration, SipRegistrarOptions.Section);
+        var webSocketOptions = services.AddDialerOptions<SipWebSocketOptions>(configuration, SipWebSocketOptions.Section);
         registrarOptions.Realm = configuration["Telephony:Realm"] is { Length: > 0 } realm ? realm : "dialer";
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISipCredentialStore, InMemorySipCredentialStore>();
@@ -34,7 +36,8 @@ public static class SipServiceCollectionExtensions
         {
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<SipStack>();
             var (udp, tcp) = SipChannelPair.Bind(IPAddress.Parse(stackOptions.ListenAddress), stackOptions.Port, logger);
-            return new SipStack([udp, tcp], sp.GetRequiredService<TimeProvider>(), stackOptions.PublicAddress, stackOptions.UserAgent, logger);
+            SipChannel[] channels = webSocketOptions.Enabled ? [udp, tcp, WebSocketSipChannel.Open(webSocketOptions, logger)] : [udp, tcp];
+            return new SipStack(channels, sp.GetRequiredService<TimeProvider>(), stackOptions.PublicAddress, stackOptions.UserAgent, logger);
         });
         services.AddSingleton(sp => new SipTrunk(sp.GetRequiredService<SipStack>(), trunkOptions, sp.GetService<ILoggerFactory>()?.CreateLogger<SipTrunk>()));
         services.AddSingleton(sp => new SipRegistrar(sp.GetRequiredService<SipStack>(), sp.GetRequiredService<ISipCredentialStore>(), registrarOptions,

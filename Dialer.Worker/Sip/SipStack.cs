@@ -126,7 +126,7 @@ public sealed class SipStack : IAsyncDisposable
         "SIP/2.0/" + channel.Transport + " " + HostPort(channel, remote) + ";branch=" + NewBranch() + ";rport";
 
     public string ContactUri(SipChannel channel, string user, IPEndPoint? remote = null) =>
-        "sip:" + user + "@" + HostPort(channel, remote) + (channel.IsReliable ? ";transport=tcp" : string.Empty);
+        "sip:" + user + "@" + HostPort(channel, remote) + (channel.IsReliable ? ";transport=" + channel.Transport.ToLowerInvariant() : string.Empty);
 
     /// <summary>A new out-of-dialog request with Via, Max-Forwards, From, To, Call-ID, CSeq.</summary>
     public SipRequest NewRequest(string method, string requestUri, string from, string to, string callId, uint cseq, SipChannel channel, IPEndPoint remote)

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Dialer.Worker.Sip.Auth;
 using Dialer.Worker.Sip.Messages;
 using Dialer.Worker.Sip.Transactions;
+using Dialer.Worker.Sip.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -32,6 +33,10 @@ public sealed class SipRegistrar
         this.options = options;
         this.logger = logger ?? NullLogger.Instance;
         stack.RegisterHandler = (request, tx, remote) => _ = HandleAsync(request, tx, remote, CancellationToken.None);
+        foreach (var channel in stack.Channels)
+        {
+            channel.ConnectionClosed += OnConnectionClosed;
+        }
     }
 
     public string Realm => options.Realm;
@@ -159,12 +164,12 @@ public sealed class SipRegistrar
         var presented = header is null ? null : DigestCredentials.Parse(header);
         if (presented is null || presented.Realm != options.Realm)
         {
-            return Challenge(request, stale: false);
+            return Challenge(request, tx, stale: false);
         }
 
         if (!NonceIsFresh(presented.Nonce, out var stale))
         {
-            return stale ? Challenge(request, stale: true) : Challenge(request, stale: false);
+            return Challenge(request, tx, stale);
         }
 
         if (!Digest.IsSupported(presented.Algorithm) || presented.Username != user)
@@ -172,8 +177,9 @@ public sealed class SipRegistrar
             return SipResponse.For(request, 403, "Credentials do not match the address", SipStack.NewTag());
         }
 
-        var ha1 = await credentials.GetHa1Async(user, options.Realm, presented.Algorithm.ToUpperInvariant().Replace("-SESS", string.Empty), cancellationToken);
-        if (ha1 is null || !Digest.Verify(presented, ha1, request.Method))
+        var candidates = await credentials.GetHa1CandidatesAsync(user, options.Realm, presented.Algorithm.ToUpperInvariant().Replace("-SESS", string.Empty),
+            cancellationToken);
+        if (!candidates.Any(ha1 => Digest.Verify(presented, ha1, request.Method)))
         {
             logger.LogInformation("REGISTER for {User} from {Remote} refused: bad credentials", user, remote);
             return SipResponse.For(request, 403, "Bad credentials", SipStack.NewTag());
@@ -247,11 +253,29 @@ public sealed class SipRegistrar
         return ok;
     }
 
-    private SipResponse Challenge(SipRequest request, bool stale)
+    /// <summary>
+    /// A WebSocket connection closed: the bindings made over it end (RFC 7118 §5: the flow is gone, and a browser cannot
+    /// be reached any other way).
+    /// </summary>
+    private void OnConnectionClosed(SipChannel channel, IPEndPoint remote)
+    {
+        foreach (var (user, binding) in bindings)
+        {
+            if (ReferenceEquals(binding.Channel, channel) && binding.Source.Equals(remote)
+                && bindings.TryRemove(new KeyValuePair<string, SipRegistration>(user, binding)))
+            {
+                logger.LogInformation("Agent phone {User} unregistered: its {Transport} connection from {Remote} closed", user, channel.Transport, remote);
+                RegistrationChanged?.Invoke(user, false);
+            }
+        }
+    }
+
+    private SipResponse Challenge(SipRequest request, SipServerTransaction tx, bool stale)
     {
         var response = SipResponse.For(request, 401, toTag: SipStack.NewTag());
         var nonce = NewNonce();
-        foreach (var algorithm in options.Algorithms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var offered = tx.Channel.Transport is "WS" or "WSS" ? options.WebSocketAlgorithms : options.Algorithms;
+        foreach (var algorithm in offered.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             response.Add(SipHeaderNames.WwwAuthenticate, new DigestChallenge(options.Realm, nonce, null, algorithm, "auth", stale).ToString());
         }

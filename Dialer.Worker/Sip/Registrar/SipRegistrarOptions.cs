@@ -13,6 +13,12 @@ public sealed class SipRegistrarOptions : IValidatedOptions
     /// </summary>
     public string Algorithms { get; set; } = "SHA-256,MD5";
 
+    /// <summary>
+    /// Algorithms offered to phones registering over SIP over WebSocket (browser phones). jssip 3.x answers only the
+    /// first challenge and knows only MD5; the secret it signs with is random and short-lived, and wss carries it.
+    /// </summary>
+    public string WebSocketAlgorithms { get; set; } = "MD5";
+
     public string Realm { get; set; } = "dialer";
 
     public int MinExpiresSeconds { get; set; } = 60;

@@ -24,6 +24,9 @@ public abstract class SipChannel(ILogger? logger) : IAsyncDisposable
     /// <summary>Set by the stack before <see cref="Start"/>; runs on the receive loop.</summary>
     public Action<SipChannel, SipMessage, IPEndPoint>? MessageReceived { get; set; }
 
+    /// <summary>Raised when a connection-oriented peer's connection closes (a WebSocket); its bindings end with it.</summary>
+    public event Action<SipChannel, IPEndPoint>? ConnectionClosed;
+
     public long MalformedCount => Interlocked.Read(ref malformed);
 
     private long malformed;
@@ -67,6 +70,18 @@ public abstract class SipChannel(ILogger? logger) : IAsyncDisposable
         catch (Exception ex)
         {
             Logger.LogError(ex, "SIP handler failed for a message from {Remote}", remote);
+        }
+    }
+
+    protected void OnConnectionClosed(IPEndPoint remote)
+    {
+        try
+        {
+            ConnectionClosed?.Invoke(this, remote);
+        }
+        catch (Exception ex)
+        {
+            Logger.LogError(ex, "Handling the closed connection of {Remote} failed", remote);
         }
     }
 
