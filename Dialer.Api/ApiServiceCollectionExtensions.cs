@@ -39,6 +39,8 @@ public static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder =
             System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.AddDialerPages();
+        services.AddDialerOptions<BrowserPhone.BrowserPhoneOptions>(builder.Configuration, BrowserPhone.BrowserPhoneOptions.Section);
+        services.AddSingleton<BrowserPhone.BrowserPhoneOrigins>();
         builder.AddDialerSecurity();
         services.AddJobsDashboard(builder.Configuration);
         return builder;

@@ -16,6 +16,7 @@ public static class ApiEndpoints
         app.MapMediaApi();
         app.MapRemindersApi();
         app.MapAgentApi();
+        app.MapBrowserPhoneApi();
         app.MapMonitorsApi();
         app.MapReportsApi();
         app.MapTestCallsApi();

@@ -36,7 +36,7 @@ public static partial class Strings
     private static Dictionary<string, (string En, string Zh)> Table => LazyTable.Value;
 
     private static readonly Lazy<Dictionary<string, (string En, string Zh)>> LazyTable = new(() =>
-        new[] { ShellTexts(), ConsoleTexts(), FormTexts(), ImportTexts(), ReportTexts(), AgentTexts(), JobsTexts(), AdminTexts(), SupervisorTexts(), MonitorTexts(), DeskTexts(), ChineseTexts(), KpiTexts(), ForecastTexts(), AuditTexts() }
+        new[] { ShellTexts(), ConsoleTexts(), FormTexts(), ImportTexts(), ReportTexts(), AgentTexts(), JobsTexts(), AdminTexts(), SupervisorTexts(), MonitorTexts(), DeskTexts(), ChineseTexts(), KpiTexts(), ForecastTexts(), AuditTexts(), BrowserPhoneTexts() }
             .SelectMany(d => d)
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
 }
