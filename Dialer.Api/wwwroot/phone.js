@@ -32,7 +32,7 @@
   let connectedOnce = false;
 
   function text(name, arg) {
-    const t = root.getAttribute("data-t-" + name) || name;
+    const t = root.getAttribute("data-t-" + name.replace(/\./g, "-")) || name;
     return arg === undefined ? t : t.replace("{0}", arg);
   }
 

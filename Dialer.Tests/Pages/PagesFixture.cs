@@ -32,6 +32,12 @@ public sealed partial class PagesFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>More Chromium switches (the browser phone's tests give it a fake microphone); none for the shared fixture.</summary>
+    public IReadOnlyList<string> ExtraBrowserArgs { get; init; } = [];
+
+    /// <summary>More settings for the Api process, as environment variables (Telephony__Trunk__Host …).</summary>
+    public IReadOnlyDictionary<string, string> ApiSettings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Where screenshots go: $DIALER_ARTIFACTS/pages, else artifacts/pages beside the test binaries.</summary>
     public static string ArtifactsDir { get; } = Path.Combine(
         Environment.GetEnvironmentVariable("DIALER_ARTIFACTS") is { Length: > 0 } root ? root : Path.Combine(AppContext.BaseDirectory, "artifacts"),
@@ -49,7 +55,8 @@ public sealed partial class PagesFixture : IAsyncLifetime
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                .. ExtraBrowserArgs],
         });
     }
 
@@ -321,6 +328,11 @@ public sealed partial class PagesFixture : IAsyncLifetime
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in ApiSettings)
+        {
+            start.Environment[key] = value;
+        }
+
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         api = new Process { StartInfo = start, EnableRaisingEvents = true };
         api.OutputDataReceived += (_, e) => OnLine(e.Data);
