@@ -218,6 +218,54 @@ public sealed class WebSocketRegistrarTests : IAsyncLifetime
         Assert.Equal(0, channel.ConnectionCount);
     }
 
+    [Fact]
+    public async Task WithACertificateTheChannelIsWssAndAnswersOverTls()
+    {
+        // A self-signed certificate as PEM files, as an administrator would give it (Telephony:Sip:WebSocket:CertificatePath).
+        var folder = Path.Combine(Path.GetTempPath(), "dialer-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        await File.WriteAllTextAsync(Path.Combine(folder, "tls.crt"), certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "tls.key"), key.ExportPkcs8PrivateKeyPem());
+        var options = new SipWebSocketOptions
+        {
+            Port = 0,
+            ListenAddress = "127.0.0.1",
+            CertificatePath = Path.Combine(folder, "tls.crt"),
+            CertificateKeyPath = Path.Combine(folder, "tls.key"),
+        };
+        Assert.Empty(options.Problems());
+        await using var secure = WebSocketSipChannel.Open(options);
+        await using var secureStack = new SipStack([secure], TimeProvider.System);
+        _ = new SipRegistrar(secureStack, new InMemorySipCredentialStore(), new SipRegistrarOptions { Realm = Realm });
+        secureStack.Start();
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("sip");
+        socket.Options.RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString();
+
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{secure.LocalEndPoint.Port}/"), CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes(Options("z9hG4bKtls1")), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[8192];
+        var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+
+        Assert.Equal("WSS", secure.Transport);
+        Assert.StartsWith("wss://", secure.PublicUrl(null), StringComparison.Ordinal);
+        Assert.StartsWith("SIP/2.0 200", Encoding.UTF8.GetString(buffer, 0, received.Count), StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void PlainWsOffLoopbackIsRefusedAtStart()
+    {
+        var problems = new SipWebSocketOptions { Port = 5065, ListenAddress = "0.0.0.0" }.Problems().ToList();
+
+        Assert.Contains(problems, p => p.Contains("Telephony:Sip:WebSocket:ListenAddress", StringComparison.Ordinal));
+        Assert.Empty(new SipWebSocketOptions { Port = 5065 }.Problems());
+        Assert.False(new SipWebSocketOptions().Enabled);
+    }
+
     private static string Authorize(string challenge, string user, string secret)
     {
         var parsed = DigestChallenge.Parse(Headers(challenge, "WWW-Authenticate")[0])!;
