@@ -1,5 +1,6 @@
-// The agent desk's forms marked data-desk-form (the disposition and the call controls) are posted in the background,
-// so that what the agent typed stays where it is: the server answers JSON (Accept: application/json), a refusal's
+// The agent desk's forms marked data-desk-form (the state bar, the log-in, the disposition and the call controls) are
+// posted in the background, so that what the agent typed stays where it is and the page (with its browser phone) is
+// not loaded again: the server answers JSON (Accept: application/json), a refusal's
 // errors are shown at their fields (elements data-error-for="<the API's field path>", "" for the form as a whole), a
 // success's message in the page's notice. The errors are shown again after the live region is re-rendered (live.js
 // keeps the typed values, not what this script added), as long as the same form (data-form-key) is on the page.
@@ -32,6 +33,15 @@
     }
     const whole = slots.find(s => s.dataset.errorFor === "");
     if (whole && rest.length) { whole.textContent = rest.join(" "); whole.hidden = false; }
+    else if (rest.length) pageError(rest.join(" "));
+  }
+
+  // The page-wide place for a refusal of a form that has no place of its own (the state bar's ready, pause, log out).
+  function pageError(text) {
+    const el = document.querySelector("[data-desk-error]");
+    if (!el) return;
+    el.textContent = text || "";
+    el.hidden = !text;
   }
 
   function notice(text) {
@@ -56,6 +66,7 @@
       if (response.ok) {
         shown = null;
         clear(form);
+        pageError("");
         notice(body.message || form.dataset.okNotice);
         return;
       }

@@ -129,7 +129,7 @@
       incoming.answer({
         mediaStream: localStream,
         mediaConstraints: { audio: true, video: false },
-        pcConfig: { iceServers: [], rtcpMuxPolicy: "require", bundlePolicy: "max-bundle" },
+        pcConfig: { iceServers: [], rtcpMuxPolicy: "require" },
       });
     } catch (e) {
       fail(text("err.media", e.message || e));

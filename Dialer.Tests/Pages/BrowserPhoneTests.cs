@@ -17,10 +17,6 @@ namespace Dialer.Tests.Pages;
 /// </summary>
 public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelper output) : IClassFixture<BrowserPhoneFixture>
 {
-    /// <summary>Why the end-to-end test cannot run yet (null once the Worker's WebRTC media path is in).</summary>
-    public const string MediaMissing =
-        "Needs the Worker's WebRTC media for agent legs registered over ws/wss (ICE-lite, DTLS-SRTP, SRTP, the WebRTC SDP offer in SipCallLeg), from branch webrtc-media";
-
     private PagesFixture App => world.App;
 
     /// <summary>
@@ -29,7 +25,7 @@ public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelp
     /// (a WebAudio analyser on the remote stream), the page's 1100 Hz microphone tone reaches the customer, and a key
     /// pressed on the page's keypad reaches the customer as an RFC 4733 event.
     /// </summary>
-    [Fact(Skip = MediaMissing)]
+    [Fact]
     public async Task AnAgentOnTheBrowserPhoneTalksWithACustomerBothWaysAndTheKeypadReachesThem()
     {
         // Arrange: an agent, a campaign with one customer in daytime, the browser phone registered.
@@ -39,6 +35,37 @@ public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelp
         await App.ImportAsync(campaignId, $"姓名,电话,账号,套餐,timezone\r\n周敏,13812349001,B200,基础,{zone.Id}\r\n");
         (await App.Admin.PostAsync($"/api/campaigns/{campaignId}/start", null)).EnsureSuccessStatusCode();
         var page = await App.NewPageAsync();
+        await page.AddInitScriptAsync("localStorage.debug = 'JsSIP:*';");
+        var console = new List<string>();
+        page.Console += (_, m) =>
+        {
+            lock (console)
+            {
+                console.Add(m.Type + ": " + m.Text);
+            }
+        };
+        try
+        {
+            await TalkAsync(page);
+        }
+        catch
+        {
+            // What the browser and the processes said, for the artifacts.
+            lock (console)
+            {
+                File.WriteAllLines(Path.Combine(PagesFixture.ArtifactsDir, "browser-phone-e2e-console.log"), console);
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(PagesFixture.ArtifactsDir, "browser-phone-e2e-processes.log"), App.FullLog);
+            await PagesFixture.ShotAsync(page, "browser-phone-e2e-failed");
+            throw;
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    private async Task TalkAsync(IPage page)
+    {
         await App.SignInAsync(page, "bp.e2e");
         await page.GotoAsync("/agent");
         await page.WaitForSelectorAsync("html[data-live-status=connected]");
@@ -70,7 +97,6 @@ public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelp
         await page.ClickAsync("[data-testid=key-hash]");
         await MediaTestKit.WaitUntil(() => world.CustomerHears.Digits.Count >= 2, "two keys at the customer");
         Assert.Equal(['5', '#'], world.CustomerHears.Digits.ToArray());
-        await page.Context.CloseAsync();
     }
 
     /// <summary>

@@ -235,6 +235,18 @@ public sealed partial class PagesFixture : IAsyncLifetime
         return null;
     }
 
+    /// <summary>Everything the processes printed so far.</summary>
+    public string FullLog
+    {
+        get
+        {
+            lock (output)
+            {
+                return string.Join('\n', output);
+            }
+        }
+    }
+
     public string Log
     {
         get

@@ -18,7 +18,8 @@ namespace Dialer.Api.Pages.Agent;
 /// <summary>
 /// The desktop's plain form posts. Each calls the agent API's own handler (the same checks: assignments, the
 /// calling window for callbacks, compare-and-set on the agent's state) and redirects back to /agent, where the
-/// engine's answer arrives over the live region.
+/// engine's answer arrives over the live region. Posted by desk.js (in the background, so that the page and its
+/// browser phone stay up) they answer JSON instead (<see cref="Answer"/>).
 /// </summary>
 public static class DeskEndpoints
 {
@@ -26,11 +27,12 @@ public static class DeskEndpoints
     {
         var group = app.MapGroup("/desktop").RequireAuthorization(PageAuthorization.Desktop).DisableAntiforgery().RequirePageForm().ExcludeFromDescription();
         group.MapPost("/login", Login);
-        group.MapPost("/ready", async (ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones, IConfiguration configuration, TimeProvider time, CancellationToken ct) =>
-            Back((await AgentApi.Ready(user, store, phones, configuration, time, ct)).Result));
+        group.MapPost("/ready", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones, IConfiguration configuration,
+            TimeProvider time, CancellationToken ct) =>
+            Answer(request, (await AgentApi.Ready(user, store, phones, configuration, time, ct)).Result, null));
         group.MapPost("/pause", Pause);
-        group.MapPost("/logout", async (ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
-            Back((await AgentApi.Logout(user, store, time, ct)).Result));
+        group.MapPost("/logout", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct) =>
+            Answer(request, (await AgentApi.Logout(user, store, time, ct)).Result, null));
         group.MapPost("/dispose", Dispose);
         group.MapPost("/call/transfer", async (HttpRequest request, ClaimsPrincipal user, AgentStateStore store, AttemptStore attempts, TimeProvider time,
             CancellationToken ct) =>
@@ -67,20 +69,20 @@ public static class DeskEndpoints
         return app;
     }
 
-    public static async Task<RedirectHttpResult> Login(
+    public static async Task<IResult> Login(
         HttpRequest request, IValidator<AgentLoginRequest> validator, ClaimsPrincipal user, AgentStateStore store, PhoneRegistrationStore phones,
         IConfiguration configuration, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var ids = form["campaign"].Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0).ToList();
-        return Back((await AgentApi.Login(new AgentLoginRequest(ids), validator, user, store, phones, configuration, time, ct)).Result);
+        return Answer(request, (await AgentApi.Login(new AgentLoginRequest(ids), validator, user, store, phones, configuration, time, ct)).Result, null);
     }
 
-    public static async Task<RedirectHttpResult> Pause(
+    public static async Task<IResult> Pause(
         HttpRequest request, IValidator<AgentPauseRequest> validator, ClaimsPrincipal user, AgentStateStore store, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        return Back((await AgentApi.Pause(new AgentPauseRequest(form["reason"]), validator, user, store, time, ct)).Result);
+        return Answer(request, (await AgentApi.Pause(new AgentPauseRequest(form["reason"]), validator, user, store, time, ct)).Result, null);
     }
 
     /// <summary>Outcome, notes, survey answers (fields survey.&lt;id&gt;) and an optional callback at the customer's local time.</summary>
