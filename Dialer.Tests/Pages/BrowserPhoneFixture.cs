@@ -53,6 +53,8 @@ public sealed class BrowserPhoneFixture : IAsyncLifetime
             [
                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--use-file-for-fake-audio-capture=" + ToneFile,
                 "--autoplay-policy=no-user-gesture-required",
+                // The Worker offers its loopback address (the page reached it on 127.0.0.1): Chromium gathers no loopback candidates without this.
+                "--allow-loopback-in-peer-connection",
             ],
             // A trunk: the Api asks for a registered phone before "ready", as in production.
             ApiSettings = new Dictionary<string, string> { ["Telephony__Trunk__Host"] = "127.0.0.1" },
