@@ -132,7 +132,7 @@ public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelp
 
         times.Sort();
         var table = string.Join('\n',
-            "browser phone: from the desk's \"ready\" click to the nailed-up leg connected in the page (jssip answered, DTLS done)",
+            "browser phone: from the desk's \"ready\" click to the nailed-up leg connected in the page (the Worker's INVITE answered by jssip, ACK sent)",
             $"rounds  min ms  median ms  p90 ms  max ms",
             string.Create(CultureInfo.InvariantCulture, $"{times.Count,6}  {times[0],6:0}  {times[times.Count / 2],9:0}  {times[(int)Math.Ceiling(times.Count * 0.9) - 1],6:0}  {times[^1],6:0}"));
         output.WriteLine(table);
