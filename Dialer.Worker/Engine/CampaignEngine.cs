@@ -750,7 +750,7 @@ public sealed class CampaignEngine(
         }
 
         call.ConsultTo = to;
-        var observer = new ConsultObserver(this, loop, call);
+        var observer = new ThirdPartyObserver(loop, leg => OnConsultAnswered(call, leg), (leg, end) => OnConsultEnded(call, leg, end));
         call.ConsultLeg = telephony.Dial(new DialRequest(call.AttemptId, to, campaign.Definition.CallerId ?? "", TransferRingTimeout, DetectMachine: false),
             observer);
         observer.Leg = call.ConsultLeg;
@@ -900,28 +900,6 @@ public sealed class CampaignEngine(
         Roster.StartWrap(agent, call, disposed: false);
     }
 
-    /// <summary>The consulted number's leg: its answer and end, on the engine's loop.</summary>
-    private sealed class ConsultObserver(CampaignEngine engine, IEngineScheduler loop, ActiveCall call) : ICallObserver
-    {
-        public ICallLeg? Leg { get; set; }
-
-        public void OnRinging(ICallLeg leg)
-        {
-        }
-
-        public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => engine.OnConsultAnswered(call, Leg ?? leg));
-
-        public void OnMachineDetected(ICallLeg leg, bool isMachine)
-        {
-        }
-
-        public void OnDtmf(ICallLeg leg, char digit)
-        {
-        }
-
-        public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => engine.OnConsultEnded(call, Leg ?? leg, end));
-    }
-
     /// <summary>How long a blind transfer's number may ring before the customer is given back to the agent.</summary>
     public static readonly TimeSpan TransferRingTimeout = TimeSpan.FromSeconds(30);
 
@@ -935,7 +913,7 @@ public sealed class CampaignEngine(
             leg.Hold(true);
         }
 
-        var observer = new TransferObserver(this, loop, call);
+        var observer = new ThirdPartyObserver(loop, leg => OnTransferAnswered(call, leg), (leg, end) => OnTransferEnded(call, leg, end));
         call.TransferLeg = telephony.Dial(new DialRequest(call.AttemptId, to, campaign.Definition.CallerId ?? "", TransferRingTimeout, DetectMachine: false),
             observer);
         observer.Leg = call.TransferLeg;
@@ -992,8 +970,8 @@ public sealed class CampaignEngine(
         }
     }
 
-    /// <summary>The transfer's leg: its answer and end, on the engine's loop.</summary>
-    private sealed class TransferObserver(CampaignEngine engine, IEngineScheduler loop, ActiveCall call) : ICallObserver
+    /// <summary>A number dialled for a transfer or a consultation: its answer and end, handled on the engine's loop.</summary>
+    private sealed class ThirdPartyObserver(IEngineScheduler loop, Action<ICallLeg> answered, Action<ICallLeg, CallEnd> ended) : ICallObserver
     {
         public ICallLeg? Leg { get; set; }
 
@@ -1001,7 +979,7 @@ public sealed class CampaignEngine(
         {
         }
 
-        public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => engine.OnTransferAnswered(call, Leg ?? leg));
+        public void OnAnswered(ICallLeg leg, CallAnswer answer) => loop.Post(() => answered(Leg ?? leg));
 
         public void OnMachineDetected(ICallLeg leg, bool isMachine)
         {
@@ -1011,7 +989,7 @@ public sealed class CampaignEngine(
         {
         }
 
-        public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => engine.OnTransferEnded(call, Leg ?? leg, end));
+        public void OnEnded(ICallLeg leg, CallEnd end) => loop.Post(() => ended(Leg ?? leg, end));
     }
 
     private void Abandon(ActiveCall call)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Dialer.Worker.Media;
@@ -363,9 +364,15 @@ public sealed partial class RtpSession
             return;
         }
 
+        SendDatagram(packet, remoteRtpAddress!, payloadLength);
+    }
+
+    /// <summary>Sends one RTP datagram (already protected in WebRTC mode) and counts it.</summary>
+    private void SendDatagram(ReadOnlySpan<byte> datagram, SocketAddress to, int payloadLength)
+    {
         try
         {
-            rtpSocket.SendTo(packet, SocketFlags.None, remoteRtpAddress!);
+            rtpSocket.SendTo(datagram, SocketFlags.None, to);
             packetsSent++;
             octetsSent += payloadLength;
             sentAny = true;

@@ -99,22 +99,7 @@ public sealed partial class RtpSession
             return;
         }
 
-        try
-        {
-            rtpSocket.SendTo(secured[..length], SocketFlags.None, to);
-            packetsSent++;
-            octetsSent += payloadLength;
-            sentAny = true;
-            sentSinceReport = true;
-        }
-        catch (SocketException)
-        {
-            sendErrors++;
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closing: nothing more to send.
-        }
+        SendDatagram(secured[..length], to, payloadLength);
     }
 
     /// <summary>With the gate held: protects and sends a compound RTCP packet on the RTP port (rtcp-mux).</summary>
