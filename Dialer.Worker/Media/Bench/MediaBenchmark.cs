@@ -25,6 +25,16 @@ public static class MediaBenchmark
         var dialer = await MeasureAsync("through the dialer's bridge", calls, seconds, bridged: true, webRtc: false, cancellationToken);
         var secure = webRtc ? await MeasureAsync("bridge, agent side on WebRTC", calls, seconds, bridged: true, webRtc: true, cancellationToken) : null;
         var setup = webRtc ? await MeasureSetupAsync(IntOption(args, "--setups", 20), cancellationToken) : null;
+        var rounds = IntOption(args, "--latency-rounds", 60);
+        var latency = new List<Latency>
+        {
+            await MeasureLatencyAsync("direct far ends (reference)", rounds, LatencyPath.Direct, cancellationToken),
+            await MeasureLatencyAsync("through the dialer's bridge", rounds, LatencyPath.Bridge, cancellationToken),
+        };
+        if (webRtc)
+        {
+            latency.Add(await MeasureLatencyAsync("bridge, agent side on WebRTC", rounds, LatencyPath.WebRtcBridge, cancellationToken));
+        }
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -45,6 +55,7 @@ public static class MediaBenchmark
                 webRtcCpuMsPerCallSecond = secure is null ? (double?)null : Math.Round(secure.CpuMsPerCallSecond, 3),
                 webRtcSetupMedianMs = setup?.MedianMs,
                 webRtcSetupP95Ms = setup?.P95Ms,
+                latencyMeanMs = latency.ToDictionary(l => l.Name, l => Math.Round(l.MeanMs, 1)),
             }));
         }
         else
@@ -66,6 +77,16 @@ public static class MediaBenchmark
                     $"WebRTC setup on loopback (ICE check to SRTP keys on both sides, {setup.Count} calls one at a time): median {setup.MedianMs:F1} ms, p95 {setup.P95Ms:F1} ms, max {setup.MaxMs:F1} ms"));
             }
 
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mouth-to-ear on loopback, customer's tone onset to the agent's ear ({rounds} rounds, one call at a time):"));
+            Console.WriteLine($"{"path",-30} {"mean ms",8} {"median ms",10} {"p90 ms",8} {"max ms",8} {"added ms",9}");
+            foreach (var l in latency)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{l.Name,-30} {l.MeanMs,8:F1} {l.MedianMs,10:F1} {l.P90Ms,8:F1} {l.MaxMs,8:F1} {l.MedianMs - latency[0].MedianMs,9:F1}"));
+            }
+
+            Console.WriteLine("added ms: the median against the direct far ends. Every row includes the customer's wait for its next 20 ms frame");
+            Console.WriteLine("(the tone starts just after a frame went out).");
             Console.WriteLine(dialer.LossPercent < 0.1 ? "goal met: under 0.1 % lost" : "goal missed: 0.1 % or more lost");
         }
 
@@ -224,6 +245,104 @@ public static class MediaBenchmark
         return new Setup(times.Count, times[times.Count / 2], times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.95) - 1)], times[^1]);
     }
 
+    private enum LatencyPath
+    {
+        Direct,
+        Bridge,
+        WebRtcBridge,
+    }
+
+    /// <summary>
+    /// Mouth-to-ear on loopback: the customer's far end starts a tone and the agent's far end hears it, one call at a
+    /// time, directly or through the dialer's two bridged sessions (the agent's one in WebRTC mode for the browser phone).
+    /// </summary>
+    private static async Task<Latency> MeasureLatencyAsync(string name, int rounds, LatencyPath path, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var tone = WavPrompt.Tone(1000, TimeSpan.FromSeconds(1), 0.3);
+        var times = new List<double>(rounds);
+        for (var i = 0; i < rounds + 1; i++)
+        {
+            var sessions = new List<RtpSession>();
+            try
+            {
+                var customer = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time);
+                var agent = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time);
+                sessions.AddRange([customer, agent]);
+                if (path == LatencyPath.Direct)
+                {
+                    Connect(customer, agent);
+                }
+                else
+                {
+                    var leg1 = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time);
+                    var leg2 = RtpSession.Open(IPAddress.Loopback, RtpPortRange.Any, time);
+                    sessions.AddRange([leg1, leg2]);
+                    Connect(customer, leg1);
+                    if (path == LatencyPath.WebRtcBridge)
+                    {
+                        ConnectWebRtc(leg2, agent);
+                    }
+                    else
+                    {
+                        Connect(leg2, agent);
+                    }
+
+                    leg1.BridgeTo(leg2);
+                }
+
+                customer.PlaySilence();
+                var deadline = Stopwatch.StartNew();
+                while (sessions.Any(x => x.WebRtc is { IsSecure: false }) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(20, cancellationToken);
+                }
+
+                // Silence flowing end to end first, so that only the tone's own way is timed.
+                await Task.Delay(300, cancellationToken);
+                var heard = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                agent.AudioReceived += (_, pcm) =>
+                {
+                    double energy = 0;
+                    foreach (var x in pcm)
+                    {
+                        energy += (double)x * x;
+                    }
+
+                    if (pcm.Length > 0 && Math.Sqrt(energy / pcm.Length) > 1000)
+                    {
+                        heard.TrySetResult(Stopwatch.GetTimestamp());
+                    }
+                };
+                // Just after the customer's clock sent a frame, so that the tone leaves at the next tick, 20 ms on, in every round.
+                var sent = customer.Statistics.PacketsSent;
+                while (customer.Statistics.PacketsSent == sent)
+                {
+                    Thread.Sleep(0);
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                customer.Play(tone);
+                var at = await heard.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                if (i > 0)
+                {
+                    // The first is a warm-up.
+                    times.Add(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds);
+                }
+            }
+            finally
+            {
+                foreach (var session in sessions)
+                {
+                    await session.DisposeAsync();
+                }
+            }
+        }
+
+        times.Sort();
+        return new Latency(name, times.Average(), times[times.Count / 2], times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.9) - 1)], times[^1]);
+    }
+
     private static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
@@ -242,6 +361,8 @@ public static class MediaBenchmark
         double CpuPercent,
         double CpuMsPerCallSecond,
         long SkippedFrames);
+
+    private sealed record Latency(string Name, double MeanMs, double MedianMs, double P90Ms, double MaxMs);
 
     private sealed record Setup(int Count, double MedianMs, double P95Ms, double MaxMs);
 }
