@@ -213,6 +213,37 @@ public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelp
         await context.CloseAsync();
     }
 
+    /// <summary>
+    /// A page opened over plain HTTP from another host is not a secure context, and browsers then give it no microphone:
+    /// the panel says so and how to fix it. Chromium treats the test's loopback address as secure, so the page is told it
+    /// is not, as such a browser would tell it.
+    /// </summary>
+    [Theory]
+    [InlineData("en-US", "bp.insecure.en", "This page is not secure", "Not allowed")]
+    [InlineData("zh-CN", "bp.insecure.zh", "此页面不安全", "未允许")]
+    public async Task AnInsecurePageIsSaidClearly(string locale, string username, string message, string state)
+    {
+        await world.CreateAgentAsync(username, "Insecure Agent");
+        var context = await world.Denying.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, Locale = locale });
+        await context.AddInitScriptAsync("Object.defineProperty(window, 'isSecureContext', { get: () => false });");
+        var page = await context.NewPageAsync();
+        await App.SignInAsync(page, username);
+        if (locale == "zh-CN" && await page.TextContentAsync("[data-testid=language]") == "中文")
+        {
+            await page.ClickAsync("[data-testid=language]");
+        }
+
+        await page.GotoAsync("/agent");
+
+        await page.CheckAsync("[data-testid=browser-phone-switch]");
+
+        await page.WaitForSelectorAsync("[data-testid=phone-error]:visible", new() { Timeout = 30_000 });
+        Assert.Contains(message, await page.TextContentAsync("[data-testid=phone-error]") ?? "", StringComparison.Ordinal);
+        Assert.Contains("https://", await page.TextContentAsync("[data-testid=phone-error]") ?? "", StringComparison.Ordinal);
+        Assert.Equal(state, await page.TextContentAsync("[data-testid=phone-mic]"));
+        await context.CloseAsync();
+    }
+
     private async Task<long> CreateCampaignAsync(string name)
     {
         var response = await App.Admin.PostAsJsonAsync("/api/campaigns", new
