@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dialer.Tests.Campaigns;
 
 namespace Dialer.Tests.Api;
 
@@ -120,24 +121,8 @@ public class ActionAuditApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         (action.GetProperty("target").GetProperty("kind").GetString(),
          action.GetProperty("target").GetProperty("id") is { ValueKind: JsonValueKind.Number } id ? id.GetInt64() : null);
 
-    private static async Task<long> CreateCampaignAsync(HttpClient manager, string name)
-    {
-        var response = await manager.PostAsJsonAsync("/api/campaigns", new
-        {
-            name,
-            type = "care",
-            mode = "progressive",
-            defaultCountry = "CN",
-            timeZone = "Asia/Shanghai",
-            complianceProfile = "CN",
-            abandonCapPercent = 3.0,
-            maxAttempts = 3,
-            callerId = "+8657110000",
-            dispositions = new[] { "done" },
-        });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-    }
+    private static Task<long> CreateCampaignAsync(HttpClient manager, string name) =>
+        CampaignBodies.CreateCareAsync(manager, $"name={CampaignBodies.Text(name)}");
 }
 
 /// <summary>The same tests against the Api on PostgreSQL.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dialer.Tests.Campaigns;
 
 namespace Dialer.Tests.Api;
 
@@ -88,24 +89,7 @@ public class CampaignAgentsApiTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsync($"/api/users/{userId}/enable", null)).StatusCode);
     }
 
-    private static async Task<long> CreateCampaignAsync(HttpClient manager)
-    {
-        var response = await manager.PostAsJsonAsync("/api/campaigns", new
-        {
-            name = "回访 care",
-            type = "care",
-            mode = "progressive",
-            defaultCountry = "CN",
-            timeZone = "Asia/Shanghai",
-            complianceProfile = "CN",
-            abandonCapPercent = 3.0,
-            maxAttempts = 3,
-            callerId = "+8657110000",
-            dispositions = new[] { "done" },
-        });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-    }
+    private static Task<long> CreateCampaignAsync(HttpClient manager) => CampaignBodies.CreateCareAsync(manager);
 }
 
 /// <summary>The same tests against the Api on PostgreSQL.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Dialer.Db;
+using Dialer.Tests.Campaigns;
 
 namespace Dialer.Tests.Api;
 
@@ -252,25 +253,8 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             new { campaignId, day = start.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), n, live = n / 4 });
     }
 
-    private static async Task<long> CreateCampaignAsync(HttpClient manager, string mode = "predictive")
-    {
-        var response = await manager.PostAsJsonAsync("/api/campaigns", new
-        {
-            name = "预测 forecast",
-            type = "care",
-            mode,
-            message = mode == "agentless" ? "您的账单已出。" : null,
-            defaultCountry = "CN",
-            timeZone = "Asia/Shanghai",
-            complianceProfile = "CN",
-            abandonCapPercent = 3.0,
-            maxAttempts = 3,
-            callerId = "+8657110000",
-            dispositions = new[] { "done" },
-        });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-    }
+    private static Task<long> CreateCampaignAsync(HttpClient manager, string mode = "predictive") =>
+        CampaignBodies.CreateCareAsync(manager, $"name={CampaignBodies.Text("预测 forecast")};mode={CampaignBodies.Text(mode)}" + (mode == "agentless" ? $";message={CampaignBodies.Text("您的账单已出。")}" : ""));
 }
 
 public sealed class ForecastApiTestsOnPostgres(PostgresApiFactory factory) : ForecastApiTests(factory), IClassFixture<PostgresApiFactory>;

@@ -57,6 +57,19 @@ public static class CampaignBodies
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>A small care campaign in China: progressive, one disposition, "done".</summary>
+    public const string Care = """
+        { "name": "回访 care", "type": "care", "mode": "progressive", "defaultCountry": "CN", "timeZone": "Asia/Shanghai",
+          "complianceProfile": "CN", "abandonCapPercent": 3.0, "maxAttempts": 3, "callerId": "+8657110000", "dispositions": ["done"] }
+        """;
+
+    /// <summary>Creates <see cref="Care"/> with changes as for <see cref="With"/> and returns its id.</summary>
+    public static async Task<long> CreateCareAsync(HttpClient client, string changes = "") =>
+        (await CreateAsync(client, With(changes, Care))).GetProperty("id").GetInt64();
+
+    /// <summary>A JSON string value for a change of <see cref="With"/>.</summary>
+    public static string Text(string value) => JsonSerializer.Serialize(value);
+
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
 }

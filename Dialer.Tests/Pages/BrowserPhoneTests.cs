@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dialer.Tests.Campaigns;
 using Dialer.Tests.Media;
 using Dialer.Tests.Sip.Support;
 using Dialer.Worker.Media;
@@ -244,24 +245,9 @@ public sealed class BrowserPhoneTests(BrowserPhoneFixture world, ITestOutputHelp
         await context.CloseAsync();
     }
 
-    private async Task<long> CreateCampaignAsync(string name)
-    {
-        var response = await App.Admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            name,
-            type = "retention",
-            mode = "progressive",
-            defaultCountry = "CN",
-            timeZone = "Asia/Shanghai",
-            complianceProfile = "CN",
-            abandonCapPercent = 3.0,
-            wrapUpSeconds = 120,
-            detectMachines = false,
-            dispositions = new[] { "retained", "declined" },
-        });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-    }
+    private Task<long> CreateCampaignAsync(string name) => CampaignBodies.CreateCareAsync(
+        App.Admin,
+        $"name={CampaignBodies.Text(name)};type=\"retention\";wrapUpSeconds=120;detectMachines=false;dispositions=[\"retained\",\"declined\"];maxAttempts=;callerId=");
 
     /// <summary>The loudest frequency of the remote stream the page plays, by a WebAudio analyser, once it is near <paramref name="expected"/>.</summary>
     private static async Task<double> DominantRemoteFrequencyAsync(IPage page, double expected)
