@@ -52,6 +52,32 @@ public class MachineDetectorTests
         Assert.True(result.Elapsed < prompt.Duration - TimeSpan.FromSeconds(1), $"decided at {result.Elapsed} of {prompt.Duration}");
     }
 
+    [Theory]
+    [InlineData("Hello?", "en", 15)]
+    [InlineData("Hello, who is this?", "en", 20)]
+    [InlineData("喂，你好，哪位？", "cmn", 15)]
+    public void APersonWithTalkInTheBackgroundIsAPerson(string text, string voice, int belowDb)
+    {
+        // A television or a busy room: two other voices talking from before the callee answers until after, belowDb
+        // quieter than the callee. Heard as speech, they would make the greeting go on until it looked like a machine's.
+        var callee = Speak(text, voice, 0.6, 4);
+        var seconds = WavPrompt.Load(callee).Duration.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+        var news = Speak("Good evening. Here is the news. The storm that crossed the coast last night left thousands of homes without power, and engineers expect repairs to take until the weekend.", "en-gb", 0, 0);
+        var talk = Speak("各位观众晚上好，下面请看详细内容。今天上午，市政府召开新闻发布会，介绍了今年交通建设的最新进展和明年的计划。", "cmn", 0.3, 0);
+        var background = TempPath("background.wav");
+        Run("sox", "-m", news, talk, background, "trim", "0", seconds, "norm", "-3", "gain", $"-{belowDb}");
+        var normalised = TempPath("callee.wav");
+        Run("sox", callee, normalised, "norm", "-3");
+        var mixed = TempPath("mixed.wav");
+        Run("sox", "-m", "-v", "1", normalised, "-v", "1", background, mixed);
+
+        var result = new MachineDetector().Analyze(WavPrompt.Load(mixed).Samples.Span);
+        var unguarded = new MachineDetector(new MachineDetectorSettings { BackgroundBelowSpeech = 60 }).Analyze(WavPrompt.Load(mixed).Samples.Span);
+
+        Assert.Equal((MachineVerdict.Human, "greeting-ended"), (result.Verdict, result.Cause));
+        Assert.Equal(MachineVerdict.Machine, unguarded.Verdict);
+    }
+
     [Fact]
     public void ABeepIsAMachine()
     {
@@ -100,6 +126,37 @@ public class MachineDetectorTests
 
         Assert.Equal(MachineVerdict.Human, new MachineDetector(MachineDetector.Settings(settings)).Analyze(twice).Verdict);
         Assert.NotEqual(MachineVerdict.Human, new MachineDetector(MachineDetector.Settings(settings with { EndSilenceMs = 2500, MaxGreetingMs = 2000 })).Analyze(twice).Verdict);
+    }
+
+    [Fact]
+    public void TheAmdCommandPrintsAVerdictPerFileInAnyFormat()
+    {
+        // scripts/amd's program: PCM, µ-law, 16 kHz stereo, one JSON line each; an unreadable file says why; options change the verdict.
+        var pcm = Speak("Hello, who is this?", "en", 0.4, 3);
+        var ulaw = TempPath("hello-ulaw.wav");
+        Run("sox", pcm, "-e", "u-law", ulaw);
+        var stereo = TempPath("hello-16k-stereo.wav");
+        Run("sox", pcm, "-r", "16000", "-c", "2", stereo);
+        var missing = TempPath("missing.wav");
+        var worker = Path.Combine(AppContext.BaseDirectory, "Dialer.Worker.dll");
+
+        var lines = Run("dotnet", worker, "amd", pcm, ulaw, stereo, missing).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var strict = System.Text.Json.JsonDocument.Parse(Run("dotnet", worker, "amd", pcm, "--max-greeting=500")).RootElement;
+
+        Assert.Equal(4, lines.Length);
+        var verdicts = lines[..3].Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        foreach (var v in verdicts)
+        {
+            Assert.Equal(("human", "greeting-ended"), (v.GetProperty("verdict").GetString(), v.GetProperty("cause").GetString()));
+            Assert.InRange(v.GetProperty("decidedMs").GetInt64() - v.GetProperty("greetingEndMs").GetInt64(), 880, 920);
+            Assert.InRange(v.GetProperty("decidedMs").GetInt64(), verdicts[0].GetProperty("decidedMs").GetInt64() - 60, verdicts[0].GetProperty("decidedMs").GetInt64() + 60);
+        }
+
+        Assert.Equal(missing, System.Text.Json.JsonDocument.Parse(lines[3]).RootElement.GetProperty("file").GetString());
+        Assert.True(System.Text.Json.JsonDocument.Parse(lines[3]).RootElement.TryGetProperty("error", out _));
+        Assert.Equal(("machine", "long-greeting"), (strict.GetProperty("verdict").GetString(), strict.GetProperty("cause").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, strict.GetProperty("greetingEndMs").ValueKind);
+        Assert.Contains("--background-below is dB", Assert.Throws<InvalidOperationException>(() => Run("dotnet", worker, "amd", pcm, "--background-below=loud")).Message);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Dialer.Worker.Cli;
 public sealed record AmdVerdict(string File, string Verdict, string Cause, long DecidedMs, long? GreetingEndMs);
 
 /// <summary>
-/// amd FILE.wav... [--initial-silence=MS] [--max-greeting=MS] [--end-silence=MS] [--tone=MS] [--reference]: the product's
+/// amd FILE.wav... [--initial-silence=MS] [--max-greeting=MS] [--end-silence=MS] [--tone=MS] [--background-below=DB] [--reference]: the product's
 /// answering-machine detector (or, with --reference, the Asterisk-style one it replaced) on WAV files, one JSON object
 /// per file. bench-amd DIR [--json]: both over a labelled folder, accuracy and delays side by side.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class AmdCommand
         var files = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         if (files.Count == 0)
         {
-            Console.Error.WriteLine("usage: amd FILE.wav... [--initial-silence=MS] [--max-greeting=MS] [--end-silence=MS] [--tone=MS] [--reference]");
+            Console.Error.WriteLine("usage: amd FILE.wav... [--initial-silence=MS] [--max-greeting=MS] [--end-silence=MS] [--tone=MS] [--background-below=DB] [--total=MS] [--reference]");
             return Task.FromResult(2);
         }
 
@@ -79,6 +79,14 @@ internal static class AmdCommand
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
         {
             var (name, value) = (arg[2..arg.IndexOf('=', StringComparison.Ordinal)], arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            if (name == "background-below")
+            {
+                settings = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var db) && db is >= 0 and <= 60
+                    ? settings with { BackgroundBelowSpeech = db }
+                    : throw new ArgumentException($"--background-below is dB, 0–60 (got '{value}')");
+                continue;
+            }
+
             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms is < 0 or > 60_000)
             {
                 throw new ArgumentException($"--{name} is milliseconds, 0–60000 (got '{value}')");

@@ -57,6 +57,8 @@ public static class MachineDetectors
 /// <summary>Settings of <see cref="MachineDetector"/>; a campaign tunes some of them (machineDetection in its definition).</summary>
 public sealed record MachineDetectorSettings
 {
+    private readonly TimeSpan? totalAnalysisTime;
+
     /// <summary>Silence before any speech that means a machine (or a dead line).</summary>
     public TimeSpan InitialSilence { get; init; } = TimeSpan.FromMilliseconds(3500);
 
@@ -75,21 +77,35 @@ public sealed record MachineDetectorSettings
     /// </summary>
     public TimeSpan BeepAfterGreeting { get; init; } = TimeSpan.FromMilliseconds(2000);
 
-    /// <summary>After this much audio with no decision the verdict is unknown (at least initial silence and greeting together).</summary>
-    public TimeSpan TotalAnalysisTime { get; init; } = TimeSpan.FromMilliseconds(8000);
+    /// <summary>
+    /// After this much audio with no decision the verdict is unknown: by default the initial silence and the longest
+    /// greeting together and half a second more, 8 s at least.
+    /// </summary>
+    public TimeSpan TotalAnalysisTime
+    {
+        get => totalAnalysisTime ?? TimeSpan.FromMilliseconds(Math.Max(8000, (InitialSilence + MaxHumanGreeting).TotalMilliseconds + 500));
+        init => totalAnalysisTime = value;
+    }
 
     /// <summary>How far above the line's noise floor a frame must be to be speech (dB).</summary>
     public double SpeechAboveNoise { get; init; } = 9;
 
     /// <summary>Frames quieter than this are never speech (dB of mean square over 16-bit samples; 30 ≈ −60 dBFS).</summary>
     public double MinSpeechLevel { get; init; } = 30;
+
+    /// <summary>
+    /// Sound this far (dB) below the callee's loudest speech so far is someone in the background (a television, a busy
+    /// room), not the callee: it neither starts nor continues the greeting.
+    /// </summary>
+    public double BackgroundBelowSpeech { get; init; } = 13;
 }
 
 /// <summary>
 /// Answering-machine detection from the first seconds of the callee's audio, frame by frame (20 ms at 8 kHz). A person
 /// says a word or a sentence and stops to wait for an answer; a recorded greeting goes on for seconds with only short
 /// pauses, is often preceded by music or a tone and ends with a beep. So: speech is found against the line's own noise
-/// floor (so that noise, level and G.711 do not matter); a greeting still going after <see cref="MachineDetectorSettings.MaxHumanGreeting"/>
+/// floor (so that noise, level and G.711 do not matter), and sound far below the loudest speech heard is talk in the
+/// background, not the callee's; a greeting still going after <see cref="MachineDetectorSettings.MaxHumanGreeting"/>
 /// is a machine's, decided before it ends; a greeting followed by <see cref="MachineDetectorSettings.EndSilence"/> of
 /// silence is a person's, decided that long after it ended; a steady pure tone anywhere is a machine; nothing said for
 /// <see cref="MachineDetectorSettings.InitialSilence"/> is a machine (or a dead line); a beep soon after a person's
@@ -110,9 +126,12 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private readonly FrameBuffer buffer = new(FrameSamples);
     private readonly double[] recent = new double[4];
     private readonly List<double> levels = [];
+    private readonly List<double> floors = [];
     private long frames;
     private long watchUntil;
     private double floor = double.NaN;
+    private double loudest = double.NegativeInfinity;
+    private double heardAt = double.NegativeInfinity;
     private int voicedRun;
     private long speechStartFrame = -1;
     private long lastSpeechFrame = -1;
@@ -133,7 +152,6 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         InitialSilence = TimeSpan.FromMilliseconds(campaign.InitialSilenceMs),
         MaxHumanGreeting = TimeSpan.FromMilliseconds(campaign.MaxGreetingMs),
         EndSilence = TimeSpan.FromMilliseconds(campaign.EndSilenceMs),
-        TotalAnalysisTime = TimeSpan.FromMilliseconds(Math.Max(8000, campaign.InitialSilenceMs + campaign.MaxGreetingMs + 500)),
     };
 
     public MachineDetection? Process(ReadOnlySpan<short> samples)
@@ -164,7 +182,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         if (Result is not null)
         {
             // A person's verdict given: only a beep now revises it.
-            if (tone.Frame(frame, energy, crossings, Voiced(level)))
+            if (tone.Frame(frame, energy, crossings, AboveNoise(level, floor)))
             {
                 Revision = Result with { Verdict = MachineVerdict.Machine, Cause = BeepAfterGreeting, Elapsed = Analysed };
             }
@@ -172,36 +190,59 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
             return;
         }
 
-        if (levels.Count < MaxFrames)
-        {
-            levels.Add(level);
-        }
-
         // The line's noise floor: the lowest level over four frames (a single quiet frame in noise is not the floor),
-        // rising slowly. Until speech is found, a floor that drops (the call started with speech, and this is its first
-        // pause) hears the frames so far again against the new floor.
+        // rising slowly.
         recent[(int)(frames % recent.Length)] = energy / frame.Length;
         var smoothed = 10 * Math.Log10((recent.Sum() / Math.Min(frames, recent.Length)) + 1);
         var before = floor;
         floor = double.IsNaN(floor) ? smoothed : Math.Min(smoothed, floor + FloorRisePerFrame);
-        var voiced = Voiced(level);
+        var history = levels.Count == frames - 1 && levels.Count < MaxFrames;
+        if (history)
+        {
+            levels.Add(level);
+            floors.Add(floor);
+        }
 
-        if (tone.Frame(frame, energy, crossings, voiced))
+        // A beep or a tone counts however loud it is next to the greeting.
+        if (tone.Frame(frame, energy, crossings, AboveNoise(level, floor)))
         {
             Decide(MachineVerdict.Machine, "tone");
             return;
         }
 
-        if (speechStartFrame < 0 && floor < before - 3 && levels.Count == frames)
+        // The frames so far are heard again when what they were judged against changes: a floor that drops before
+        // speech was found (the call started with speech, and this is its first pause), or louder speech than any
+        // before (what was taken for the greeting may have been talk in the background).
+        var rehear = false;
+        if (speechStartFrame < 0 && floor < before - 3)
         {
+            for (var i = 0; i < floors.Count; i++)
+            {
+                floors[i] = Math.Min(floors[i], floor);
+            }
+
+            rehear = true;
+        }
+
+        if (Loudness() is { } loud && loud > loudest)
+        {
+            loudest = loud;
+            rehear |= loudest >= heardAt + 1;
+        }
+
+        if (rehear && history)
+        {
+            heardAt = loudest;
             voicedRun = 0;
+            speechStartFrame = lastSpeechFrame = -1;
+            speechFrames = utterances = 0;
             for (var i = 0; i < levels.Count - 1 && Result is null; i++)
             {
-                Speech(i + 1, Voiced(levels[i]));
+                Speech(i + 1, Voiced(levels[i], floors[i]));
             }
         }
 
-        if (Result is not null || Speech(frames, voiced))
+        if (Result is not null || Speech(frames, Voiced(level, floor)))
         {
             return;
         }
@@ -216,7 +257,32 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         }
     }
 
-    private bool Voiced(double level) => level >= settings.MinSpeechLevel && level >= floor + settings.SpeechAboveNoise;
+    /// <summary>Above the line's noise and not far below the loudest speech heard: the callee's voice.</summary>
+    private bool Voiced(double level, double noise) => AboveNoise(level, noise) && level >= loudest - settings.BackgroundBelowSpeech;
+
+    private bool AboveNoise(double level, double noise) => level >= settings.MinSpeechLevel && level >= noise + settings.SpeechAboveNoise;
+
+    /// <summary>The level of the last <see cref="OnsetFrames"/> frames (their quietest) when all are above the noise: how loud speech is.</summary>
+    private double? Loudness()
+    {
+        if (levels.Count < OnsetFrames || levels.Count != frames)
+        {
+            return null;
+        }
+
+        var quietest = double.MaxValue;
+        for (var i = levels.Count - OnsetFrames; i < levels.Count; i++)
+        {
+            if (!AboveNoise(levels[i], floors[i]))
+            {
+                return null;
+            }
+
+            quietest = Math.Min(quietest, levels[i]);
+        }
+
+        return quietest;
+    }
 
     /// <summary>Frame <paramref name="frame"/> (1-based) voiced or not: the greeting's state; true once decided.</summary>
     private bool Speech(long frame, bool voiced)
