@@ -90,6 +90,23 @@ public class MachineDetectorTests
         Assert.Equal("tone", result.Cause);
     }
 
+    [Theory]
+    [InlineData("synth 0.5 sine 1000")]
+    [InlineData("synth 0.15 sine 1400 pad 0 0.15 repeat 1")]
+    [InlineData("synth 0.6 square 440 gain -6")]
+    [InlineData("synth 0.5 sine 1000 gain -25")]
+    public void BeepsOfEveryKindAreHeard(string beep)
+    {
+        // A beep in the usual tones, two short ones, a square wave, one much quieter than the words, after "Leave a message."
+        var words = WavPrompt.Load(Speak("Leave a message.", "en", 0.3, 0.1)).Samples.ToArray();
+        var path = TempPath("beep.wav");
+        Run("sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", path, .. beep.Split(' '), "gain", "-6", "pad", "0", "2"]);
+
+        var result = new MachineDetector().Analyze([.. words, .. WavPrompt.Load(path).Samples.ToArray()]);
+
+        Assert.Equal((MachineVerdict.Machine, "tone"), (result.Verdict, result.Cause));
+    }
+
     [Fact]
     public void ABeepSoonAfterAShortGreetingRevisesThePersonsVerdict()
     {

@@ -69,7 +69,7 @@ public sealed record MachineDetectorSettings
     public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(900);
 
     /// <summary>A steady tone this long (a beep, a carrier's tone) means a machine.</summary>
-    public TimeSpan ToneLength { get; init; } = TimeSpan.FromMilliseconds(160);
+    public TimeSpan ToneLength { get; init; } = TimeSpan.FromMilliseconds(120);
 
     /// <summary>
     /// After a person's verdict, how long a beep still makes it a machine's (a short recorded greeting, "leave a message",
