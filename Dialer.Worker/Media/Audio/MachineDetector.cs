@@ -63,7 +63,7 @@ public sealed record MachineDetectorSettings
     public TimeSpan InitialSilence { get; init; } = TimeSpan.FromMilliseconds(3500);
 
     /// <summary>Greeting (first speech to now, pauses shorter than <see cref="EndSilence"/> included) beyond which it is a machine's.</summary>
-    public TimeSpan MaxHumanGreeting { get; init; } = TimeSpan.FromMilliseconds(4000);
+    public TimeSpan MaxHumanGreeting { get; init; } = TimeSpan.FromMilliseconds(4500);
 
     /// <summary>Silence after the greeting that means a person waiting for an answer (a recorded greeting goes on sooner).</summary>
     public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(900);
@@ -121,6 +121,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private const double FloorRisePerFrame = 0.01;
     private const int MaxFrames = 1000;
     private const int OnsetFrames = 3;
+    private const int FadeFrames = 4;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
     private readonly FrameBuffer buffer = new(FrameSamples);
@@ -132,6 +133,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private double floor = double.NaN;
     private double loudest = double.NegativeInfinity;
     private double heardAt = double.NegativeInfinity;
+    private int fading;
     private int voicedRun;
     private long speechStartFrame = -1;
     private long lastSpeechFrame = -1;
@@ -236,6 +238,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
             voicedRun = 0;
             speechStartFrame = lastSpeechFrame = -1;
             speechFrames = utterances = 0;
+            fading = 0;
             for (var i = 0; i < levels.Count - 1 && Result is null; i++)
             {
                 Speech(i + 1, Voiced(levels[i], floors[i]));
@@ -258,7 +261,17 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     }
 
     /// <summary>Above the line's noise and not far below the loudest speech heard: the callee's voice.</summary>
-    private bool Voiced(double level, double noise) => AboveNoise(level, noise) && level >= loudest - settings.BackgroundBelowSpeech;
+    /// <remarks>
+    /// Speech fades out: up to <see cref="FadeFrames"/> frames after speech are voiced while above the noise, so
+    /// that only a new start is held against the loudest speech (a syllable dying away does not lengthen the pause after
+    /// it, nor a recorded greeting's pause between sentences), and talk in the background lengthens a greeting by no more.
+    /// </remarks>
+    private bool Voiced(double level, double noise)
+    {
+        var loud = level >= loudest - settings.BackgroundBelowSpeech;
+        fading = loud ? 0 : fading + 1;
+        return AboveNoise(level, noise) && (loud || (voicedRun >= OnsetFrames && fading <= FadeFrames));
+    }
 
     private bool AboveNoise(double level, double noise) => level >= settings.MinSpeechLevel && level >= noise + settings.SpeechAboveNoise;
 
