@@ -95,7 +95,7 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
         }
 
         var raw = ContactNormalizer.Raw(batch, r);
-        if (batch.Fields(r) != columns.Count)
+        if (!columns.Fits(batch, r))
         {
             return Invalid(RowReasons.Columns(batch.Fields(r), columns.Count), raw);
         }

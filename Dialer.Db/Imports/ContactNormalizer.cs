@@ -35,7 +35,7 @@ public sealed class ContactNormalizer(
                 continue;
             }
 
-            if (csv.Fields(r) != columns.Count)
+            if (!columns.Fits(csv, r))
             {
                 Reject(chunk, line, RowKinds.Invalid, RowReasons.Columns(csv.Fields(r), columns.Count), Raw(csv, r));
                 continue;

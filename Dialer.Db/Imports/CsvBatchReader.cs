@@ -1,23 +1,36 @@
 namespace Dialer.Db.Imports;
 
 /// <summary>
-/// A streaming RFC 4180 CSV reader that fills <see cref="CsvBatch"/>es: comma separated, fields optionally
-/// in double quotes with "" for a quote and line breaks allowed inside quotes, lines ending in CRLF, LF or
-/// CR, blank lines skipped. A record with bad quoting is returned as malformed (with its raw line) and the
-/// reader goes on at the next line. It holds one buffer, never the file.
+/// A streaming RFC 4180 CSV reader that fills <see cref="CsvBatch"/>es: fields separated by a comma, a
+/// semicolon or a tab (the one the header line uses most, as Excel's exports differ by locale; an Excel
+/// "sep=;" first line says it outright), optionally in double quotes with "" for a quote and line breaks
+/// allowed inside quotes, lines ending in CRLF, LF or CR, blank lines skipped. A record with bad quoting is
+/// returned as malformed (with its raw line) and the reader goes on at the next line. It holds one buffer,
+/// never the file.
 /// </summary>
 public sealed class CsvBatchReader(TextReader reader)
 {
     /// <summary>The longest record accepted; a longer one stops the import (the file is not CSV).</summary>
     public const int MaxRecordChars = 4 * 1024 * 1024;
 
-    private static readonly System.Buffers.SearchValues<char> Specials = System.Buffers.SearchValues.Create(",\"\r\n");
+    /// <summary>The separators told apart, in order of preference when the header uses as many of each.</summary>
+    private const string Delimiters = ",;\t";
 
+    private static readonly System.Buffers.SearchValues<char>[] SpecialsFor =
+        [.. Delimiters.Select(d => System.Buffers.SearchValues.Create($"{d}\"\r\n"))];
+
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n");
+
+    private System.Buffers.SearchValues<char> specials = SpecialsFor[0];
+    private char delimiter;
     private char[] buffer = new char[256 * 1024];
     private int pos;
     private int len;
     private bool eof;
     private int line = 1;
+
+    /// <summary>The field separator: ',', ';' or '\t', known once the first record has been read.</summary>
+    public char Delimiter => delimiter == '\0' ? ',' : delimiter;
 
     private enum Step
     {
@@ -108,6 +121,21 @@ public sealed class CsvBatchReader(TextReader reader)
             return eof ? Step.End : Step.NeedMore;
         }
 
+        if (delimiter == '\0')
+        {
+            var found = DetectDelimiter(span, p);
+            if (found == Step.NeedMore)
+            {
+                return Step.NeedMore;
+            }
+
+            if (found == Step.End)
+            {
+                // A "sep=;" line only names the separator: the header is on the next line.
+                return Step.Record;
+            }
+        }
+
         var mark = batch.Mark;
         var startLine = l;
         var recordStart = p;
@@ -137,7 +165,7 @@ public sealed class CsvBatchReader(TextReader reader)
 
                     var segment = span.Slice(p, q);
                     batch.Append(segment);
-                    l += segment.Count('\n');
+                    l += LineBreakCount(segment);
                     p += q + 1;
                     if (p == len)
                     {
@@ -159,7 +187,7 @@ public sealed class CsvBatchReader(TextReader reader)
                 }
 
                 c = span[p];
-                if (c is not (',' or '\r' or '\n'))
+                if (c != delimiter && c is not ('\r' or '\n'))
                 {
                     error = $"unexpected character '{c}' after a closing quote";
                     return Malformed(batch, mark, span, recordStart, p, firstField, startLine, l, error, $"结束引号后出现意外的字符“{c}”", toEnd: false);
@@ -167,7 +195,7 @@ public sealed class CsvBatchReader(TextReader reader)
             }
             else
             {
-                var q = span[p..].IndexOfAny(Specials);
+                var q = span[p..].IndexOfAny(specials);
                 if (q < 0)
                 {
                     if (!eof)
@@ -189,7 +217,7 @@ public sealed class CsvBatchReader(TextReader reader)
                 }
             }
 
-            if (c == ',')
+            if (c == delimiter)
             {
                 p++;
                 if (p == len)
@@ -225,6 +253,85 @@ public sealed class CsvBatchReader(TextReader reader)
         }
     }
 
+    /// <summary>Line breaks in <paramref name="text"/>: each LF, CRLF or lone CR counts once.</summary>
+    private static int LineBreakCount(ReadOnlySpan<char> text)
+    {
+        var n = text.Count('\n');
+        var cr = text.Count('\r');
+        if (cr == 0)
+        {
+            return n;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n'))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Chooses the separator from the first line (the header): an Excel "sep=X" line names it (and is skipped,
+    /// answering End); otherwise the most frequent of comma, semicolon and tab outside quotes, a comma when none.
+    /// </summary>
+    private Step DetectDelimiter(ReadOnlySpan<char> span, int p)
+    {
+        Span<int> counts = stackalloc int[Delimiters.Length];
+        var quoted = false;
+        var end = p;
+        for (; end < len; end++)
+        {
+            var c = span[end];
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c is '\r' or '\n')
+            {
+                break;
+            }
+            else if (!quoted && Delimiters.IndexOf(c) is var d and >= 0)
+            {
+                counts[d]++;
+            }
+        }
+
+        if (end == len && !eof)
+        {
+            return Step.NeedMore;
+        }
+
+        var first = span[p..end].Trim().TrimStart('\uFEFF');
+        if (first.Length == 5 && first.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) && Delimiters.Contains(first[4]))
+        {
+            Use(first[4]);
+            pos = end;
+            return Step.End;
+        }
+
+        var best = 0;
+        for (var d = 1; d < Delimiters.Length; d++)
+        {
+            if (counts[d] > counts[best])
+            {
+                best = d;
+            }
+        }
+
+        Use(Delimiters[best]);
+        return Step.Record;
+    }
+
+    private void Use(char separator)
+    {
+        delimiter = separator;
+        specials = SpecialsFor[Delimiters.IndexOf(separator)];
+    }
+
     private Step EndRecord(CsvBatch batch, int p, int l, int startLine, int firstField)
     {
         batch.EndRecord(startLine, firstField, null);
@@ -247,17 +354,28 @@ public sealed class CsvBatchReader(TextReader reader)
         if (toEnd)
         {
             end = len;
-            l += span[faultAt..].Count('\n');
+            l += LineBreakCount(span[faultAt..]);
         }
         else
         {
-            var q = span[faultAt..].IndexOf('\n');
+            // The physical line ends at LF, CRLF or a lone CR (files saved on old Macs have only CRs).
+            var q = span[faultAt..].IndexOfAny(LineBreaks);
+            if (q >= 0 && span[faultAt + q] == '\r' && faultAt + q + 1 == len && !eof)
+            {
+                q = -1;
+            }
+
             if (q < 0 && !eof)
             {
                 return NeedMore(batch, mark);
             }
 
             end = q < 0 ? len : faultAt + q + 1;
+            if (q >= 0 && span[end - 1] == '\r' && end < len && span[end] == '\n')
+            {
+                end++;
+            }
+
             l += q < 0 ? 0 : 1;
         }
 

@@ -37,6 +37,29 @@ public sealed class ImportColumns
     /// <summary>Other columns: index and the JSON-escaped key (unique: a repeated header gets " (2)").</summary>
     public IReadOnlyList<(int Index, string JsonKey)> Custom { get; private init; } = [];
 
+    /// <summary>
+    /// True when record <paramref name="r"/> has the header's columns; empty fields after the last column
+    /// (a trailing comma, as some exports write on every row) are ignored, a missing column is not.
+    /// </summary>
+    public bool Fits(CsvBatch csv, int r)
+    {
+        var fields = csv.Fields(r);
+        if (fields < Count)
+        {
+            return false;
+        }
+
+        for (var f = Count; f < fields; f++)
+        {
+            if (!csv.Field(r, f).IsWhiteSpace())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Maps the header record; the error names the headers seen when no phone column is found.</summary>
     public static (ImportColumns? Columns, string? Error) Resolve(IReadOnlyList<string> rawHeaders, string? phoneColumn, bool customFields = true)
     {

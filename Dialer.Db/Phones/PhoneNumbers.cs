@@ -95,6 +95,11 @@ public static class PhoneNumbers
             }
             else if (c is ',' or ';' or '，' or '；' or '、' or '|' or '或' or '\n' or '\r')
             {
+                if (c == ',' && IsScientific(raw))
+                {
+                    return Scientific(raw);
+                }
+
                 if (n >= 5 && DigitsIn(raw[(i + 1)..]) >= 5)
                 {
                     return TwoNumbersResult;
@@ -103,6 +108,10 @@ public static class PhoneNumbers
                 return c is ',' or ';' or '，' or '；'
                     ? PhoneResult.Invalid("dialling pauses (, ;) and extensions are not supported: keep only the number in the cell", "不支持拨号停顿（, ;）和分机：单元格中只保留号码")
                     : Unexpected(c);
+            }
+            else if (n > 0 && c is 'e' or 'E' && IsScientific(raw))
+            {
+                return Scientific(raw);
             }
             else if (n > 0 && IsExtension(raw[i..]))
             {
@@ -153,6 +162,60 @@ public static class PhoneNumbers
 
         return false;
     }
+
+    /// <summary>
+    /// "1.38001E+10" (or "1,38001E+10"): a spreadsheet showed the number in scientific notation and saved it so;
+    /// the digits after the fifth or so are gone, so nothing can be dialled from it.
+    /// </summary>
+    private static bool IsScientific(ReadOnlySpan<char> raw)
+    {
+        var i = 0;
+        var mantissa = 0;
+        while (i < raw.Length && char.IsAsciiDigit(raw[i]))
+        {
+            i++;
+            mantissa++;
+        }
+
+        if (mantissa == 0)
+        {
+            return false;
+        }
+
+        if (i < raw.Length && raw[i] is '.' or ',')
+        {
+            i++;
+            while (i < raw.Length && char.IsAsciiDigit(raw[i]))
+            {
+                i++;
+            }
+        }
+
+        if (i == raw.Length || raw[i] is not ('e' or 'E'))
+        {
+            return false;
+        }
+
+        i++;
+        if (i < raw.Length && raw[i] is '+' or '-')
+        {
+            i++;
+        }
+
+        var exponent = i;
+        while (i < raw.Length && char.IsAsciiDigit(raw[i]))
+        {
+            i++;
+        }
+
+        return i == raw.Length && i > exponent;
+    }
+
+    private static PhoneResult Scientific(ReadOnlySpan<char> raw) => Scientific(raw.Length <= 40 ? raw.ToString() : string.Concat(raw[..40], "…"));
+
+    private static PhoneResult Scientific(string raw) => PhoneResult.Invalid(
+        $"'{raw}' is a number in scientific notation: the spreadsheet rounded it and its last digits are lost; format the column as text and export the list again",
+        $"“{raw}”是科学计数法的数字：表格软件已将其四舍五入，后几位数字已丢失；请把该列设为文本格式后重新导出");
 
     private static readonly PhoneResult TwoNumbersResult = PhoneResult.Invalid(
         "two phone numbers in one cell: put each number in a row of its own", "一个单元格中有两个号码：请每行只放一个号码");
