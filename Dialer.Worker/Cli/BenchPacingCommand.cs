@@ -24,6 +24,12 @@ internal static class BenchPacingCommand
             return Task.FromResult(2);
         }
 
+        if (only is not null && !BenchSuite.IsPacer(only))
+        {
+            Console.Error.WriteLine($"bench-pacing: --only={only}: unknown pacer (predictive, progressive, fixed-1.0 … fixed-3.0, vicidial-adapt-tapered)");
+            return Task.FromResult(2);
+        }
+
         var scenarios = new List<Scenario>();
         foreach (var file in files)
         {
@@ -33,9 +39,18 @@ internal static class BenchPacingCommand
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"bench-pacing: {file}: {ex.Message}");
+                // Scenario's own refusals already start with the file's path.
+                Console.Error.WriteLine(ex is InvalidDataException && ex.Message.StartsWith(file, StringComparison.Ordinal)
+                    ? $"bench-pacing: {ex.Message}"
+                    : $"bench-pacing: {file}: {ex.Message}");
                 return Task.FromResult(2);
             }
+        }
+
+        if (scenarios.GroupBy(sc => sc.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            Console.Error.WriteLine($"bench-pacing: {twice.Count()} scenarios are named '{twice.Key}': give each a name of its own (the results are kept by name)");
+            return Task.FromResult(2);
         }
 
         if (only is not null)
@@ -69,6 +84,12 @@ internal static class BenchPacingCommand
 public static class BenchSuite
 {
     public static readonly double[] Ratios = Enumerable.Range(10, 21).Select(i => i / 10.0).ToArray();
+
+    /// <summary>True for a name <see cref="Make"/> knows: predictive, progressive, fixed-R (R from 1 to 3), vicidial-adapt-tapered.</summary>
+    public static bool IsPacer(string name) =>
+        name is CampaignModes.Predictive or CampaignModes.Progressive or "vicidial-adapt-tapered"
+        || (name.StartsWith("fixed-", StringComparison.Ordinal)
+            && double.TryParse(name[6..], NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 1 and <= 3);
 
     public static IPacer Make(string name, Scenario s) => name switch
     {

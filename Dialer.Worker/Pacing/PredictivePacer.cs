@@ -102,7 +102,16 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         maxLines = Math.Min(maxLines, hardLimit);
         if (maxLines <= 0)
         {
-            return PacingPlan.None;
+            // No unreserved call may be launched. With calls ringing it waits for them; with none, ready agents get a
+            // reserved (progressive) call, which cannot be abandoned. Waiting then stalled a small team for good: with one
+            // agent the day earns no room for an abandon before it has about thirty live answers, which never came.
+            if (s.UnreservedPending > 0)
+            {
+                return PacingPlan.None;
+            }
+
+            LastBasis = "fallback";
+            return Fallback(s);
         }
 
         Forecast(engine, s, stats);
