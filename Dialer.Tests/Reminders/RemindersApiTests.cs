@@ -228,6 +228,39 @@ public class RemindersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", campaign));
     }
 
+    /// <summary>Chinese account ids, one account with two numbers and one number twice, and a replayed key with a changed Chinese id.</summary>
+    [ApiFact]
+    public async Task ChineseAccountIdsAndRepeatedAccountsInOneBatchAreKeptExactly()
+    {
+        var campaign = await BillingCampaignAsync();
+        var (billing, _) = await factory.ClientWithRoleAsync("billing", campaign);
+        (string, string)[] reminders = [("客户-张伟-001", "13822221111"), ("客户-张伟-001", "0571-88881234"), ("帐户 王芳", "138 2222 1111"), ("𠮷野家", "１３８２２２２３３３３")];
+        var batch = BatchJson(campaign, reminders);
+
+        var response = await PostAsync(billing, batch, "中文-key-1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = (await CampaignBodies.ReadAsync(response)).GetProperty("reminders").EnumerateArray().ToList();
+
+        Assert.Equal(["客户-张伟-001", "客户-张伟-001", "帐户 王芳", "𠮷野家"], items.Select(i => i.GetProperty("accountId").GetString()));
+        Assert.Equal(["queued", "queued", "rejected", "queued"], items.Select(i => i.GetProperty("state").GetString()));
+        Assert.Contains("account 客户-张伟-001", items[2].GetProperty("reason").GetString());
+        Assert.Equal("客户-张伟-001", (await ContactAsync(campaign, "+8657188881234")).AccountId);
+        Assert.Equal("𠮷野家", (await ContactAsync(campaign, "+8613822223333")).AccountId);
+        var stored = await billing.GetFromJsonAsync<JsonElement>($"/api/reminders/{items[3].GetProperty("id").GetString()}");
+        Assert.Equal("𠮷野家", stored.GetProperty("accountId").GetString());
+
+        // The same key again: the same body (however written) replays, a changed Chinese id is refused and stores nothing.
+        var replay = await PostAsync(billing, batch.Replace("\"bill\"", "\"bill\" "), "中文-key-1");
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.True(replay.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Single() == "true");
+        reminders[2].Item1 = "帐户 王方";
+        var changed = await PostAsync(billing, BatchJson(campaign, reminders), "中文-key-1");
+        Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
+        Assert.Contains("Idempotency-Key", (await CampaignBodies.ReadAsync(changed)).GetProperty("detail").GetString());
+        Assert.Equal(4, await CountAsync("SELECT COUNT(*) FROM reminders WHERE campaign_id = @campaign", campaign));
+        Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM contacts WHERE campaign_id = @campaign", campaign));
+    }
+
     [ApiFact]
     public async Task WrongCampaignTypeIs400AndUnknownCampaign404()
     {
