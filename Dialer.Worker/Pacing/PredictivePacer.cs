@@ -102,10 +102,11 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
         maxLines = Math.Min(maxLines, hardLimit);
         if (maxLines <= 0)
         {
-            // No unreserved call may be launched. With calls ringing it waits for them; with none, ready agents get a
-            // reserved (progressive) call, which cannot be abandoned. Waiting then stalled a small team for good: with one
-            // agent the day earns no room for an abandon before it has about thirty live answers, which never came.
-            if (s.UnreservedPending > 0)
+            // No unreserved call may be launched: it waits for the calls ringing or for another agent to come free. When
+            // nothing rings and every working agent is ready already, nothing will change by waiting: ready agents get a
+            // reserved (progressive) call, which cannot be abandoned. Waiting there stalled a one-agent team for good (the
+            // day earns room for an abandon only after about thirty live answers, which never came).
+            if (s.UnreservedPending > 0 || s.Waiting > 0 || s.Ready < s.Working)
             {
                 return PacingPlan.None;
             }
