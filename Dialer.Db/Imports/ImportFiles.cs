@@ -82,7 +82,7 @@ public sealed class ImportFiles(DbOptions options)
         }
     }
 
-    /// <summary>Opens a saved file as text in its encoding (a UTF-8 BOM is skipped), read sequentially.</summary>
+    /// <summary>Opens a saved file as text in its encoding (a UTF-8 BOM is skipped; a UTF-16 one is read by), read sequentially.</summary>
     public static StreamReader OpenText(string path, Encoding encoding) =>
         new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
             encoding, detectEncodingFromByteOrderMarks: encoding is UTF8Encoding, bufferSize: 1 << 20);
@@ -109,6 +109,12 @@ public sealed class ImportFiles(DbOptions options)
         int read;
         while ((read = await upload.ReadAsync(buffer, ct)) > 0)
         {
+            if (total == 0 && read >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)))
+            {
+                // A UTF-16 byte order mark (Excel's "Unicode text", tab separated): read by it (OpenText), not checked as UTF-8.
+                decoder = null;
+            }
+
             if (decoder is not null && invalidAt is null)
             {
                 try

@@ -38,6 +38,21 @@ public class ContactListShapesTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Equal(("+8613800138002", "Li, Lei", "a\tb"), ((string)row["phone"]!, (string)row["name"]!, Custom(row, "Note")));
     }
 
+    /// <summary>Excel's "Unicode text" is UTF-16 with a byte order mark, tab separated: it was refused as "not valid UTF-8 … send gb18030".</summary>
+    [ApiFact]
+    public async Task ExcelUnicodeTextUtf16WithBomImports()
+    {
+        var admin = factory.Admin();
+        foreach (var encoding in new[] { Encoding.Unicode, Encoding.BigEndianUnicode })
+        {
+            var campaign = await factory.CreateCampaignAsync();
+            var file = (byte[])[.. encoding.GetPreamble(), .. encoding.GetBytes("电话\t姓名\t地址\r\n13800138040\t张三\t\"广州市天河区, 体育西路 𠮷\"\r\n")];
+            ImportClient.AssertCounts(await admin.ImportAsync(campaign, file), 1, 1, 0, 0, 0);
+            var row = Assert.Single(await ContactsAsync(campaign));
+            Assert.Equal(("+8613800138040", "张三", "广州市天河区, 体育西路 𠮷"), ((string)row["phone"]!, (string)row["name"]!, Custom(row, "地址")));
+        }
+    }
+
     /// <summary>
     /// A CR-only file (an old Mac's "CSV"): one badly quoted row swallowed every row after it into one malformed record,
     /// and rows after a quoted line break were reported on the wrong line.
