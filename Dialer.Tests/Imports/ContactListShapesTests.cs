@@ -159,3 +159,6 @@ public class ContactListShapesTests(ApiFactory factory) : IClassFixture<ApiFacto
         }
     }
 }
+
+/// <summary>The same lists into PostgreSQL (binary COPY).</summary>
+public sealed class ContactListShapesTestsOnPostgres(PostgresApiFactory factory) : ContactListShapesTests(factory), IClassFixture<PostgresApiFactory>;
