@@ -38,6 +38,33 @@ public class ContactListShapesTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Equal(("+8613800138002", "Li, Lei", "a\tb"), ((string)row["phone"]!, (string)row["name"]!, Custom(row, "Note")));
     }
 
+    /// <summary>A Chinese Excel list (gb18030, semicolons) on the pages and in the calls export, exactly as written.</summary>
+    [ApiFact]
+    public async Task ChineseNamesAndAddressesSurviveThePagesAndTheCallsExport()
+    {
+        var campaign = await factory.CreateCampaignAsync();
+        const string address = "浙江省杭州市西湖区文三路 477 号；华星大厦 \"东门\" 𠮷";
+        var file = ImportClient.Gb18030.GetBytes($"姓名;电话;账号;地址\r\n欧阳娜娜;13800138050;账-甲;\"{address.Replace("\"", "\"\"", StringComparison.Ordinal)}\"\r\n");
+        ImportClient.AssertCounts(await factory.Admin().ImportAsync(campaign, file, ("encoding", "gb18030")), 1, 1, 0, 0, 0);
+        var contact = (long)(await factory.QueryAsync("SELECT id FROM contacts WHERE campaign_id = $c", ("$c", campaign)))[0]["id"]!;
+
+        var manager = await BrowserClient.SignedInAsync(factory, "manager");
+        var list = await manager.Http.GetStringAsync($"/campaigns/{campaign}/contacts");
+        Assert.Contains("欧阳娜娜", list, StringComparison.Ordinal);
+        Assert.Contains("浙江省杭州市西湖区文三路 477 号；华星大厦", list, StringComparison.Ordinal);
+        var page = System.Net.WebUtility.HtmlDecode(await manager.Http.GetStringAsync($"/contacts/{contact}"));
+        Assert.Contains(address, page, StringComparison.Ordinal);
+        Assert.Contains("账-甲", page, StringComparison.Ordinal);
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await factory.QueryAsync(
+            "INSERT INTO call_attempts (campaign_id, contact_id, phone, queued_at, dialed_at, ended_at, outcome, sip_code) VALUES ($c, $k, '+8613800138050', $t, $t, $t, 'no_answer', 480)",
+            ("$c", campaign), ("$k", contact), ("$t", now - 60_000));
+        var csv = await factory.Admin().GetByteArrayAsync($"/api/reports/campaigns/{campaign}/calls.csv?lang=zh");
+        var row = Encoding.UTF8.GetString(csv).Split("\r\n")[1].Split(',');
+        Assert.Equal(("'+8613800138050", "欧阳娜娜", "账-甲"), (row[2], row[3], row[4]));
+    }
+
     /// <summary>Excel's "Unicode text" is UTF-16 with a byte order mark, tab separated: it was refused as "not valid UTF-8 … send gb18030".</summary>
     [ApiFact]
     public async Task ExcelUnicodeTextUtf16WithBomImports()
