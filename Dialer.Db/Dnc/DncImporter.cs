@@ -49,6 +49,12 @@ public sealed class DncImporter(DbConnectionFactory db, DncStore dnc, ImportStor
                 var now = dnc.Now();
                 for (var r = 0; r < batch.Count; r++)
                 {
+                    if (batch.IsEmpty(r))
+                    {
+                        // A row of empty fields is a blank line.
+                        continue;
+                    }
+
                     counts.Total++;
                     var rejection = await RowAsync(batch, r, columns, country, campaignId, seen, c, tx, now, counts, ct);
                     if (rejection is { } e)

@@ -127,7 +127,7 @@ public sealed class ContactImporter(DbConnectionFactory db, ImportStore store, I
 
     private static void Write(ImportChunk chunk, IContactWriter writer, Dictionary<long, int> seen, ImportCounts counts, List<int> insert, List<int> conflicts)
     {
-        counts.Total += chunk.Csv.Count;
+        counts.Total += chunk.Csv.Count - chunk.Empty;
         counts.Invalid += chunk.Invalid;
         counts.Duplicates += chunk.Duplicates;
         counts.Dnc += chunk.Dnc;

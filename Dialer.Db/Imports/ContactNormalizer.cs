@@ -28,6 +28,12 @@ public sealed class ContactNormalizer(
         for (var r = 0; r < csv.Count; r++)
         {
             var line = csv.Line(r);
+            if (csv.IsEmpty(r))
+            {
+                chunk.Empty++;
+                continue;
+            }
+
             var malformed = csv.Error(r);
             if (malformed is not null)
             {

@@ -37,6 +37,28 @@ public sealed class CsvBatch
     /// <summary>The same as <see cref="Error"/> in Simplified Chinese, for the pages.</summary>
     public string? ErrorZh(int row) => rowErrorZh[row];
 
+    /// <summary>
+    /// True for a well-formed record whose every field is empty or white space: ",,," (Excel writes one for a formatted
+    /// but empty row) or "   ". The imports skip it like a blank line.
+    /// </summary>
+    public bool IsEmpty(int row)
+    {
+        if (rowError[row] is not null)
+        {
+            return false;
+        }
+
+        for (var f = 0; f < rowFieldCount[row]; f++)
+        {
+            if (!Field(row, f).IsWhiteSpace())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public ReadOnlySpan<char> Field(int row, int index)
     {
         if (index < 0 || index >= rowFieldCount[row])

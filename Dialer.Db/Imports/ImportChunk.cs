@@ -129,6 +129,9 @@ public sealed class ImportChunk
 
     public int Dnc { get; set; }
 
+    /// <summary>Records of empty fields only, skipped like blank lines (not counted in the total).</summary>
+    public int Empty { get; set; }
+
     public void Reset()
     {
         Csv.Clear();
@@ -141,6 +144,6 @@ public sealed class ImportChunk
         RowCount = 0;
         Utf8Length = 0;
         Errors.Clear();
-        Invalid = Duplicates = Dnc = 0;
+        Invalid = Duplicates = Dnc = Empty = 0;
     }
 }

@@ -116,6 +116,19 @@ public class ContactListShapesTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Equal(["a", "b"], (await ContactsAsync(campaign)).Select(r => (string)r["name"]!));
     }
 
+    /// <summary>Excel writes ",,," for a formatted empty row: those rows were each an "empty phone number"; now skipped like blank lines.</summary>
+    [ApiFact]
+    public async Task RowsOfEmptyFieldsAreSkippedLikeBlankLines()
+    {
+        var campaign = await factory.CreateCampaignAsync();
+        var csv = "phone,name,note\r\n13800138060,a,\r\n,,\r\n  , ,\r\n\"\",,\r\n,b,\r\n13800138061,c,\r\n,,\r\n,,\r\n";
+        var report = await factory.Admin().ImportAsync(campaign, ImportClient.Utf8(csv));
+
+        ImportClient.AssertCounts(report, total: 3, imported: 2, duplicates: 0, invalid: 1, dnc: 0);
+        var error = Assert.Single(report.GetProperty("errors").EnumerateArray());
+        Assert.Equal((6, "empty phone number"), (error.GetProperty("row").GetInt32(), error.GetProperty("reason").GetString()!.Replace("invalid phone: ", "")));
+    }
+
     /// <summary>Excel shows a long number as 1.38001E+10 and may save it so: its last digits are gone. It was refused as an "extension".</summary>
     [ApiFact]
     public async Task NumbersInScientificNotationAreRefusedSayingSo()
