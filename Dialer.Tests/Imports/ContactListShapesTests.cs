@@ -116,6 +116,21 @@ public class ContactListShapesTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Equal(["a", "b"], (await ContactsAsync(campaign)).Select(r => (string)r["name"]!));
     }
 
+    /// <summary>A time zone written in another case ("asia/shanghai") is the IANA id all the same: stored in its proper case.</summary>
+    [ApiFact]
+    public async Task TimeZonesInAnotherCaseAreStoredInTheirProperCase()
+    {
+        var campaign = await factory.CreateCampaignAsync();
+        var csv = "phone,时区\n13800138070,asia/urumqi\n13800138071,AMERICA/NEW_YORK\n13800138072,Europe/London\n13800138073,china standard time\n13800138074,Mars/Olympus\n";
+        var report = await factory.Admin().ImportAsync(campaign, ImportClient.Utf8(csv));
+
+        ImportClient.AssertCounts(report, 5, 3, 0, 2, 0);
+        var errors = ImportClient.ErrorsByRow(report);
+        Assert.Contains("invalid time zone 'china standard time'", errors[5]);
+        Assert.Contains("invalid time zone 'Mars/Olympus'", errors[6]);
+        Assert.Equal(["Asia/Urumqi", "America/New_York", "Europe/London"], (await ContactsAsync(campaign)).Select(r => (string)r["time_zone"]!));
+    }
+
     /// <summary>Excel writes ",,," for a formatted empty row: those rows were each an "empty phone number"; now skipped like blank lines.</summary>
     [ApiFact]
     public async Task RowsOfEmptyFieldsAreSkippedLikeBlankLines()
