@@ -61,6 +61,14 @@ public sealed class ScenarioFileTests
     }
 
     [Fact]
+    public void EveryScenarioShippedPassesTheChecks()
+    {
+        var files = Directory.GetFiles(Path.Combine(WorkerAndBenchTests.RepoRoot(), "scripts", "scenarios"), "*.json");
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.Equal(Path.GetFileNameWithoutExtension(f), Scenario.Load(f).Name));
+    }
+
+    [Fact]
     public void EveryKindOfDistributionAndChangesAtSeveralHoursAreRead()
     {
         var s = Parse(n =>
