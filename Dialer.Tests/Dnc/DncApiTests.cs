@@ -174,6 +174,22 @@ public class DncApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("投诉", entry.GetProperty("source").GetString());
     }
 
+    /// <summary>A DNC list exported from a Chinese-locale Excel: gb18030, semicolons, ",,," rows and a trailing separator.</summary>
+    [ApiFact]
+    public async Task BulkImportOfASemicolonSeparatedGb18030List()
+    {
+        var admin = factory.Admin();
+        var csv = "电话;来源;到期\r\n13300000071;客户要求;\r\n;;\r\n133-0000-0072;投诉;2099-01-01;\r\n1.33E+10;;\r\n";
+        var response = await admin.PostAsync("/api/dnc/import", ImportClient.Form(ImportClient.Gb18030.GetBytes(csv), "dnc.csv", ("encoding", "gb18030")));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var report = await admin.WaitAsync(response.Headers.Location!.ToString());
+
+        ImportClient.AssertCounts(report, total: 3, imported: 2, duplicates: 0, invalid: 1, dnc: 0);
+        Assert.Contains("scientific notation", ImportClient.ErrorsByRow(report)[5]);
+        var entry = (await admin.GetFromJsonAsync<JsonElement>("/api/dnc?phone=13300000072")).GetProperty("entries")[0];
+        Assert.Equal("投诉", entry.GetProperty("source").GetString());
+    }
+
     [ApiFact]
     public async Task BulkImportForACampaignAndItsErrors()
     {
