@@ -133,6 +133,8 @@ internal sealed class SipLoadGenerator : IAsyncDisposable
         {
         }
 
+        public string? OnRemoteOffer(SipClientCall call, string sdp) => call.LocalSdp;
+
         public void OnEnded(SipClientCall call, SipCallEnd end)
         {
             timer?.Dispose();

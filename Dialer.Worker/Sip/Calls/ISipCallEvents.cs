@@ -10,8 +10,11 @@ public interface ISipCallEvents
 
     void OnAnswered(SipClientCall call, SipResponse response);
 
-    /// <summary>A re-INVITE or UPDATE brought a new remote SDP.</summary>
+    /// <summary>The answer to an offer we made in a 2xx to an offerless re-INVITE (it came in the ACK).</summary>
     void OnRemoteSdp(SipClientCall call, string sdp);
+
+    /// <summary>A re-INVITE or UPDATE brought a new offer: apply it and return our answer, or null to refuse it (488).</summary>
+    string? OnRemoteOffer(SipClientCall call, string sdp);
 
     void OnEnded(SipClientCall call, SipCallEnd end);
 }

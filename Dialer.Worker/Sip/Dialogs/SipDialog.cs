@@ -63,6 +63,15 @@ public sealed class SipDialog
         };
     }
 
+    /// <summary>Carries on the CSeq of the early dialog this one confirms (after a PRACK the next request goes higher).</summary>
+    public void ContinueSequence(uint used)
+    {
+        if (used > localSeq)
+        {
+            localSeq = used;
+        }
+    }
+
     /// <summary>A new in-dialog request; ACK takes the INVITE's sequence number, others the next one.</summary>
     public SipRequest CreateRequest(string method, SipStack stack, uint? cseq = null)
     {

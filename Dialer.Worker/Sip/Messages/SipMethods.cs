@@ -11,6 +11,7 @@ public static class SipMethods
     public const string Info = "INFO";
     public const string Notify = "NOTIFY";
     public const string Update = "UPDATE";
+    public const string Prack = "PRACK";
 
     /// <summary>Returns the shared string for well-known methods so parsing does not allocate for them.</summary>
     public static string Intern(ReadOnlySpan<char> method) => method switch
@@ -24,6 +25,7 @@ public static class SipMethods
         Info => Info,
         Notify => Notify,
         Update => Update,
+        Prack => Prack,
         _ => method.ToString(),
     };
 }

@@ -27,6 +27,8 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
     private readonly ILogger logger;
     private readonly RtpSession rtp;
     private readonly SdpSession offer;
+    private readonly IPAddress address;
+    private ulong sdpVersion;
     private readonly SipClientCall call;
     private readonly DialRequest? dial;
     private readonly string? mediaFolder;
@@ -43,7 +45,7 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         this.dial = dial;
         this.logger = logger;
         mediaFolder = media.MediaFolder;
-        var address = stack.LocalAddressFor(target.Remote.Address);
+        address = stack.LocalAddressFor(target.Remote.Address);
         rtp = RtpSession.Open(IPAddress.Any, media.Ports, stack.Time, new RtpSessionOptions { Clock = media.Clock, Logger = logger });
         rtp.DtmfReceived += digit => observer.OnDtmf(this, digit);
         IsBrowserPhone = IsWebSocketContact(target.RequestUri);
@@ -59,6 +61,7 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
             offer = SdpSession.CreateOffer(address, rtp.LocalPort);
         }
 
+        sdpVersion = offer.Origin.SessionVersion;
         call = new SipClientCall(stack, target, offer.ToString(), this);
         startedAt = stack.Time.GetTimestamp();
     }
@@ -296,6 +299,40 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
     }
 
     public void OnRemoteSdp(SipClientCall call, string sdp) => ApplyRemoteSdp(sdp);
+
+    /// <summary>
+    /// A new offer from the far end (hold, resume, a new address or codec): answered per RFC 3264 §8 with the same
+    /// o= line, its version one higher, and the direction that mirrors theirs; null when nothing in it is usable.
+    /// </summary>
+    public string? OnRemoteOffer(SipClientCall call, string sdp)
+    {
+        if (IsBrowserPhone)
+        {
+            ApplyRemoteSdp(sdp);
+            return call.LocalSdp;
+        }
+
+        if (!SdpSession.TryParse(sdp, out var remote, out var error))
+        {
+            logger.LogWarning("Call {CallId}: unreadable SDP offer: {Error}", Id, error);
+            return null;
+        }
+
+        var result = SdpSession.Answer(remote, address, rtp.LocalPort);
+        if (!result.Accepted)
+        {
+            logger.LogWarning("Call {CallId}: SDP offer refused: {Error}", Id, result.Error);
+            return null;
+        }
+
+        lock (gate)
+        {
+            result.Sdp.Origin = offer.Origin with { SessionVersion = ++sdpVersion };
+        }
+
+        rtp.SetRemote(result.Negotiation);
+        return result.Sdp.ToString();
+    }
 
     private void ApplyRemoteSdp(string sdp)
     {

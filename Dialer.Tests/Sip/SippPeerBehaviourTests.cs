@@ -1,0 +1,80 @@
+using Dialer.Db.Model;
+using Dialer.Tests.Sip.Support;
+using Dialer.Worker.Media;
+using Dialer.Worker.Telephony;
+
+namespace Dialer.Tests.Sip;
+
+/// <summary>
+/// Our UAC against sipp trunks that behave legally but unusually (RFC 3261, 3262, 3264, 3311, 7616): reliable
+/// provisional responses, forked answers, in-dialog requests from the far end, stacked and stale challenges.
+/// </summary>
+public class SippPeerBehaviourTests
+{
+    private static DialRequest Request(string number = "+8613800000001") => new(1, number, "4000", TimeSpan.FromSeconds(30), DetectMachine: false);
+
+    [Fact]
+    public async Task ReliableProvisionalResponseIsPrackedAndTheCallProceeds()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_100rel.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.DialLeg(Request(), observer);
+        await RecordingObserver.Within(observer.Ringing.Task);
+        await RecordingObserver.Within(observer.Answered.Task);
+        leg.Hangup();
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.Connected, end.Outcome);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    [Fact]
+    public async Task SecondForkedAnswerIsAckedAndHungUpWhileTheFirstStays()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_fork.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.Connected, end.Outcome);
+        Assert.Equal(HangupBy.Them, end.By);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    [Fact]
+    public async Task HoldResumeOfferlessReInviteUpdateOptionsInfoAndCompactByeFromTheTrunk()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_in_dialog.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.DialLeg(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.Connected, end.Outcome);
+        Assert.Equal(HangupBy.Them, end.By);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    [Fact]
+    public async Task StackedProxyAndTrunkChallengesAStaleNonceAndAChallengedByeAreAllAnswered()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_auth_chain.xml");
+        await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        leg.Hangup();
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.Connected, end.Outcome);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+}
