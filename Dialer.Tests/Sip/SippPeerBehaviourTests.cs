@@ -77,4 +77,50 @@ public class SippPeerBehaviourTests
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
+
+    [Fact]
+    public async Task AnswerWithADifferentSdpThanTheEarlyMediaSwitchesCodecAndTelephoneEventType()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_sdp_variants.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.DialLeg(Request(), observer);
+        await RecordingObserver.Within(observer.Ringing.Task);
+        var earlyCodec = leg.Media.Codec?.Name;
+        var answer = await RecordingObserver.Within(observer.Answered.Task);
+        leg.SendDtmf("5");
+        await SipTelephonyTests.WaitUntil(() => { lock (observer.Digits) { return observer.Digits.Count > 0; } });
+        var remote = leg.Media.RemoteRtcp;
+        leg.Hangup();
+        await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal("PCMU", earlyCodec);
+        Assert.Equal("PCMA", answer.Codec);
+        Assert.Equal(96, leg.Media.TelephoneEventPayloadType);
+        Assert.Equal(40009, remote?.Port);
+        lock (observer.Digits)
+        {
+            Assert.Equal(['5'], observer.Digits);
+        }
+
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    [Fact]
+    public async Task AnswerCrossingOurCancelIsAckedAndEndedWithBye()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_cancel_race.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Ringing.Task);
+        leg.Hangup();
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.NoAnswer, end.Outcome);
+        Assert.Equal(HangupBy.Us, end.By);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
 }
