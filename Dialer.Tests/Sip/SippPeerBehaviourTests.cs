@@ -123,4 +123,20 @@ public class SippPeerBehaviourTests
         Assert.Equal(HangupBy.Us, end.By);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
+
+    [Fact]
+    public async Task RedirectIsFollowedToTheBestUntriedContact()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_redirect.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        leg.Hangup();
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.Connected, end.Outcome);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
 }

@@ -28,6 +28,9 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
     private readonly Dictionary<string, Dictionary<string, (string Header, string Value)>> inDialogCredentials = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> forkAcks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, uint> reliableSeen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> triedUris = new(StringComparer.OrdinalIgnoreCase);
+    private string requestUri;
+    private int redirects;
     private int authAttempts;
     private int inDialogAuthAttempts;
     private bool offerInOk;
@@ -43,6 +46,9 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
     /// <summary>At most this many challenged attempts of one INVITE (several realms, stale nonces) before giving up.</summary>
     public const int MaxAuthAttempts = 5;
 
+    /// <summary>At most this many 3xx redirections are followed for one call.</summary>
+    public const int MaxRedirects = 3;
+
     public SipClientCall(SipStack stack, SipCallTarget target, string sdpOffer, ISipCallEvents events)
     {
         this.stack = stack;
@@ -53,6 +59,8 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
         var fromAddr = new SipNameAddr { Uri = "sip:" + target.FromUser + "@" + target.FromHost, DisplayName = target.DisplayName, Tag = localTag };
         from = fromAddr.ToString();
         to = "<" + target.RequestUri + ">";
+        requestUri = target.RequestUri;
+        triedUris.Add(requestUri);
     }
 
     public string CallId { get; }
@@ -83,7 +91,7 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
 
     private void SendInvite(uint cseq)
     {
-        invite = stack.NewRequest(SipMethods.Invite, target.RequestUri, from, to, CallId, cseq, target.Channel, target.Remote);
+        invite = stack.NewRequest(SipMethods.Invite, requestUri, from, to, CallId, cseq, target.Channel, target.Remote);
         invite.Add(SipHeaderNames.Contact, "<" + stack.ContactUri(target.Channel, target.FromUser, target.Remote) + ">");
         invite.Add(SipHeaderNames.Allow, AllowedMethods);
         invite.Add(SipHeaderNames.Supported, "100rel");
@@ -374,15 +382,45 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
             }
 
             if (response.StatusCode is 401 or 407 && target.Username is not null && !cancelWanted && authAttempts < MaxAuthAttempts
-                && TryAnswerChallengesLocked(response, SipMethods.Invite, target.RequestUri, credentials))
+                && TryAnswerChallengesLocked(response, SipMethods.Invite, requestUri, credentials))
             {
                 authAttempts++;
+                SendInvite(invite.CSeq.Number + 1);
+                return;
+            }
+
+            if (response.StatusCode is >= 300 and < 400 && !cancelWanted && redirects < MaxRedirects && RedirectTargetLocked(response) is { } next)
+            {
+                // RFC 3261 §8.1.3.4: try the Contact with the highest q not tried yet, through the same next hop
+                // (the trunk), with the same Call-ID, From and To and a higher CSeq.
+                redirects++;
+                triedUris.Add(next);
+                requestUri = next;
+                credentials.Clear();
+                authAttempts = 0;
                 SendInvite(invite.CSeq.Number + 1);
                 return;
             }
         }
 
         Finish(new SipCallEnd(response.StatusCode, response.Reason, ByUs: cancelSent, Answered: false, Cancelled: cancelSent, TimedOut: false));
+    }
+
+    /// <summary>The best sip: or sips: Contact of a 3xx (highest q first) that this call has not tried, or null.</summary>
+    private string? RedirectTargetLocked(SipResponse response)
+    {
+        if (response.StatusCode is 305 or 380)
+        {
+            return null; // use-proxy is not acted on (RFC 3261 §21.3.6), alternative service is not a SIP target
+        }
+
+        return response.GetAll(SipHeaderNames.Contact)
+            .Select(c => SipNameAddr.TryParse(c, out var a) ? a : null)
+            .OfType<SipNameAddr>()
+            .Where(a => SipUri.TryParse(a.Uri, out var u) && u.Scheme is "sip" or "sips" && !triedUris.Contains(a.Uri))
+            .OrderByDescending(a => double.TryParse(a.Parameters["q"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : 1.0)
+            .Select(a => a.Uri)
+            .FirstOrDefault();
     }
 
     /// <summary>
