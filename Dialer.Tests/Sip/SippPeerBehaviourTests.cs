@@ -139,4 +139,27 @@ public class SippPeerBehaviourTests
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
+
+    [Fact]
+    public async Task Sha256ChallengeOfferedBeforeMd5IsAnsweredWithSha256()
+    {
+        // RFC 7616 §3.4.1 without qop: H(H(A1):nonce:H(A2)) with SHA-256, computed here independently of our digest code.
+        var port = SippPeer.FreePort(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        var uri = $"sip:+8613800000001@127.0.0.1:{port}";
+        var expected = Sha256(Sha256("dialer:trunk.test:s3cret") + ":fixedsha:" + Sha256("INVITE:" + uri));
+        await using var sipp = await SippPeer.StartAsync("uas_sha256_auth.xml", fill: new Dictionary<string, string> { ["EXPECTED"] = expected }, port: port);
+        await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        leg.Hangup();
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal(CallOutcome.Connected, end.Outcome);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    private static string Sha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }

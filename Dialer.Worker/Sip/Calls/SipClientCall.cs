@@ -222,6 +222,7 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
             }
 
             provisionalSeen = true;
+            var early = response.StatusCode > 100 ? EarlyDialogLocked(response) : null;
             if (response.StatusCode > 100 && IsReliable(response, out var rseq))
             {
                 // RFC 3262 §4: PRACK each reliable provisional response once, in order; retransmissions are dropped.
@@ -232,7 +233,6 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
                 }
 
                 reliableSeen[tag] = rseq;
-                var early = EarlyDialogLocked(response);
                 if (early is not null)
                 {
                     var prack = early.CreateRequest(SipMethods.Prack, stack);
