@@ -13,11 +13,13 @@ public class SippPeerBehaviourTests
 {
     private static DialRequest Request(string number = "+8613800000001") => new(1, number, "4000", TimeSpan.FromSeconds(30), DetectMachine: false);
 
-    [Fact]
-    public async Task ReliableProvisionalResponseIsPrackedAndTheCallProceeds()
+    [Theory]
+    [InlineData("udp", "u1")]
+    [InlineData("tcp", "t1")]
+    public async Task ReliableProvisionalResponseIsPrackedAndTheCallProceeds(string transport, string sippTransport)
     {
-        await using var sipp = await SippPeer.StartAsync("uas_100rel.xml");
-        await using var ours = new SipTestStack(sipp.Port);
+        await using var sipp = await SippPeer.StartAsync("uas_100rel.xml", transport: sippTransport);
+        await using var ours = new SipTestStack(sipp.Port, transport);
         var observer = new RecordingObserver();
 
         var leg = ours.Telephony.DialLeg(Request(), observer);
@@ -46,11 +48,13 @@ public class SippPeerBehaviourTests
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
 
-    [Fact]
-    public async Task HoldResumeOfferlessReInviteUpdateOptionsInfoAndCompactByeFromTheTrunk()
+    [Theory]
+    [InlineData("udp", "u1")]
+    [InlineData("tcp", "t1")]
+    public async Task HoldResumeOfferlessReInviteUpdateOptionsInfoAndCompactByeFromTheTrunk(string transport, string sippTransport)
     {
-        await using var sipp = await SippPeer.StartAsync("uas_in_dialog.xml");
-        await using var ours = new SipTestStack(sipp.Port);
+        await using var sipp = await SippPeer.StartAsync("uas_in_dialog.xml", transport: sippTransport);
+        await using var ours = new SipTestStack(sipp.Port, transport);
         var observer = new RecordingObserver();
 
         var leg = ours.Telephony.DialLeg(Request(), observer);
@@ -59,6 +63,8 @@ public class SippPeerBehaviourTests
 
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.Equal(HangupBy.Them, end.By);
+        Assert.Equal(MediaDirection.SendRecv, leg.Media.Direction); // resumed after the hold
+        Assert.Equal("PCMU", leg.Codec);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
 

@@ -570,6 +570,9 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
                 }
 
                 break;
+            case SipMethods.Invite or SipMethods.Update when ended:
+                transaction.Respond(481, "Call is ending"); // our BYE is on its way
+                break;
             case SipMethods.Invite or SipMethods.Update:
                 AnswerSessionRequest(request, transaction, d);
                 break;
