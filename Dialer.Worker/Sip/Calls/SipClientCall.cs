@@ -560,6 +560,17 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
             return;
         }
 
+        var unsupported = request.GetAll("Require").SelectMany(SipText.SplitList).Select(t => t.Trim())
+            .Where(t => t.Length > 0 && !t.Equals("100rel", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (unsupported.Count > 0 && request.Method != SipMethods.Bye)
+        {
+            // RFC 3261 §8.2.2.3: an extension we do not have is refused with 420, naming it (BYE is never refused).
+            var bad = SipResponse.For(request, 420, "Bad Extension");
+            bad.Add("Unsupported", string.Join(", ", unsupported));
+            transaction.Respond(bad);
+            return;
+        }
+
         switch (request.Method)
         {
             case SipMethods.Bye:
