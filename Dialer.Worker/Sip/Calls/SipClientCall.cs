@@ -419,8 +419,8 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
             .OfType<SipNameAddr>()
             .Where(a => SipUri.TryParse(a.Uri, out var u) && u.Scheme is "sip" or "sips" && !triedUris.Contains(a.Uri))
             .OrderByDescending(a => double.TryParse(a.Parameters["q"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : 1.0)
-            .Select(a => a.Uri)
-            .FirstOrDefault();
+            .Select(a => a.Uri.Split('?')[0]) // header fields in a Contact URI are not part of the Request-URI (RFC 3261 §19.1.5)
+            .FirstOrDefault(u => !triedUris.Contains(u));
     }
 
     /// <summary>
