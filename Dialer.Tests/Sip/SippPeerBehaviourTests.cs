@@ -1,6 +1,7 @@
 using Dialer.Db.Model;
 using Dialer.Tests.Sip.Support;
 using Dialer.Worker.Media;
+using Dialer.Worker.Sip.Trunk;
 using Dialer.Worker.Telephony;
 
 namespace Dialer.Tests.Sip;
@@ -168,4 +169,20 @@ public class SippPeerBehaviourTests
 
     private static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public async Task TrunkRegistrationHonoursMinExpiresAndAnswersAStaleNonce()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_register.xml");
+        await using var client = new SipTestStack(trunkPort: 9);
+        await using var trunk = new SipTrunk(client.Stack, new SipTrunkOptions
+        {
+            Host = "127.0.0.1", Port = sipp.Port, Username = "dialer", Password = "s3cret", Register = true, KeepaliveSeconds = 0,
+        });
+
+        trunk.Start();
+        await SipTelephonyTests.WaitUntil(() => trunk.IsRegistered);
+
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
 }

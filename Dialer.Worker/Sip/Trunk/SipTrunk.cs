@@ -23,6 +23,8 @@ public sealed class SipTrunk : IClientTransactionUser, IAsyncDisposable
     private readonly object gate = new();
     private uint registerSeq;
     private bool registerAuthTried;
+    private int registerChallenges;
+    private int? minimumExpires;
     private ITimer? keepaliveTimer;
     private ITimer? registerTimer;
     private bool? up;
@@ -92,7 +94,8 @@ public sealed class SipTrunk : IClientTransactionUser, IAsyncDisposable
         var request = stack.NewRequest(SipMethods.Register, registrar, "<" + aor + ">;tag=" + registerTag, "<" + aor + ">",
             registerCallId, Interlocked.Increment(ref registerSeq), Channel, Remote);
         request.Add(SipHeaderNames.Contact, "<" + stack.ContactUri(Channel, options.Username!, Remote) + ">");
-        request.Add(SipHeaderNames.Expires, (expires >= 0 ? expires : options.RegisterExpiresSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var wanted = expires >= 0 ? expires : Math.Max(options.RegisterExpiresSeconds, minimumExpires ?? 0);
+        request.Add(SipHeaderNames.Expires, wanted.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (challenge is not null)
         {
             var answer = Digest.Answer(challenge, options.Username!, options.Password ?? string.Empty, SipMethods.Register, registrar);
@@ -120,19 +123,37 @@ public sealed class SipTrunk : IClientTransactionUser, IAsyncDisposable
             return;
         }
 
-        if (response.StatusCode is 401 or 407 && !registerAuthTried)
+        if (response.StatusCode is 401 or 407 && registerChallenges < 4)
         {
+            // A second challenge is answered only when it says the nonce was stale (RFC 7616 §3.3); otherwise the
+            // password is wrong. Challenges offering only qop=auth-int are not answerable.
             var header = response.StatusCode == 401 ? SipHeaderNames.WwwAuthenticate : SipHeaderNames.ProxyAuthenticate;
-            var challenge = response.GetAll(header).Select(DigestChallenge.Parse).FirstOrDefault(c => c is not null);
-            if (challenge is not null)
+            var challenge = response.Headers
+                .Where(h => string.Equals(h.Name, header, StringComparison.OrdinalIgnoreCase))
+                .Select(h => DigestChallenge.Parse(h.Value))
+                .FirstOrDefault(c => c is not null && (c.Qop is null || c.Qop.Split(',').Any(q => q.Trim().Equals("auth", StringComparison.OrdinalIgnoreCase))));
+            if (challenge is not null && (!registerAuthTried || challenge.Stale))
             {
                 registerAuthTried = true;
+                registerChallenges++;
                 SendRegister(challenge, response.StatusCode == 407);
                 return;
             }
         }
 
+        if (response.StatusCode == 423 && int.TryParse(response.Get("Min-Expires"), out var least) && least > 0
+            && least > Math.Max(options.RegisterExpiresSeconds, minimumExpires ?? 0) && least <= 86400)
+        {
+            // Interval Too Brief (RFC 3261 §10.2.8): register again asking for at least Min-Expires.
+            minimumExpires = least;
+            registerAuthTried = false;
+            registerChallenges = 0;
+            SendRegister(null);
+            return;
+        }
+
         registerAuthTried = false;
+        registerChallenges = 0;
         if (response.IsSuccess)
         {
             IsRegistered = true;
@@ -185,6 +206,7 @@ public sealed class SipTrunk : IClientTransactionUser, IAsyncDisposable
         {
             IsRegistered = false;
             registerAuthTried = false;
+            registerChallenges = 0;
             ScheduleRegister(TimeSpan.FromSeconds(30));
         }
     }
