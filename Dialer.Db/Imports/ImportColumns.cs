@@ -6,9 +6,16 @@ namespace Dialer.Db.Imports;
 /// <summary>Which CSV column holds what: phone (required), name, account id, time zone; the rest are custom fields.</summary>
 public sealed class ImportColumns
 {
-    public static readonly IReadOnlyList<string> PhoneHeaders = ["phone", "mobile", "tel", "电话", "手机", "号码", "联系电话"];
-    public static readonly IReadOnlyList<string> NameHeaders = ["name", "姓名"];
-    public static readonly IReadOnlyList<string> AccountHeaders = ["account", "account_id", "账号", "账户", "帐号", "帐户"];
+    public static readonly IReadOnlyList<string> PhoneHeaders =
+    [
+        "phone", "mobile", "tel", "电话", "手机", "号码", "联系电话",
+        "phone_number", "phone_no", "mobile_number", "mobile_phone", "cell", "cell_phone", "telephone",
+        "手机号", "手机号码", "电话号码", "联系号码", "移动电话",
+    ];
+
+    public static readonly IReadOnlyList<string> NameHeaders = ["name", "姓名", "full_name", "customer_name", "客户姓名", "客户名称", "名字"];
+    public static readonly IReadOnlyList<string> AccountHeaders =
+        ["account", "account_id", "账号", "账户", "帐号", "帐户", "account_number", "account_no", "客户编号", "户号"];
     public static readonly IReadOnlyList<string> TimeZoneHeaders = ["timezone", "time_zone", "时区"];
     public static readonly IReadOnlyList<string> SourceHeaders = ["source", "来源"];
     public static readonly IReadOnlyList<string> ExpiresHeaders = ["expiresat", "expires_at", "expires", "到期"];
@@ -122,8 +129,23 @@ public sealed class ImportColumns
         }, null);
     }
 
+    /// <summary>The first header that is one of <paramref name="names"/>, case, spaces, '_', '-' and '.' aside ("Phone Number" is phone_number).</summary>
     private static int Find(List<string> headers, IReadOnlyList<string> names) =>
-        headers.FindIndex(h => names.Any(n => n.Equals(h, StringComparison.OrdinalIgnoreCase)));
+        headers.FindIndex(h => names.Any(n => Key(n) == Key(h)));
+
+    private static string Key(string header)
+    {
+        var key = new StringBuilder(header.Length);
+        foreach (var c in header)
+        {
+            if (c is not (' ' or '_' or '-' or '.' or '\u3000'))
+            {
+                key.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return key.ToString();
+    }
 
     private static string Seen(List<string> headers) =>
         headers.Count == 0 ? Texts.Pick("(none)", "（无）") : string.Join(", ", headers.Select(h => $"'{h}'"));

@@ -14,6 +14,23 @@ public class ContactListShapesTests(ApiFactory factory) : IClassFixture<ApiFacto
     private static string Custom(Dictionary<string, object?> row, string key) =>
         JsonDocument.Parse((string)row["custom_json"]!).RootElement.GetProperty(key).GetString()!;
 
+    /// <summary>The headers people write: 手机号码, 客户姓名, 户号, "Phone Number", "Customer Name", "Account No.".</summary>
+    [ApiFact]
+    public async Task CommonHeadersForPhoneNameAndAccountAreRecognised()
+    {
+        var admin = factory.Admin();
+        var chinese = await factory.CreateCampaignAsync();
+        ImportClient.AssertCounts(await admin.ImportAsync(chinese, ImportClient.Utf8("序号,客户姓名,手机号码,户号,欠费\n1,张伟,13800138000,3301-0001,128.50\n")), 1, 1, 0, 0, 0);
+        var row = Assert.Single(await ContactsAsync(chinese));
+        Assert.Equal(("+8613800138000", "张伟", "3301-0001"), ((string)row["phone"]!, (string)row["name"]!, (string)row["account_id"]!));
+        Assert.Equal(("1", "128.50"), (Custom(row, "序号"), Custom(row, "欠费")));
+
+        var english = await factory.CreateCampaignAsync();
+        ImportClient.AssertCounts(await admin.ImportAsync(english, ImportClient.Utf8("Customer Name,Phone Number,Account No.\nLi Lei,13800138001,A-9\n")), 1, 1, 0, 0, 0);
+        row = Assert.Single(await ContactsAsync(english));
+        Assert.Equal(("+8613800138001", "Li Lei", "A-9"), ((string)row["phone"]!, (string)row["name"]!, (string)row["account_id"]!));
+    }
+
     /// <summary>A European or Chinese-locale Excel writes semicolons, "Unicode text" tabs: both were a 400 "no phone column".</summary>
     [ApiFact]
     public async Task SemicolonAndTabSeparatedListsImportLikeCommaSeparatedOnes()

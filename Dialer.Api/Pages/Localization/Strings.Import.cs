@@ -5,8 +5,8 @@ public static partial class Strings
     private static Dictionary<string, (string En, string Zh)> ImportTexts() => new()
     {
         ["import.title"] = ("Upload a call list", "导入呼叫名单"),
-        ["import.help"] = ("A CSV with a header row. The phone column is found by its name (phone, mobile, tel, 电话, 手机, 号码, 联系电话); name/姓名, account/账号 and timezone are recognised; every other column is kept for the script.",
-            "带表头的 CSV 文件。电话列按列名识别（phone、mobile、tel、电话、手机、号码、联系电话）；可识别 name/姓名、account/账号、timezone；其余列保留给话术使用。"),
+        ["import.help"] = ("A CSV with a header row. The phone column is found by its name (phone, mobile, tel, phone number, 电话, 手机, 手机号码, 电话号码, …); name/姓名, account/账号/户号 and timezone are recognised; every other column is kept for the script.",
+            "带表头的 CSV 文件。电话列按列名识别（phone、mobile、tel、phone number、电话、手机、手机号码、电话号码等）；可识别 name/姓名、account/账号/户号、timezone；其余列保留给话术使用。"),
         ["import.file"] = ("File", "文件"),
         ["import.encoding"] = ("Encoding", "编码"),
         ["import.phoneColumn"] = ("Phone column", "电话列"),
