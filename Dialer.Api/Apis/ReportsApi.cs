@@ -136,7 +136,7 @@ public static class ReportsApi
                 TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(call.DialedAt ?? call.QueuedAt), zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 call.Phone, call.Name, call.AccountId, call.Agent,
                 call.Outcome is { } o ? Strings.Code("outcome", o) : null,
-                call.SipCode, call.SipReason,
+                call.SipCode, Strings.Code("sipReason", call.SipReason),
                 call.Machine switch { 1 => yes, 0 => no, _ => null },
                 call.VoicemailLeft == 1 ? yes : no,
                 RingSeconds(call), call.TalkSeconds is { } talk ? Math.Round(talk, 1) : null, call.WrapSeconds is { } wrap ? Math.Round(wrap, 1) : null,

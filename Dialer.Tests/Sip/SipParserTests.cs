@@ -137,4 +137,32 @@ public class SipParserTests
         Assert.False(SipParser.TryParse(garbage, out _, out var error));
         Assert.NotNull(error);
     }
+
+    /// <summary>RFC 3261 §20.33: delta-seconds, then an optional comment and parameters (;duration= is how long the callee stays free).</summary>
+    [Theory]
+    [InlineData("3600", 3600L)]
+    [InlineData("120 (I'm in a meeting)", 120L)]
+    [InlineData("18000;duration=3600", 18000L)]
+    [InlineData("  60 (back soon) ;duration=10", 60L)]
+    [InlineData("0", 0L)]
+    [InlineData("", null)]
+    [InlineData("soon", null)]
+    [InlineData("12abc", null)]
+    [InlineData("-5", null)]
+    public void RetryAfterIsReadAsSecondsIgnoringTheCommentAndParameters(string value, long? seconds)
+    {
+        var text = Ringing.Replace("SIP/2.0 180 Ringing", "SIP/2.0 486 Busy Here").Replace("Content-Length: 0", "Retry-After: " + value + "\nContent-Length: 0");
+        var response = (SipResponse)SipParser.Parse(SipTestData.FromText(text));
+
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, response.RetryAfter);
+    }
+
+    [Fact]
+    public void RetryAfterIsAbsentWithoutTheHeaderAndHugeValuesAreTheLongestWait()
+    {
+        var response = (SipResponse)SipParser.Parse(SipTestData.FromText(Ringing));
+
+        Assert.Null(response.RetryAfter);
+        Assert.Equal(TimeSpan.MaxValue, SipResponse.ParseRetryAfter("99999999999999999999999"));
+    }
 }

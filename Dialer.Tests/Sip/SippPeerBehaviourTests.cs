@@ -1,6 +1,7 @@
 using Dialer.Db.Model;
 using Dialer.Tests.Sip.Support;
 using Dialer.Worker.Media;
+using Dialer.Worker.Sip.Telephony;
 using Dialer.Worker.Sip.Trunk;
 using Dialer.Worker.Telephony;
 
@@ -183,6 +184,43 @@ public class SippPeerBehaviourTests
         trunk.Start();
         await SipTelephonyTests.WaitUntil(() => trunk.IsRegistered);
 
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    [Theory]
+    [InlineData("g729")]
+    [InlineData("unreadable")]
+    public async Task AnswerWithNoCodecWeHaveIsAckedEndedWithByeAndFailsAsNoCommonCodec(string answer)
+    {
+        // Only G.729 (payload 18), or a body that is not SDP at all: either way there is no media we can carry.
+        var media = answer == "g729"
+            ? "o=sipp 1 1 IN IP4 127.0.0.1\n      s=-\n      c=IN IP4 127.0.0.1\n      t=0 0\n      m=audio 40010 RTP/AVP 18\n      a=rtpmap:18 G729/8000"
+            : "this is not a session description";
+        await using var sipp = await SippPeer.StartAsync("uas_answer_no_codec.xml", fill: new Dictionary<string, string> { ["MEDIA"] = media });
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.False(observer.Answered.Task.IsCompleted, "an answer with no usable media is not reported as answered");
+        Assert.Equal((CallOutcome.Failed, 488, SipCallLeg.NoCommonCodec, HangupBy.Us), (end.Outcome, end.SipCode, end.Reason, end.By));
+        Assert.False(leg.Call.IsAnswered);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    [Fact]
+    public async Task InDialogOptionsAndByeWithMaxForwardsZeroAreAnsweredNotRefusedWith483()
+    {
+        await using var sipp = await SippPeer.StartAsync("uas_max_forwards_zero.xml");
+        await using var ours = new SipTestStack(sipp.Port);
+        var observer = new RecordingObserver();
+
+        ours.Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        var end = await RecordingObserver.Within(observer.Ended.Task);
+
+        Assert.Equal((CallOutcome.Connected, HangupBy.Them), (end.Outcome, end.By));
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
 }

@@ -7,7 +7,14 @@ namespace Dialer.Worker.Compliance;
 /// <summary>The campaign's retry rules per outcome: what happens to a contact after an attempt.</summary>
 public static class RetryRules
 {
-    public static ContactUpdate After(CampaignRuntime campaign, DialContact contact, CallOutcome outcome, DateTimeOffset now)
+    /// <summary>The longest Retry-After honoured: a far end asking for more is called again after this.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
+
+    /// <param name="retryAfter">
+    /// The Retry-After of the final response (RFC 3261 §20.33), if any: the next attempt is not earlier than it asks
+    /// (capped at <see cref="MaxRetryAfter"/>), with the reason <c>retry_after</c> when it is later than the campaign's rule.
+    /// </param>
+    public static ContactUpdate After(CampaignRuntime campaign, DialContact contact, CallOutcome outcome, DateTimeOffset now, TimeSpan? retryAfter = null)
     {
         var definition = campaign.Definition;
         var retry = definition.RetryMinutes;
@@ -43,6 +50,15 @@ public static class RetryRules
             if (block > delay)
             {
                 (delay, reason) = (block, "abandon_redial_block");
+            }
+        }
+
+        if (retryAfter is { } asked && outcome != CallOutcome.Abandoned)
+        {
+            asked = asked > MaxRetryAfter ? MaxRetryAfter : asked;
+            if (asked > delay)
+            {
+                (delay, reason) = (asked, "retry_after");
             }
         }
 

@@ -1380,7 +1380,7 @@ public sealed class CampaignEngine(
 
         if (call.Ivr is not { CallbackPromised: true })
         {
-            return Compliance.RetryRules.After(campaign, call.Contact, outcome, now);
+            return Compliance.RetryRules.After(campaign, call.Contact, outcome, now, call.AnsweredAt is null ? call.End?.RetryAfter : null);
         }
 
         var at = now.AddMinutes(Math.Max(1, campaign.Definition.MinGapMinutes));

@@ -105,7 +105,11 @@ public enum HangupBy
 /// <param name="Outcome">Mapped outcome, meaningful when the call never answered; after an answer the engine decides.</param>
 /// <param name="SipCode">Final SIP status (or the simulator's equivalent), null if none.</param>
 /// <param name="Reason">Reason phrase or cause text.</param>
-public sealed record CallEnd(CallOutcome Outcome, int? SipCode, string? Reason, HangupBy By);
+/// <param name="RetryAfter">
+/// How long the callee's network asked us not to call again (SIP Retry-After on a 486, 480, 503, 600, 603…), or null;
+/// the engine's next attempt is not earlier (up to <see cref="Compliance.RetryRules.MaxRetryAfter"/>).
+/// </param>
+public sealed record CallEnd(CallOutcome Outcome, int? SipCode, string? Reason, HangupBy By, TimeSpan? RetryAfter = null);
 
 /// <param name="IsMachine">Answering-machine detection said machine (null when detection did not run).</param>
 /// <param name="Codec">Negotiated codec name (PCMU, PCMA) or null.</param>

@@ -27,6 +27,7 @@ public static partial class Strings
 
         // Why a contact is due when it is (contacts.eligible_reason).
         ["next.retryAfter"] = ("Retry after: {0}", "重拨原因：{0}"),
+        ["next.retry_after"] = ("The callee's network asked not to call again before this (Retry-After)", "对方网络要求此时间前不要重拨（Retry-After）"),
         ["next.abandon_redial_block"] = ("Abandoned: no redial before the block ends", "放弃呼叫：封锁期内不重拨"),
         ["next.callback"] = ("Callback booked", "已预约回拨"),
         ["next.callback_time"] = ("Callback time", "回拨时间"),

@@ -65,5 +65,8 @@ public static partial class Strings
         ["outcome.invalid"] = ("Invalid number", "空号"),
         ["outcome.declined"] = ("Declined", "拒接"),
         ["outcome.failed"] = ("Failed", "失败"),
+
+        // Reasons the dialer itself stores on an attempt (calls.sip_reason); the far end's reason phrases are shown as sent.
+        ["sipReason.no_common_codec"] = ("No common codec: the answer was ended at once with BYE", "无共同编解码器：应答后立即挂断"),
     };
 }

@@ -7,4 +7,5 @@ namespace Dialer.Worker.Sip.Calls;
 /// <param name="Answered">The call had been answered.</param>
 /// <param name="Cancelled">We sent CANCEL before an answer.</param>
 /// <param name="TimedOut">No final response arrived in time (timer B, or 64*T1 after CANCEL).</param>
-public sealed record SipCallEnd(int? Code, string? Reason, bool ByUs, bool Answered, bool Cancelled, bool TimedOut);
+/// <param name="RetryAfter">The Retry-After of a failure response (RFC 3261 §20.33): not to be called again before then.</param>
+public sealed record SipCallEnd(int? Code, string? Reason, bool ByUs, bool Answered, bool Cancelled, bool TimedOut, TimeSpan? RetryAfter = null);

@@ -180,9 +180,36 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
             null, SipTimers.TransactionTimeout, Timeout.InfiniteTimeSpan);
     }
 
-    private void SendBye(SipDialog d)
+    /// <summary>
+    /// The answer (already ACKed) cannot be used, e.g. its SDP has no codec we have: the call is ended at once with BYE
+    /// (RFC 3264 §6, RFC 3261 §13.2.2.4), saying why in a Reason header (RFC 3326), and ends as a 488 with
+    /// <paramref name="reason"/>, not answered.
+    /// </summary>
+    public void RejectAnswer(string reason, string why)
+    {
+        SipDialog d;
+        lock (gate)
+        {
+            if (ended || dialog is null)
+            {
+                return;
+            }
+
+            d = dialog;
+        }
+
+        SendBye(d, "SIP ;cause=488 ;text=" + SipText.Quote(why));
+        Finish(new SipCallEnd(488, reason, ByUs: true, Answered: false, Cancelled: false, TimedOut: false));
+    }
+
+    private void SendBye(SipDialog d, string? reasonHeader = null)
     {
         var bye = d.CreateRequest(SipMethods.Bye, stack);
+        if (reasonHeader is not null)
+        {
+            bye.Add(SipHeaderNames.Reason, reasonHeader);
+        }
+
         stack.Transactions.SendNonInvite(bye, d.Channel, d.Remote, this);
     }
 
@@ -403,7 +430,8 @@ public sealed class SipClientCall : IClientTransactionUser, ISipDialogUser
             }
         }
 
-        Finish(new SipCallEnd(response.StatusCode, response.Reason, ByUs: cancelSent, Answered: false, Cancelled: cancelSent, TimedOut: false));
+        Finish(new SipCallEnd(response.StatusCode, response.Reason, ByUs: cancelSent, Answered: false, Cancelled: cancelSent, TimedOut: false,
+            RetryAfter: response.RetryAfter));
     }
 
     /// <summary>The best sip: or sips: Contact of a 3xx (highest q first) that this call has not tried, or null.</summary>

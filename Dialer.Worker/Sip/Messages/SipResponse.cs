@@ -12,6 +12,34 @@ public sealed class SipResponse(int statusCode, string reason) : SipMessage
 
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 
+    /// <summary>
+    /// The Retry-After of this response (RFC 3261 §20.33: <c>delta-seconds [ comment ] *( ";" retry-param )</c>), or null
+    /// when it has none or it does not start with a number. The comment and the parameters (<c>;duration=</c>, how long the
+    /// callee stays available) say nothing about when to call again and are ignored; a value too large for a long is the
+    /// longest wait there is.
+    /// </summary>
+    public TimeSpan? RetryAfter => ParseRetryAfter(Get("Retry-After"));
+
+    public static TimeSpan? ParseRetryAfter(string? value)
+    {
+        var text = value.AsSpan().Trim();
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        if (digits == 0 || (digits < text.Length && text[digits] is not (' ' or '\t' or '(' or ';')))
+        {
+            return null;
+        }
+
+        return long.TryParse(text[..digits], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds <= (long)TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.MaxValue;
+    }
+
     protected override void WriteStartLine(StringBuilder sb) => sb.Append("SIP/2.0 ").Append(StatusCode).Append(' ').Append(Reason);
 
     /// <summary>Builds a response to <paramref name="request"/> copying Via, From, To, Call-ID, CSeq (RFC 3261 §8.2.6.2).</summary>

@@ -259,7 +259,7 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
 
         if (response.Body.Length > 0)
         {
-            ApplyRemoteSdp(response.BodyText); // early media (183)
+            _ = ApplyRemoteSdp(response.BodyText); // early media (183); an unusable one is only logged, the answer decides
         }
 
         if (first)
@@ -268,17 +268,29 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         }
     }
 
+    /// <summary>The reason stored on an attempt whose answer had no media we can use (the pages show it translated).</summary>
+    public const string NoCommonCodec = "no_common_codec";
+
     public void OnAnswered(SipClientCall call, SipResponse response)
     {
         lock (gate)
         {
-            answeredAt = stack.Time.GetTimestamp();
             ringTimer?.Dispose();
         }
 
-        if (call.RemoteSdp is { } sdp)
+        // The answer to our offer (in the 2xx, or earlier in a 183) must leave us a codec we have; otherwise the call
+        // would stay up in silence. It is ended at once with BYE after the ACK (RFC 3264 §6, RFC 3261 §13.2.2.4).
+        var unusable = call.RemoteSdp is { } sdp ? ApplyRemoteSdp(sdp) : "the answer has no SDP";
+        if (unusable is not null)
         {
-            ApplyRemoteSdp(sdp);
+            logger.LogWarning("Call {CallId}: answered with no media we can use ({Error}); ACKed and ended with BYE", Id, unusable);
+            call.RejectAnswer(NoCommonCodec, "No common codec: " + unusable);
+            return;
+        }
+
+        lock (gate)
+        {
+            answeredAt = stack.Time.GetTimestamp();
         }
 
         if (dial?.RecordPath is { } path)
@@ -298,7 +310,7 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         observer.OnAnswered(this, new CallAnswer(null, Codec));
     }
 
-    public void OnRemoteSdp(SipClientCall call, string sdp) => ApplyRemoteSdp(sdp);
+    public void OnRemoteSdp(SipClientCall call, string sdp) => _ = ApplyRemoteSdp(sdp);
 
     /// <summary>
     /// A new offer from the far end (hold, resume, a new address or codec): answered per RFC 3264 §8 with the same
@@ -334,12 +346,13 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         return result.Sdp.ToString();
     }
 
-    private void ApplyRemoteSdp(string sdp)
+    /// <summary>Applies the far end's SDP to the media; null when done, else why it is not usable (logged).</summary>
+    private string? ApplyRemoteSdp(string sdp)
     {
         if (!SdpSession.TryParse(sdp, out var remote, out var error))
         {
             logger.LogWarning("Call {CallId}: unreadable SDP: {Error}", Id, error);
-            return;
+            return "unreadable SDP: " + error;
         }
 
         if (IsBrowserPhone)
@@ -348,20 +361,21 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
             {
                 rtp.SetRemote(secure);
                 rtp.SetWebRtcRemote(browser);
+                return null;
             }
-            else
-            {
-                logger.LogWarning("Call {CallId}: WebRTC SDP not usable: {Error}", Id, error);
-            }
+
+            logger.LogWarning("Call {CallId}: WebRTC SDP not usable: {Error}", Id, error);
+            return error;
         }
-        else if (SdpSession.TryNegotiate(offer, remote, out var negotiation, out error))
+
+        if (SdpSession.TryNegotiate(offer, remote, out var negotiation, out error))
         {
             rtp.SetRemote(negotiation);
+            return null;
         }
-        else
-        {
-            logger.LogWarning("Call {CallId}: SDP not usable: {Error}", Id, error);
-        }
+
+        logger.LogWarning("Call {CallId}: SDP not usable: {Error}", Id, error);
+        return error;
     }
 
     public void OnEnded(SipClientCall call, SipCallEnd end)
@@ -378,6 +392,6 @@ public sealed class SipCallLeg : ICallLeg, ISipCallEvents
         }
 
         _ = rtp.DisposeAsync().AsTask();
-        observer.OnEnded(this, new CallEnd(SipOutcomes.Map(end), end.Code, end.Reason, end.ByUs ? HangupBy.Us : HangupBy.Them));
+        observer.OnEnded(this, new CallEnd(SipOutcomes.Map(end), end.Code, end.Reason, end.ByUs ? HangupBy.Us : HangupBy.Them, end.RetryAfter));
     }
 }
