@@ -205,4 +205,26 @@ public class SipTransactionTests
         Assert.Equal([400, 200], sent.Select(r => r.StatusCode));
         Assert.Equal(2, channel.MalformedCount);
     }
+
+    /// <summary>
+    /// Max-Forwards: 0 stops forwarding, and only a proxy answers 483 for it (RFC 3261 §16.3 step 3); we are the request's
+    /// destination, so an INVITE gets what any inbound INVITE gets (603) and an OPTIONS its 200.
+    /// </summary>
+    [Fact]
+    public async Task RequestsWithMaxForwardsZeroAreAnsweredAsTheirDestinationNot483()
+    {
+        var channel = new InMemorySipChannel(Local);
+        await using var stack = new SipStack([channel], time);
+
+        foreach (var (method, branch) in new[] { ("INVITE", "z9hG4bKmf0i"), ("OPTIONS", "z9hG4bKmf0o") })
+        {
+            channel.Inject(SipTestData.FromText(
+                $"{method} sip:dialer@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch={branch}\nMax-Forwards: 0\n" +
+                $"From: <sip:peer@127.0.0.1>;tag=p1\nTo: <sip:dialer@127.0.0.1>\nCall-ID: mf0-{method}\nCSeq: 1 {method}\nContent-Length: 0\n\n"), Peer);
+        }
+
+        var sent = channel.Drain().Cast<SipResponse>().ToList();
+
+        Assert.Equal([100, 603, 200], sent.Select(r => r.StatusCode));
+    }
 }
