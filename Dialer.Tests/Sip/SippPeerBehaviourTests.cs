@@ -13,8 +13,6 @@ namespace Dialer.Tests.Sip;
 /// </summary>
 public class SippPeerBehaviourTests
 {
-    private static DialRequest Request(string number = "+8613800000001") => new(1, number, "4000", TimeSpan.FromSeconds(30), DetectMachine: false);
-
     [Theory]
     [InlineData("udp", "u1")]
     [InlineData("tcp", "t1")]
@@ -24,7 +22,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port, transport);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var leg = ours.Telephony.DialLeg(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Ringing.Task);
         await RecordingObserver.Within(observer.Answered.Task);
         leg.Hangup();
@@ -41,7 +39,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        ours.Telephony.Dial(Request(), observer);
+        ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 
@@ -59,7 +57,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port, transport);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var leg = ours.Telephony.DialLeg(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 
@@ -77,7 +75,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -93,7 +91,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var leg = ours.Telephony.DialLeg(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Ringing.Task);
         var earlyCodec = leg.Media.Codec?.Name;
         var answer = await RecordingObserver.Within(observer.Answered.Task);
@@ -122,7 +120,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Ringing.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -139,7 +137,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -159,7 +157,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -200,7 +198,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var leg = ours.Telephony.DialLeg(SipTestStack.Request(), observer);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 
         Assert.False(observer.Answered.Task.IsCompleted, "an answer with no usable media is not reported as answered");
@@ -216,7 +214,7 @@ public class SippPeerBehaviourTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        ours.Telephony.Dial(Request(), observer);
+        ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 

@@ -9,8 +9,6 @@ namespace Dialer.Tests.Sip;
 /// <summary>Our UAC against a real sipp playing the carrier trunk on loopback.</summary>
 public class SippTrunkTests
 {
-    private static DialRequest Request(string number = "+8613800000001") => new(1, number, "4000", TimeSpan.FromSeconds(30), DetectMachine: false);
-
     [Theory]
     [InlineData("udp", "u1")]
     [InlineData("tcp", "t1")]
@@ -20,7 +18,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port, transport);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var leg = ours.Telephony.DialLeg(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Ringing.Task);
         var answer = await RecordingObserver.Within(observer.Answered.Task);
         leg.Media.Play(WavPrompt.Tone(1000, TimeSpan.FromSeconds(1)));
@@ -44,7 +42,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        ours.Telephony.Dial(Request(), observer);
+        ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 
@@ -68,7 +66,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        ours.Telephony.Dial(Request(), observer);
+        ours.Telephony.Dial(SipTestStack.Request(), observer);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 
         Assert.Equal(expected, end.Outcome);
@@ -86,7 +84,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Ringing.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -108,7 +106,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -124,7 +122,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         leg.Hangup();
         var end = await RecordingObserver.Within(observer.Ended.Task);
@@ -143,7 +141,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "wrong");
         var observer = new RecordingObserver();
 
-        ours.Telephony.Dial(Request(), observer);
+        ours.Telephony.Dial(SipTestStack.Request(), observer);
         var end = await RecordingObserver.Within(observer.Ended.Task);
 
         Assert.Equal(403, end.SipCode);
@@ -157,7 +155,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.DialLeg(Request(), observer);
+        var leg = ours.Telephony.DialLeg(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Ringing.Task);
         await RecordingObserver.Within(observer.Answered.Task);
         var receivedAtAnswer = leg.Media.Statistics.PacketsReceived;
@@ -175,7 +173,7 @@ public class SippTrunkTests
         await using var ours = new SipTestStack(sipp.Port);
         var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(Request(), observer);
+        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
         await RecordingObserver.Within(observer.Answered.Task);
         await SipTelephonyTests.WaitUntil(() => { lock (observer.Digits) { return observer.Digits.Count > 0; } });
         leg.Hangup();

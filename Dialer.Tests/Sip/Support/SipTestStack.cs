@@ -5,12 +5,16 @@ using Dialer.Worker.Sip.Registrar;
 using Dialer.Worker.Sip.Telephony;
 using Dialer.Worker.Sip.Transport;
 using Dialer.Worker.Sip.Trunk;
+using Dialer.Worker.Telephony;
 
 namespace Dialer.Tests.Sip.Support;
 
 /// <summary>Our real stack on loopback (UDP and TCP on one free port) with a trunk pointing at a peer.</summary>
 public sealed class SipTestStack : IAsyncDisposable
 {
+    /// <summary>A call to <paramref name="number"/> through the trunk, 30 s to answer, no machine detection.</summary>
+    public static DialRequest Request(string number = "+8613800000001") => new(1, number, "4000", TimeSpan.FromSeconds(30), DetectMachine: false);
+
     public SipTestStack(
         int trunkPort, string transport = "udp", string? username = null, string? password = null, TimeProvider? time = null, string algorithms = "SHA-256,MD5",
         string? mediaFolder = null)
