@@ -99,18 +99,36 @@ public sealed class SippPeer : IAsyncDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>
+    /// An even port whose next three are free too (sipp binds audio and video, RTP and RTCP, from it): a free port made
+    /// even may be another call's RTP port, and sipp then exits at once.
+    /// </summary>
     private static int FreeEvenMediaPort()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = FreePort(SocketType.Dgram, ProtocolType.Udp) & ~1;
-            if (port > 1024 && port < 65000)
+            if (port > 1024 && port < 65000 && Enumerable.Range(port, 4).All(Free))
             {
                 return port;
             }
         }
 
         return 46000;
+    }
+
+    private static bool Free(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static bool IsBound(int port, bool tcp)
