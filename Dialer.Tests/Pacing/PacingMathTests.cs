@@ -229,6 +229,21 @@ public class PacingMathTests
     }
 
     [Fact]
+    public void CdfBelowLeavesOutWhatEndsExactlyThen()
+    {
+        // A fixed ring time: a call still ringing at 6 s may be answered at 6 s; the hard limit asks P(X < 6), not P(X ≤ 6).
+        var window = WindowOf(10, 6, 6, 6, 22);
+
+        Assert.Equal(0, new EmpiricalWindow(4).CdfBelow(6));
+        Assert.Equal(0, window.CdfBelow(6));
+        Assert.Equal(0.75, window.Cdf(6));
+        Assert.Equal(0.75, window.CdfBelow(6.001));
+        Assert.Equal(0.75, window.CdfBelow(22));
+        Assert.Equal(1, window.CdfBelow(22.001));
+        Assert.Equal(0, window.CdfBelow(-1));
+    }
+
+    [Fact]
     public void FastCdfFollowsAWindowThatHasChanged()
     {
         var window = WindowOf(16, [.. Enumerable.Repeat(1.0, 16)]);

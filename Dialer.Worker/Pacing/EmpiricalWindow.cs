@@ -108,6 +108,36 @@ public sealed class EmpiricalWindow(int capacity)
         return (double)lo / sorted.Count;
     }
 
+    /// <summary>
+    /// P(X &lt; x), exact: the chance that an observation is over before <paramref name="x"/>. Something still going on at
+    /// <paramref name="x"/> may yet end exactly at <paramref name="x"/> (a fixed ring time), which <see cref="Cdf"/> and
+    /// <see cref="FastCdf"/> (interpolated) count as over already.
+    /// </summary>
+    public double CdfBelow(double x)
+    {
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+
+        // Index of the first element not less than x.
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (sorted[mid] < x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (double)lo / sorted.Count;
+    }
+
     /// <summary>P(X ≤ a | X > e), with an exponential tail beyond the largest observation.</summary>
     public double ConditionalCdf(double e, double a)
     {

@@ -222,8 +222,12 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
             if (!call.Reserved && call.Phase is CallPhase.Dialing or CallPhase.Ringing)
             {
                 var elapsed = (now - call.DialedAt).TotalSeconds;
-                var pending = 1 - stats.Resolution.FastCdf(elapsed);
-                exposure.Add(pending <= 0.001 ? live : Math.Clamp(live * (1 - stats.LiveAnswer.FastCdf(elapsed)) / pending, 0, 1));
+                // Still ringing at this age, it resolves at this age or later: P(X ≥ elapsed), exact. With P(X > elapsed) (and
+                // the interpolated table) the calls of a fixed ring time still to be answered at the instant the others dialed
+                // with them were answered counted for nothing, and a day ended over the cap.
+                var pending = 1 - stats.Resolution.CdfBelow(elapsed);
+                var liveLater = 1 - stats.LiveAnswer.CdfBelow(elapsed);
+                exposure.Add(pending <= 0.001 ? live : Math.Clamp(live * liveLater / pending, 0, 1));
             }
         }
 
@@ -331,17 +335,20 @@ public sealed class PredictivePacer(PredictiveOptions? options = null) : IPacer
                 continue;
             }
 
+            // As in the hard limit, a call still ringing at this age may yet be answered at this very age; and the chance of a
+            // live answer within the horizon comes from the same exact counts (the interpolated table left out most of the
+            // calls of a fixed ring time answered in the next instant, and abandons ran a point higher).
             var elapsed = (now - call.DialedAt).TotalSeconds;
-            var pending = 1 - stats.Resolution.FastCdf(elapsed);
+            var pending = 1 - stats.Resolution.CdfBelow(elapsed);
             if (pending <= 0.001)
             {
                 continue;
             }
 
-            var before = stats.LiveAnswer.FastCdf(elapsed);
+            var before = stats.LiveAnswer.CdfBelow(elapsed);
             for (var k = 0; k < AnswerPoints; k++)
             {
-                demand[k].Add(Math.Clamp(live * (stats.LiveAnswer.FastCdf(elapsed + answerAt[k]) - before) / pending, 0, 1));
+                demand[k].Add(Math.Clamp(live * (stats.LiveAnswer.Cdf(elapsed + answerAt[k]) - before) / pending, 0, 1));
             }
         }
     }
