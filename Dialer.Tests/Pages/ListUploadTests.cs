@@ -74,8 +74,8 @@ public sealed class ListUploadTests(PagesFixture app)
 
         (string File, string English, string Chinese)[] refusals =
         [
-            (noPhone, "no phone column found (looked for phone, mobile, tel, 电话, 手机, 号码, 联系电话; pass phoneColumn); headers seen: '姓名', '账号'",
-                "找不到电话列（查找的列名：phone、mobile、tel、电话、手机、号码、联系电话；或指定电话列 phoneColumn）；文件的表头为：'姓名', '账号'"),
+            (noPhone, "no phone column found (looked for phone, mobile, tel, 电话, 手机, 号码, 联系电话, phone_number, phone_no, mobile_number, mobile_phone, cell, cell_phone, telephone, 手机号, 手机号码, 电话号码, 联系号码, 移动电话; pass phoneColumn); headers seen: '姓名', '账号'",
+                "找不到电话列（查找的列名：phone、mobile、tel、电话、手机、号码、联系电话、phone_number、phone_no、mobile_number、mobile_phone、cell、cell_phone、telephone、手机号、手机号码、电话号码、联系号码、移动电话；或指定电话列 phoneColumn）；文件的表头为：'姓名', '账号'"),
             (empty, "The file is empty.", "文件为空。"),
             (gb18030, "The file is not valid UTF-8 (first bad byte at offset 0); Chinese Excel exports are usually GB18030: send encoding=gb18030.",
                 "文件不是有效的 UTF-8（第一个错误字节在偏移 0 处）；中文 Excel 导出的文件通常是 GB18030：请选择 gb18030 编码。"),
