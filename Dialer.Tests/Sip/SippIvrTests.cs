@@ -57,21 +57,8 @@ public class SippIvrTests
         await using var h = await EngineHarness.StartAsync(db, campaignId, definition, DateTimeOffset.UtcNow, EngineHarness.Everyone("live"),
             new AgentlessPacer(), telephony: new OnTestThread(ours.Telephony, events));
 
-        // The engine's virtual clock follows the wall clock while the SIP stack runs on its own; what the stack
-        // reports on its threads is handed to the engine here, on the test's thread, as the clock is not shared.
-        var watch = Stopwatch.StartNew();
-        var ended = false;
-        while (!ended && watch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(20);
-            while (events.TryDequeue(out var report))
-            {
-                report();
-            }
-
-            h.Run(TimeSpan.FromMilliseconds(20));
-            ended = await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NOT NULL") > 0;
-        }
+        await OnTestThread.RunUntilAsync(
+            h, events, async () => await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NOT NULL") > 0, TimeSpan.FromSeconds(20));
 
         var (outcome, survey, dtmf) = Assert.Single(await h.QueryAsync<(string, string?, string?)>("SELECT outcome, survey_json, dtmf FROM call_attempts"));
         Assert.Equal("connected", outcome);
@@ -84,6 +71,27 @@ public class SippIvrTests
     internal sealed class OnTestThread(ITelephony inner, ConcurrentQueue<Action> events) : ITelephony
     {
         public string Name => inner.Name;
+
+        /// <summary>
+        /// Runs the engine's virtual clock along the wall clock, handing it on the test's thread what the stack reported on
+        /// its own threads (the clock is not shared), until <paramref name="done"/> or <paramref name="within"/> is up.
+        /// </summary>
+        public static async Task RunUntilAsync(EngineHarness h, ConcurrentQueue<Action> events, Func<Task<bool>> done, TimeSpan within)
+        {
+            var watch = Stopwatch.StartNew();
+            var ended = false;
+            while (!ended && watch.Elapsed < within)
+            {
+                await Task.Delay(20);
+                while (events.TryDequeue(out var report))
+                {
+                    report();
+                }
+
+                h.Run(TimeSpan.FromMilliseconds(20));
+                ended = await done();
+            }
+        }
 
         public ICallLeg Dial(DialRequest request, ICallObserver observer) => new Leg(inner.Dial(request, new Observer(observer, events)), events);
 

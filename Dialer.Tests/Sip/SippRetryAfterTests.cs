@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dialer.Db.Model;
 using Dialer.Tests.Engine;
 using Dialer.Tests.Sip.Support;
@@ -38,19 +37,10 @@ public class SippRetryAfterTests
         await using var h = await EngineHarness.StartAsync(db, campaignId, definition, DateTimeOffset.UtcNow, EngineHarness.Everyone("live"),
             new AgentlessPacer(), telephony: new SippIvrTests.OnTestThread(ours.Telephony, events));
 
-        var watch = Stopwatch.StartNew();
-        var ended = false;
-        while (!ended && watch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(20);
-            while (events.TryDequeue(out var report))
-            {
-                report();
-            }
-
-            h.Run(TimeSpan.FromMilliseconds(20));
-            ended = await h.ScalarAsync<long>("SELECT COUNT(*) FROM contacts WHERE id = @contact AND eligible_reason LIKE 'retry%'", new { contact }) > 0;
-        }
+        await SippIvrTests.OnTestThread.RunUntilAsync(
+            h, events,
+            async () => await h.ScalarAsync<long>("SELECT COUNT(*) FROM contacts WHERE id = @contact AND eligible_reason LIKE 'retry%'", new { contact }) > 0,
+            TimeSpan.FromSeconds(20));
 
         var (state, next, why, endedAt, result, code) = (await h.QueryAsync<(string, long, string, long, string, long)>("""
             SELECT c.state, c.next_eligible_at, c.eligible_reason, a.ended_at, a.outcome, a.sip_code

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dialer.Db.Model;
 using Dialer.Tests.Engine;
 using Dialer.Tests.Media;
@@ -54,19 +53,8 @@ public class SippVoicemailTests
         await using var h = await EngineHarness.StartAsync(db, campaignId, definition, DateTimeOffset.UtcNow, EngineHarness.Everyone("live"),
             new AgentlessPacer(), telephony: new SippIvrTests.OnTestThread(ours.Telephony, events));
 
-        var watch = Stopwatch.StartNew();
-        var ended = false;
-        while (!ended && watch.Elapsed < TimeSpan.FromSeconds(40))
-        {
-            await Task.Delay(20);
-            while (events.TryDequeue(out var report))
-            {
-                report();
-            }
-
-            h.Run(TimeSpan.FromMilliseconds(20));
-            ended = await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NOT NULL") > 0;
-        }
+        await SippIvrTests.OnTestThread.RunUntilAsync(
+            h, events, async () => await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NOT NULL") > 0, TimeSpan.FromSeconds(40));
 
         var (outcome, machine, left, answered, endedAt) = Assert.Single(await h.QueryAsync<(string, long, long, long, long)>(
             "SELECT outcome, machine, voicemail_left, answered_at, ended_at FROM call_attempts"));
