@@ -10,6 +10,7 @@ internal static class WorkerHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        ThreadPoolFloor.Raise();
         var builder = Host.CreateApplicationBuilder(args);
         builder.Configuration.AddDialerEnvironment();
         builder.Services.AddDialingEngine(builder.Configuration);

@@ -51,6 +51,23 @@ public class SippTrunkTests
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
     }
 
+    [Fact]
+    public async Task ATrunkWhoseTcpPortRefusesEndsTheCallAtOnceAsUnavailable()
+    {
+        var closed = SippPeer.FreePort(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await using var ours = new SipTestStack(closed, "tcp");
+        var observer = new RecordingObserver();
+
+        ours.Telephony.Dial(SipTestStack.Request(), observer);
+
+        // Before timer B (32 s): the refused connection is heard as 503 (RFC 3261 §8.1.3.1), not waited out as 408.
+        var end = await RecordingObserver.Within(observer.Ended.Task, seconds: 20);
+        Assert.Equal(503, end.SipCode);
+        Assert.Equal(CallOutcome.Failed, end.Outcome);
+        Assert.Contains("transport error", end.Reason, StringComparison.Ordinal);
+        Assert.False(observer.Ringing.Task.IsCompleted);
+    }
+
     [Theory]
     [InlineData(486, "Busy Here", CallOutcome.Busy)]
     [InlineData(600, "Busy Everywhere", CallOutcome.Busy)]

@@ -30,7 +30,23 @@ public sealed class SippPeer : IAsyncDisposable
         string scenario, IEnumerable<string>? extra = null, int calls = 1, string transport = "u1", IReadOnlyDictionary<string, string>? fill = null, int? port = null,
         bool echo = true)
     {
-        var sipPort = port ?? FreePort(SocketType.Dgram, ProtocolType.Udp);
+        // A port chosen free can be taken again before sipp binds it (by another test's listener or a connection's local
+        // port); sipp then exits at once, and the call would go nowhere. Such a start is retried on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var peer = await TryStartAsync(scenario, extra, calls, transport, fill, port ?? FreeSipPort(transport == "t1"), echo);
+            if (!peer.process.HasExited || port is not null || attempt == 3)
+            {
+                return peer;
+            }
+
+            await peer.DisposeAsync();
+        }
+    }
+
+    private static async Task<SippPeer> TryStartAsync(
+        string scenario, IEnumerable<string>? extra, int calls, string transport, IReadOnlyDictionary<string, string>? fill, int sipPort, bool echo)
+    {
         var mediaPort = FreeEvenMediaPort();
         var workDir = Directory.CreateTempSubdirectory("sipp-").FullName;
         var scenarioPath = Scenario(scenario);
@@ -131,11 +147,46 @@ public sealed class SippPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>A port free for UDP and, when sipp listens on TCP, for TCP too.</summary>
+    private static int FreeSipPort(bool tcp)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = FreePort(SocketType.Dgram, ProtocolType.Udp);
+            if (!tcp || FreeTcp(port))
+            {
+                return port;
+            }
+        }
+
+        return FreePort(SocketType.Dgram, ProtocolType.Udp);
+    }
+
+    private static bool FreeTcp(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether sipp has bound its port: for TCP a socket listening on it (state 0A), since a connection of someone else
+    /// may have the same local port.
+    /// </summary>
     private static bool IsBound(int port, bool tcp)
     {
-        var hex = ":" + port.ToString("X4", CultureInfo.InvariantCulture) + " ";
+        var local = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
         var file = tcp ? "/proc/net/tcp" : "/proc/net/udp";
-        return File.ReadLines(file).Skip(1).Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].EndsWith(hex.TrimEnd(), StringComparison.Ordinal));
+        return File.ReadLines(file).Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(f => f[1].EndsWith(local, StringComparison.Ordinal) && (!tcp || f[3] == "0A"));
     }
 
     public async ValueTask DisposeAsync()

@@ -16,16 +16,22 @@ public sealed class InviteClientTransaction(SipRequest request, SipChannel chann
 
     public override void Start()
     {
+        bool sent;
         lock (Gate)
         {
             State = SipTransactionState.Calling;
-            Send(RequestBytes);
+            sent = Send(RequestBytes);
             if (!Reliable)
             {
                 timerA = Schedule(RetransmitA, intervalA);
             }
 
             Schedule(TimedOut, SipTimers.TimerB);
+        }
+
+        if (!sent)
+        {
+            TransportFailed();
         }
     }
 

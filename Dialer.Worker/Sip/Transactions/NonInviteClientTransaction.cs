@@ -16,16 +16,22 @@ public sealed class NonInviteClientTransaction(SipRequest request, SipChannel ch
 
     public override void Start()
     {
+        bool sent;
         lock (Gate)
         {
             State = SipTransactionState.Trying;
-            Send(RequestBytes);
+            sent = Send(RequestBytes);
             if (!Reliable)
             {
                 timerE = Schedule(RetransmitE, intervalE);
             }
 
             Schedule(TimedOut, SipTimers.TimerF);
+        }
+
+        if (!sent)
+        {
+            TransportFailed();
         }
     }
 

@@ -29,6 +29,35 @@ public abstract class SipClientTransaction(SipRequest request, SipChannel channe
     /// <summary>Timer B applies only while Calling; timer F while Trying or Proceeding.</summary>
     protected abstract bool TimesOutIn(SipTransactionState state);
 
+    /// <summary>
+    /// The request could not be sent (RFC 3261 §8.1.3.1, §17.1.4): heard as 503 at once, so a trunk whose TCP port
+    /// refuses ends its calls now rather than after timer B's 32 s. Call outside <see cref="SipTransaction.Gate"/>.
+    /// </summary>
+    protected void TransportFailed()
+    {
+        bool fire;
+        lock (Gate)
+        {
+            fire = TerminateLocked();
+        }
+
+        if (fire)
+        {
+            // Heard on the thread pool: the user learns of this transaction only when Start (which fails here) returns.
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static tx =>
+                {
+                    tx.User.OnResponse(tx, SipResponse.For(tx.Request, 503, TransportErrorReason));
+                    tx.Terminated?.Invoke(tx);
+                },
+                this,
+                preferLocal: false);
+        }
+    }
+
+    /// <summary>The reason of the 503 a transport error is heard as.</summary>
+    public const string TransportErrorReason = "Service Unavailable (transport error)";
+
     protected void TimedOut()
     {
         bool fire;

@@ -33,9 +33,9 @@ public abstract class SipTransaction(string key, SipChannel channel, IPEndPoint 
         return timer;
     }
 
-    protected void Send(SipMessage message) => Channel.Send(Remote, message);
+    protected bool Send(SipMessage message) => Channel.Send(Remote, message);
 
-    protected void Send(byte[] bytes) => Channel.Send(Remote, bytes);
+    protected bool Send(byte[] bytes) => Channel.Send(Remote, bytes);
 
     /// <summary>Moves to Terminated (call under <see cref="Gate"/>); returns false if it already was.</summary>
     protected bool TerminateLocked()

@@ -63,15 +63,16 @@ public sealed class InMemorySipChannel : SipChannel
 
     public void Inject(byte[] data, IPEndPoint from) => OnReceived(data, from);
 
-    public override void Send(IPEndPoint remote, byte[] data)
+    public override bool Send(IPEndPoint remote, byte[] data)
     {
         Sent.Writer.TryWrite((remote, data));
         if (DropOutgoing?.Invoke(data) == true)
         {
-            return;
+            return true;
         }
 
         network?.Deliver(LocalEndPoint, remote, data);
+        return true;
     }
 
     public override async ValueTask DisposeAsync()

@@ -33,9 +33,13 @@ public abstract class SipChannel(ILogger? logger) : IAsyncDisposable
 
     public abstract void Start();
 
-    public abstract void Send(IPEndPoint remote, byte[] data);
+    /// <summary>
+    /// Hands one message to the transport; false on a transport error (RFC 3261 §18.4: a TCP connection refused, no
+    /// WebSocket to the peer, a network unreachable), which a client transaction hears as 503 at once.
+    /// </summary>
+    public abstract bool Send(IPEndPoint remote, byte[] data);
 
-    public void Send(IPEndPoint remote, SipMessage message) => Send(remote, message.ToBytes());
+    public bool Send(IPEndPoint remote, SipMessage message) => Send(remote, message.ToBytes());
 
     /// <summary>Parses and delivers one message; never throws.</summary>
     protected void OnReceived(ReadOnlySpan<byte> data, IPEndPoint remote)

@@ -134,7 +134,7 @@ public sealed class TcpSipChannel : SipChannel
         }
     }
 
-    public override void Send(IPEndPoint remote, byte[] data)
+    public override bool Send(IPEndPoint remote, byte[] data)
     {
         try
         {
@@ -155,10 +155,13 @@ public sealed class TcpSipChannel : SipChannel
             {
                 connection.Socket.Send(data);
             }
+
+            return true;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             Logger.LogDebug("TCP send to {Remote} failed: {Error}", remote, ex.Message);
+            return false;
         }
     }
 

@@ -61,18 +61,21 @@ public sealed class UdpSipChannel : SipChannel
         }
     }
 
-    public override void Send(IPEndPoint remote, byte[] data)
+    public override bool Send(IPEndPoint remote, byte[] data)
     {
         try
         {
             socket.SendTo(data, SocketFlags.None, remote);
+            return true;
         }
         catch (SocketException ex)
         {
             Logger.LogDebug("UDP send to {Remote} failed: {Error}", remote, ex.SocketErrorCode);
+            return false;
         }
         catch (ObjectDisposedException)
         {
+            return true; // shutting down: the stack's own end, not the peer's
         }
     }
 

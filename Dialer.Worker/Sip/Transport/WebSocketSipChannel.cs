@@ -203,19 +203,22 @@ public sealed class WebSocketSipChannel : SipChannel
     }
 
     /// <summary>Queues one SIP message to the peer's connection; dropped (and logged) when it has none.</summary>
-    public override void Send(IPEndPoint remote, byte[] data)
+    public override bool Send(IPEndPoint remote, byte[] data)
     {
         if (!connections.TryGetValue(remote, out var connection))
         {
             Logger.LogDebug("No SIP WebSocket connection to {Remote}: message dropped", remote);
-            return;
+            return false;
         }
 
         if (!connection.Outgoing.Writer.TryWrite(data))
         {
             Logger.LogDebug("SIP WebSocket to {Remote} does not read: closing", remote);
             connection.Socket.Abort();
+            return false;
         }
+
+        return true;
     }
 
     private static X509Certificate2? LoadCertificate(SipWebSocketOptions options)
