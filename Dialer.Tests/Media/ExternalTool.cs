@@ -5,7 +5,10 @@ namespace Dialer.Tests.Media;
 /// <summary>Runs sox, espeak-ng and sipp for the media tests, bounded in time, failing with their output.</summary>
 internal static class ExternalTool
 {
-    public static string Run(string file, params string[] arguments)
+    public static string Run(string file, params string[] arguments) => Run(TimeSpan.FromMinutes(2), file, arguments);
+
+    /// <summary>Runs <paramref name="file"/>, killed after <paramref name="limit"/> (a guard against a hang, not a speed check).</summary>
+    public static string Run(TimeSpan limit, string file, params string[] arguments)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments)
@@ -16,10 +19,10 @@ internal static class ExternalTool
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in 30 s");
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in {limit.TotalSeconds:0} s");
         }
 
         if (process.ExitCode != 0)
