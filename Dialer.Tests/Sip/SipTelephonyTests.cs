@@ -157,6 +157,23 @@ public class SipTelephonyTests
     }
 
     [Fact]
+    public async Task KeepaliveToATcpTrunkThatRefusesMarksItDownWithoutWaitingForTimerF()
+    {
+        // The refused connection is a transport error: no response came, so the trunk is down (not "answered 503").
+        var refusing = SippPeer.FreePort(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await using var ours = new SipTestStack(trunkPort: refusing, transport: "tcp");
+        await using var trunk = new SipTrunk(
+            ours.Stack, new SipTrunkOptions { Host = "127.0.0.1", Port = refusing, Transport = "tcp", KeepaliveSeconds = 30 });
+        var down = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        trunk.UpChanged += up => down.TrySetResult(up);
+
+        trunk.Start();
+
+        Assert.False(await down.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.False(trunk.IsUp);
+    }
+
+    [Fact]
     public async Task AgentLegToAnUnregisteredPhoneFailsAtOnce()
     {
         await using var ours = new SipTestStack(trunkPort: 9);

@@ -11,6 +11,13 @@ public interface IClientTransactionUser
 
     /// <summary>Timer B or F fired: no final response (treated as 408).</summary>
     void OnTimeout(SipClientTransaction transaction);
+
+    /// <summary>
+    /// The request could not be sent (RFC 3261 §8.1.3.1: a TCP connection refused, no WebSocket to the peer). Heard as
+    /// a 503 unless the user knows better (a keepalive counts it as no answer).
+    /// </summary>
+    void OnTransportError(SipClientTransaction transaction) =>
+        OnResponse(transaction, SipResponse.For(transaction.Request, 503, SipClientTransaction.TransportErrorReason));
 }
 
 public abstract class SipClientTransaction(SipRequest request, SipChannel channel, IPEndPoint remote, TimeProvider time, IClientTransactionUser user)
@@ -30,8 +37,9 @@ public abstract class SipClientTransaction(SipRequest request, SipChannel channe
     protected abstract bool TimesOutIn(SipTransactionState state);
 
     /// <summary>
-    /// The request could not be sent (RFC 3261 §8.1.3.1, §17.1.4): heard as 503 at once, so a trunk whose TCP port
-    /// refuses ends its calls now rather than after timer B's 32 s. Call outside <see cref="SipTransaction.Gate"/>.
+    /// The request could not be sent (RFC 3261 §8.1.3.1, §17.1.4): the user hears of it at once (a call as 503), so a
+    /// trunk whose TCP port refuses ends its calls now rather than after timer B's 32 s. Call outside
+    /// <see cref="SipTransaction.Gate"/>.
     /// </summary>
     protected void TransportFailed()
     {
@@ -47,7 +55,7 @@ public abstract class SipClientTransaction(SipRequest request, SipChannel channe
             ThreadPool.UnsafeQueueUserWorkItem(
                 static tx =>
                 {
-                    tx.User.OnResponse(tx, SipResponse.For(tx.Request, 503, TransportErrorReason));
+                    tx.User.OnTransportError(tx);
                     tx.Terminated?.Invoke(tx);
                 },
                 this,

@@ -196,6 +196,9 @@ public sealed class SipTrunk : IClientTransactionUser, IAsyncDisposable
         }
     }
 
+    /// <summary>The keepalive or REGISTER could not be sent (TCP refused): the trunk is down, as when nothing answers.</summary>
+    public void OnTransportError(SipClientTransaction transaction) => OnTimeout(transaction);
+
     public void OnTimeout(SipClientTransaction transaction)
     {
         if (transaction.Request.Method == SipMethods.Options)
