@@ -123,7 +123,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private const int OnsetFrames = 3;
     private const int FadeFrames = 4;
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
-    private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength);
+    private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength, callProgress: true);
     private readonly FrameBuffer buffer = new(FrameSamples);
     private readonly double[] recent = new double[4];
     private readonly List<double> levels = [];
@@ -205,8 +205,9 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
             floors.Add(floor);
         }
 
-        // A beep or a tone counts however loud it is next to the greeting.
-        if (tone.Frame(frame, energy, crossings, AboveNoise(level, floor)))
+        // A beep or a tone counts however loud it is next to the greeting, and however loud next to the noise floor: a call
+        // that starts with a tone (a carrier's, ringback) has its floor there until the tone pauses.
+        if (tone.Frame(frame, energy, crossings, level >= settings.MinSpeechLevel))
         {
             Decide(MachineVerdict.Machine, "tone");
             return;
@@ -336,5 +337,8 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         var ended = speechStartFrame >= 0 && lastSpeechFrame < frames ? TimeSpan.FromMilliseconds(lastSpeechFrame * FrameMs) : (TimeSpan?)null;
         Result = new MachineDetection(verdict, cause, TimeSpan.FromMilliseconds(speechFrames * FrameMs), utterances, Analysed, ended);
         watchUntil = frames + (long)(settings.BeepAfterGreeting.TotalMilliseconds / FrameMs);
+
+        // After a person's verdict only a beep revises it: a call-progress tone then is not the greeting's.
+        tone.CallProgress = false;
     }
 }
