@@ -108,6 +108,53 @@ public class MachineDetectorTests
     }
 
     [Fact]
+    public void ATwoNoteBeepIsOneTone()
+    {
+        // "Leave a message." then a beep of two notes, 650 Hz then 810 Hz, 100 ms each: each shorter than a tone must be,
+        // together one tone. Heard as two, the beep was speech and the call a person's.
+        var words = WavPrompt.Load(Speak("Leave a message.", "en", 0.3, 0.3)).Samples.ToArray();
+        var low = TempPath("note-650.wav");
+        var high = TempPath("note-810.wav");
+        Run("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", low, "synth", "0.1", "sine", "650", "gain", "-8");
+        Run("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", high, "synth", "0.1", "sine", "810", "gain", "-8", "pad", "0", "2");
+
+        var result = new MachineDetector().Analyze([.. words, .. WavPrompt.Load(low).Samples.ToArray(), .. WavPrompt.Load(high).Samples.ToArray()]);
+
+        Assert.Equal((MachineVerdict.Machine, "tone"), (result.Verdict, result.Cause));
+    }
+
+    [Theory]
+    [InlineData(440, 480, 0.0, "2 4")]
+    [InlineData(400, 450, 0.3, "0.4 0.2 0.4 2")]
+    [InlineData(450, 0, 0.0, "1 4")]
+    public void RingingAfterTheAnswerIsAMachine(int hz, int withHz, double after, string cadence)
+    {
+        // A forwarded call still ringing after the answer (North American 440+480 Hz, British 400+450 Hz, Chinese 450 Hz),
+        // then "Hello?": the greeting of a voicemail that is not a person's. Ringing from the first frame set the noise
+        // floor on itself, and two frequencies are no pure tone: the ringing was a short greeting and the call a person's.
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var on = cadence.Split(' ').Select(x => double.Parse(x, invariant)).ToArray();
+        var ring = new List<short>(new short[(int)(after * 8000)]);
+        for (var i = 0; i < on.Length; i += 2)
+        {
+            var burst = TempPath($"ring-{hz}-{withHz}-{i}.wav");
+            var seconds = on[i].ToString(invariant);
+            string[] second = withHz > 0 ? ["synth", seconds, "sine", "mix", $"{withHz}"] : [];
+            Run("sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", burst, "synth", seconds, "sine", $"{hz}", .. second, "gain", "-12", "pad", "0", on[i + 1].ToString(invariant)]);
+            ring.AddRange(WavPrompt.Load(burst).Samples.ToArray());
+        }
+
+        var hello = WavPrompt.Load(Speak("Hello?", "en", 0.2, 3)).Samples.ToArray();
+        var detector = new MachineDetector();
+
+        var result = detector.Analyze([.. ring, .. hello]);
+
+        Assert.Equal((MachineVerdict.Machine, "tone"), (result.Verdict, result.Cause));
+        Assert.True(result.Elapsed.TotalSeconds < after + on[0], $"decided at {result.Elapsed}");
+        Assert.Equal(MachineVerdict.Human, new MachineDetector().Analyze(hello).Verdict);
+    }
+
+    [Fact]
     public void ABeepSoonAfterAShortGreetingRevisesThePersonsVerdict()
     {
         // "Leave a message." then, a second later, the beep: first taken for a person, then a machine.
