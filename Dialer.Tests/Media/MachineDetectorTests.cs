@@ -107,6 +107,32 @@ public class MachineDetectorTests
         Assert.Equal((MachineVerdict.Machine, "tone"), (result.Verdict, result.Cause));
     }
 
+    [Theory]
+    [InlineData("Hello, who is this?", "en", "0.03")]
+    [InlineData("喂，你好，哪位？", "cmn", "-0.05")]
+    public void AQuietPersonOnALineWithAnOffsetIsAPerson(string text, string voice, string offset)
+    {
+        // A constant offset (an analogue gateway's, a sound card's) about as strong as a quiet voice: counted as sound,
+        // its level hid the speech, and the call was dead air (a machine).
+        var quiet = TempPath("quiet-offset.wav");
+        Run("sox", Speak(text, voice, 0.4, 3), quiet, "norm", "-30", "dcshift", offset);
+
+        var result = new MachineDetector().Analyze(WavPrompt.Load(quiet).Samples.Span);
+
+        Assert.Equal((MachineVerdict.Human, "greeting-ended"), (result.Verdict, result.Cause));
+    }
+
+    [Fact]
+    public void ABeepWithAnOffsetEndsTheWaitForIt()
+    {
+        // The voicemail drop's wait for the beep: the same offset hid the beep's zero crossings.
+        var beep = TempPath("beep-offset.wav");
+        Run("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", beep, "synth", "0.4", "sine", "1000", "gain", "-20", "pad", "0.5", "1", "dcshift", "0.2");
+        var detector = new BeepDetector(new MachineDetectorSettings().ToneLength);
+
+        Assert.True(detector.Process(WavPrompt.Load(beep).Samples.Span));
+    }
+
     [Fact]
     public void ATwoNoteBeepIsOneTone()
     {

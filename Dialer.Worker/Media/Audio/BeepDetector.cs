@@ -21,6 +21,8 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
     private const int MinNote = 3;
     private static readonly PairFit[] Pairs = [new(440, 480), new(400, 450), new(350, 440), new(480, 620)];
     private readonly FrameBuffer buffer = new(FrameSamples);
+    private readonly DcBlocker dc = new();
+    private readonly short[] filtered = new short[FrameSamples];
     private int run;
     private int note;
     private int step;
@@ -42,8 +44,10 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
     {
         while (samples.Length > 0 && !Ended)
         {
-            if (buffer.Take(ref samples, out var frame))
+            if (buffer.Take(ref samples, out var taken))
             {
+                dc.Filter(taken, filtered);
+                ReadOnlySpan<short> frame = filtered;
                 double energy = 0;
                 foreach (var s in frame)
                 {
