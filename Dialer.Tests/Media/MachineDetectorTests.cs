@@ -123,6 +123,19 @@ public class MachineDetectorTests
     }
 
     [Fact]
+    public void AClickAtTheAnswerIsNoGreeting()
+    {
+        // A click in the first samples (a filter's transient, the line connecting), 1.6 s of silence, then a long greeting:
+        // the offset filter must not spread the click into a burst of speech that then ends in silence, a person's.
+        var greeting = WavPrompt.Load(Speak("Hi, you have reached the voicemail of John Smith. I am not available to take your call right now. Please leave a message after the tone.", "en", 0, 1)).Samples.ToArray();
+        short[] click = [-723, -887, -531, -608, -348, -319, -183, -74];
+
+        var result = new MachineDetector().Analyze([.. click, .. new short[12800], .. greeting]);
+
+        Assert.Equal((MachineVerdict.Machine, "long-greeting"), (result.Verdict, result.Cause));
+    }
+
+    [Fact]
     public void ABeepWithAnOffsetEndsTheWaitForIt()
     {
         // The voicemail drop's wait for the beep: the same offset hid the beep's zero crossings.

@@ -22,8 +22,15 @@ public sealed class DcBlocker
 
         if (!started)
         {
-            // Start as if the first sample had always been there: an offset from the first sample is not a step.
-            previousIn = input[0];
+            // Start as if the first block's mean had always been there: an offset present from the start is not a step
+            // (it would be heard as a burst), nor is a first sample far from it.
+            double sum = 0;
+            foreach (var x in input)
+            {
+                sum += x;
+            }
+
+            previousIn = sum / input.Length;
             started = true;
         }
 
