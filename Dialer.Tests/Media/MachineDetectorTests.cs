@@ -147,6 +147,21 @@ public class MachineDetectorTests
     }
 
     [Fact]
+    public void AHighVoiceThroughTheTelephoneBandIsNoTone()
+    {
+        // flite's slt saying "Anyone there?", band-passed to 300-3400 Hz as a line does: what is left of her voice at
+        // 390 Hz is as pure and steady as a beep for 120 ms, and was taken for one.
+        var raw = TempPath("slt.wav");
+        Run("flite", "-voice", "slt", "-t", "Anyone there?", "-o", raw);
+        var line = TempPath("slt-line.wav");
+        Run("sox", raw, "-r", "8000", "-c", "1", "-b", "16", line, "sinc", "300-3400", "pad", "0.3", "3");
+
+        var result = new MachineDetector().Analyze(WavPrompt.Load(line).Samples.Span);
+
+        Assert.Equal((MachineVerdict.Human, "greeting-ended"), (result.Verdict, result.Cause));
+    }
+
+    [Fact]
     public void ATwoNoteBeepIsOneTone()
     {
         // "Leave a message." then a beep of two notes, 650 Hz then 810 Hz, 100 ms each: each shorter than a tone must be,

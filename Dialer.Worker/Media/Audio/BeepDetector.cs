@@ -19,6 +19,10 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
     private const double MinLevel = 30;
     private const double PairShare = 0.9;
     private const int MinNote = 3;
+    private const double Drift = 20;
+    private const double NoteStep = 0.1;
+    private const double VoiceHz = 420;
+    private static readonly TimeSpan LowToneLength = TimeSpan.FromMilliseconds(300);
     private static readonly PairFit[] Pairs = [new(440, 480), new(400, 450), new(350, 440), new(480, 620)];
     private readonly FrameBuffer buffer = new(FrameSamples);
     private readonly DcBlocker dc = new();
@@ -67,25 +71,27 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
         var key = loud ? Tonal(frame, energy, crossings) : double.NaN;
         if (!double.IsNaN(key))
         {
-            if (run > 0 && Math.Abs(key - hz) <= 40)
+            if (run > 0 && Math.Abs(key - hz) <= Drift)
             {
                 note++;
             }
-            else if (run > 0 && note >= MinNote)
+            else if (run > 0 && note >= MinNote && Math.Abs(key - hz) >= hz * NoteStep)
             {
                 // Another note of the same tone (a two-note beep): the tone goes on.
                 note = 1;
+                hz = key;
             }
             else
             {
+                // A voice's pitch glides: a tone holds its frequency from its first frame.
                 run = step = 0;
                 note = 1;
+                hz = key;
             }
 
             run += 1 + step;
             step = 0;
-            hz = key;
-            Heard |= note >= MinNote && run * FrameMs >= length.TotalMilliseconds;
+            Heard |= note >= MinNote && run * FrameMs >= Required(hz);
         }
         else if (!Heard && run > 0 && note >= MinNote && step == 0)
         {
@@ -100,6 +106,14 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
 
         return Heard;
     }
+
+    /// <summary>
+    /// How long a tone at <paramref name="key"/> must last: below <see cref="VoiceHz"/> a voice's pitch, once the line's
+    /// band-pass has taken away what lies under 300 Hz, can be as pure and as steady as a beep for 200 ms ("Anyone there?"
+    /// in a high voice), so a tone there counts from 300 ms on (carriers' tones there last longer; beeps are higher).
+    /// </summary>
+    private double Required(double key) =>
+        key < VoiceHz ? Math.Max(length.TotalMilliseconds, LowToneLength.TotalMilliseconds) : length.TotalMilliseconds;
 
     public static int Crossings(ReadOnlySpan<short> frame)
     {
