@@ -122,6 +122,26 @@ public class MachineDetectorTests
         Assert.Equal((MachineVerdict.Human, "greeting-ended"), (result.Verdict, result.Cause));
     }
 
+    [Theory]
+    [InlineData("Hello, who is this?", "en", 50)]
+    [InlineData("喂，你好，哪位？", "cmn", 60)]
+    public void APersonOverMainsHumIsAPerson(string text, string voice, int hz)
+    {
+        // Mains hum about 12 dB under the voice: counted as sound it was the line's noise floor, the voice was never
+        // 9 dB above it, and the call was dead air (a machine).
+        var speech = TempPath("hum-voice.wav");
+        Run("sox", Speak(text, voice, 0.4, 3), speech, "norm", "-3");
+        var seconds = WavPrompt.Load(speech).Duration.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+        var hum = TempPath("hum.wav");
+        Run("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", hum, "synth", seconds, "sine", $"{hz}", "vol", "0.2");
+        var mixed = TempPath("hum-mixed.wav");
+        Run("sox", "-m", "-v", "1", speech, "-v", "1", hum, mixed);
+
+        var result = new MachineDetector().Analyze(WavPrompt.Load(mixed).Samples.Span);
+
+        Assert.Equal((MachineVerdict.Human, "greeting-ended"), (result.Verdict, result.Cause));
+    }
+
     [Fact]
     public void AClickAtTheAnswerIsNoGreeting()
     {

@@ -25,7 +25,7 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
     private static readonly TimeSpan LowToneLength = TimeSpan.FromMilliseconds(300);
     private static readonly PairFit[] Pairs = [new(440, 480), new(400, 450), new(350, 440), new(480, 620)];
     private readonly FrameBuffer buffer = new(FrameSamples);
-    private readonly DcBlocker dc = new();
+    private readonly HighPass highPass = new();
     private readonly short[] filtered = new short[FrameSamples];
     private int run;
     private int note;
@@ -50,7 +50,7 @@ public sealed class BeepDetector(TimeSpan length, bool callProgress = false)
         {
             if (buffer.Take(ref samples, out var taken))
             {
-                dc.Filter(taken, filtered);
+                highPass.Filter(taken, filtered);
                 ReadOnlySpan<short> frame = filtered;
                 double energy = 0;
                 foreach (var s in frame)

@@ -125,7 +125,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
     private readonly MachineDetectorSettings settings = settings ?? new MachineDetectorSettings();
     private readonly BeepDetector tone = new((settings ?? new MachineDetectorSettings()).ToneLength, callProgress: true);
     private readonly FrameBuffer buffer = new(FrameSamples);
-    private readonly DcBlocker dc = new();
+    private readonly HighPass highPass = new();
     private readonly short[] filtered = new short[FrameSamples];
     private readonly double[] recent = new double[4];
     private readonly List<double> levels = [];
@@ -164,7 +164,7 @@ public sealed class MachineDetector(MachineDetectorSettings? settings = null) : 
         {
             if (buffer.Take(ref samples, out var frame))
             {
-                dc.Filter(frame, filtered);
+                highPass.Filter(frame, filtered);
                 Frame(filtered);
             }
         }
