@@ -33,13 +33,16 @@ internal static class ExternalTool
         return stdout.Result;
     }
 
-    /// <summary>Speaks text with espeak-ng and converts it to 8 kHz mono 16-bit, with silence before and after.</summary>
-    public static string Speak(string text, string voice, double padBefore, double padAfter)
+    /// <summary>
+    /// Speaks text with espeak-ng (with any further options, such as <c>-p</c> pitch or <c>-s</c> speed) and converts it
+    /// to 8 kHz mono 16-bit, with silence before and after.
+    /// </summary>
+    public static string Speak(string text, string voice, double padBefore, double padAfter, params string[] options)
     {
         var raw = MediaTestKit.TempPath("speech-raw.wav");
         var path = MediaTestKit.TempPath("speech.wav");
         Directory.CreateDirectory(Path.GetDirectoryName(raw)!);
-        Run("espeak-ng", "-v", voice, "-w", raw, text);
+        Run("espeak-ng", ["-v", voice, .. options, "-w", raw, text]);
         Run("sox", raw, "-r", "8000", "-c", "1", "-b", "16", path, "pad", Fmt(padBefore), Fmt(padAfter));
         File.Delete(raw);
         return path;
