@@ -249,6 +249,20 @@ public class SdpTests
     }
 
     [Fact]
+    public void AnAnswerWithoutTelephoneEventLeavesNoEventTypeOnEitherSide()
+    {
+        var offer = SdpSession.CreateOffer(IPAddress.Loopback, 41007);
+        var answer = SdpSession.Parse(
+            "v=0\r\no=- 5 5 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n");
+
+        Assert.True(SdpSession.TryNegotiate(offer, answer, out var n, out var error), error);
+
+        // Without it the peer's keys come as tones, and the in-band detector listens only when neither type is set.
+        Assert.Null(n.TelephoneEventPayloadType);
+        Assert.Null(n.LocalTelephoneEventPayloadType);
+    }
+
+    [Fact]
     public void NegotiationFailsWhenTheAnswerPicksACodecWeDidNotOffer()
     {
         var offer = SdpSession.CreateOffer(IPAddress.Loopback, 41008, codecs: [MediaFormat.Pcmu]);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dialer.Db.Model;
 using Dialer.Tests.Engine;
+using Dialer.Tests.Media;
 using Dialer.Tests.Sip.Support;
 using Dialer.Worker.Media;
 using Dialer.Worker.Pacing;
@@ -51,6 +52,50 @@ public class SippIvrTests
             MessageWav = "message.wav",
             IvrThankYouWav = Recording("thanks.wav"),
             SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您对我们的服务满意吗？", Kind = "choice", Options = ["满意", "不满意"], Wav = Recording("q1.wav") }],
+        });
+        var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
+        await EngineHarness.AddContactAsync(db, campaignId, "+8613800000001");
+        await using var h = await EngineHarness.StartAsync(db, campaignId, definition, DateTimeOffset.UtcNow, EngineHarness.Everyone("live"),
+            new AgentlessPacer(), telephony: new OnTestThread(ours.Telephony, events));
+
+        await OnTestThread.RunUntilAsync(
+            h, events, async () => await h.ScalarAsync<long>("SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NOT NULL") > 0, TimeSpan.FromSeconds(20));
+
+        var (outcome, survey, dtmf) = Assert.Single(await h.QueryAsync<(string, string?, string?)>("SELECT outcome, survey_json, dtmf FROM call_attempts"));
+        Assert.Equal("connected", outcome);
+        Assert.Equal("1", dtmf);
+        Assert.Equal("""{"q1":"满意"}""", survey);
+        Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
+    }
+
+    /// <summary>
+    /// A trunk that offers no telephone-event: the customer's key reaches us only as a tone in the µ-law audio sipp
+    /// streams (made by sox: a short 50 ms press 2.5 s after the answer, while the question is asked), and the in-band detector hears it.
+    /// </summary>
+    [Fact]
+    public async Task ASurveyAnsweredWithAnInBandToneIsStored()
+    {
+        var folder = Directory.CreateTempSubdirectory("ivr-inband-").FullName;
+        var sippFolder = Directory.CreateTempSubdirectory("ivr-inband-sipp-").FullName;
+        var both = Path.Combine(sippFolder, "key-two-channels.wav");
+        var keys = Path.Combine(sippFolder, "keys.wav");
+        ExternalTool.Run("sox", "-n", "-r", "8000", "-c", "2", "-b", "16", both, "synth", "0.05", "sine", "697", "sine", "1209");
+        ExternalTool.Run("sox", both, "-c", "1", "-e", "mu-law", keys, "gain", "-12", "pad", "2.5", "3");
+        await using var sipp = await SippPeer.StartAsync("uas_answer_inband_dtmf.xml", fill: new Dictionary<string, string> { ["WAV"] = keys }, echo: false);
+        await using var ours = new SipTestStack(sipp.Port, mediaFolder: folder);
+        using (var wav = new WavWriter(Path.Combine(folder, "message.wav")))
+        {
+            wav.Write(WavPrompt.Silence(TimeSpan.FromMilliseconds(300)).Samples.Span);
+        }
+
+        var events = new ConcurrentQueue<Action>();
+        await using var db = await EngineHarness.DatabaseAsync();
+        var definition = EngineHarness.Campaign(d => d with
+        {
+            Type = "survey",
+            Mode = "agentless",
+            MessageWav = "message.wav",
+            SurveyQuestions = [new SurveyQuestion { Id = "q1", Text = "您对我们的服务满意吗？", Kind = "choice", Options = ["满意", "不满意"] }],
         });
         var campaignId = await EngineHarness.CreateCampaignAsync(db, definition);
         await EngineHarness.AddContactAsync(db, campaignId, "+8613800000001");

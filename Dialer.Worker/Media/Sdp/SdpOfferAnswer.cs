@@ -157,10 +157,13 @@ public sealed partial class SdpSession
                 remoteDirection = remoteDirection == MediaDirection.SendRecv ? MediaDirection.SendOnly : MediaDirection.Inactive;
             }
 
+            // telephone-event is negotiated only when the answer keeps it (RFC 3264 §6): a peer that dropped it sends keys
+            // as in-band tones, which are listened for only when no telephone-event type is left on either side.
+            var theirEvent = FindTelephoneEvent(theirs)?.PayloadType;
             negotiation = new SdpNegotiation(
                 codec,
-                FindTelephoneEvent(theirs)?.PayloadType,
-                FindTelephoneEvent(ours)?.PayloadType,
+                theirEvent,
+                theirEvent is null ? null : FindTelephoneEvent(ours)?.PayloadType,
                 new IPEndPoint(address, theirs.Port),
                 new IPEndPoint(address, RtcpPort(theirs)),
                 localOffer.DirectionOf(ours).Intersect(remoteDirection.Reverse()),
@@ -267,7 +270,7 @@ public sealed partial class SdpSession
 /// <summary>What an offer/answer exchange settled for the audio stream.</summary>
 /// <param name="Codec">The codec to send, with the payload type the remote side listed.</param>
 /// <param name="TelephoneEventPayloadType">The payload type for RFC 4733 events we send, null when the peer has none.</param>
-/// <param name="LocalTelephoneEventPayloadType">The telephone-event payload type in our own SDP (what the peer should send to us).</param>
+/// <param name="LocalTelephoneEventPayloadType">The telephone-event payload type in our own SDP (what the peer should send to us), null when the peer has none.</param>
 /// <param name="RemoteRtp">Where to send RTP: the c= address and m= port of the remote side.</param>
 /// <param name="RemoteRtcp">Where to send RTCP: a=rtcp when given, else the RTP port + 1.</param>
 /// <param name="LocalDirection">What we do: sendrecv, or less when the remote side holds.</param>
