@@ -122,6 +122,14 @@ public class DtmfDetectorTests
     public void SameKeyWithFortyMsPausesCountsEachPress(int lead) =>
         Assert.Equal("5555", DtmfDetector.DetectAll(Presses("5555", new(ToneMs: 40, GapMs: 40), lead)));
 
+    [Theory]
+    [MemberData(nameof(Leads))]
+    public void HeldKeyBrokenForTenMsCountsOnce(int lead)
+    {
+        Assert.Equal("5", DtmfDetector.DetectAll(Presses("55", new(ToneMs: 200, GapMs: 10), lead)));
+        Assert.Equal("5", DtmfDetector.DetectAll(Presses("55", new(ToneMs: 200, GapMs: 5), lead)));
+    }
+
     [Fact]
     public void HeldKeyCountsOnce() =>
         Assert.Equal("8", DtmfDetector.DetectAll(Presses("8", new(ToneMs: 2000, LowDbm0: -25, HighDbm0: -25, SnrDb: 15, Law: G711Law.MuLaw), 37)));

@@ -13,8 +13,8 @@ namespace Dialer.Worker.Media;
 /// equally loud (a tone that fills only part of a block does not count). A key is reported once when two blocks
 /// in a row hold it at a steady level and both tones, measured by their phase turn from one block to the next,
 /// are within 1.8 % of nominal: every tone of 40 ms is heard, none under 23 ms. It is reported again only after
-/// two blocks without it, so a 40 ms pause separates two presses of the same key. The cost is about two
-/// multiplications per sample and frequency.
+/// three blocks without it, so a 40 ms pause separates two presses of the same key and a break of 10 ms does not.
+/// The cost is about two multiplications per sample and frequency.
 /// </summary>
 public sealed class DtmfDetector
 {
@@ -42,6 +42,12 @@ public sealed class DtmfDetector
 
     /// <summary>Each tone within this fraction of its nominal frequency (Q.24: accept ±1.5 %, reject ±3.5 %).</summary>
     private const double FrequencyTolerance = 0.018;
+
+    /// <summary>
+    /// Blocks without the key after which it counts as released: a 40 ms pause always leaves three (two blocks wholly
+    /// inside it and at least one that it cuts), a break of 10 ms at most two.
+    /// </summary>
+    private const int MissingToRelease = 3;
 
     private static readonly double[] Frequencies = [697, 770, 852, 941, 1209, 1336, 1477, 1633];
     private static readonly char[,] Keys =
@@ -98,10 +104,10 @@ public sealed class DtmfDetector
         {
             missing = 0;
         }
-        else if (++missing >= 2)
+        else if (++missing >= MissingToRelease)
         {
             held = null;
-            missing = 2;
+            missing = MissingToRelease;
         }
 
         return null;
