@@ -210,7 +210,7 @@ public sealed record MachineDetectionSettings
 
     public int InitialSilenceMs { get; init; } = 3500;
 
-    public int MaxGreetingMs { get; init; } = 4500;
+    public int MaxGreetingMs { get; init; } = 5000;
 
     public int EndSilenceMs { get; init; } = 900;
 

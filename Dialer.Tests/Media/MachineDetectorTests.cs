@@ -27,6 +27,20 @@ public class MachineDetectorTests
     }
 
     [Theory]
+    [InlineData("你好，我是张伟，请问你是哪位？")]
+    [InlineData("你好，这是刘家，请问找谁？")]
+    public void ASlowMandarinSentenceOfAlmostFiveSecondsIsAPerson(string text)
+    {
+        // espeak-ng at 150 words a minute speaks these for 4.5–5 s: a person's answer the 4.5 s limit took for a greeting.
+        var prompt = WavPrompt.Load(Speak(text, "cmn", 0.4, 4, "-s", "150"));
+
+        var result = new MachineDetector().Analyze(prompt.Samples.Span);
+
+        Assert.Equal(MachineVerdict.Human, result.Verdict);
+        Assert.NotEqual(MachineVerdict.Human, new MachineDetector(new MachineDetectorSettings { MaxHumanGreeting = TimeSpan.FromMilliseconds(4000) }).Analyze(prompt.Samples.Span).Verdict);
+    }
+
+    [Theory]
     [InlineData("Yes, hello, who's calling?", "en")]
     [InlineData("喂，你好，请问你找谁？", "cmn")]
     public void TheReferenceCallsAPersonWhoAnswersWithASentenceAMachine(string text, string voice)
@@ -264,6 +278,18 @@ public class MachineDetectorTests
 
         Assert.Equal(MachineVerdict.Human, new MachineDetector(MachineDetector.Settings(settings)).Analyze(twice).Verdict);
         Assert.NotEqual(MachineVerdict.Human, new MachineDetector(MachineDetector.Settings(settings with { EndSilenceMs = 2500, MaxGreetingMs = 2000 })).Analyze(twice).Verdict);
+    }
+
+    [Fact]
+    public void TheAmdCommandsOptionsSetTheDetectorsSettings()
+    {
+        var settings = Dialer.Worker.Cli.AmdCommand.Settings(["--max-greeting=4500", "--beep-after=2000", "--end-silence=800", "x.wav"]);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(4500), settings.MaxHumanGreeting);
+        Assert.Equal(TimeSpan.FromMilliseconds(2000), settings.BeepAfterGreeting);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), settings.EndSilence);
+        Assert.Equal(TimeSpan.FromMilliseconds(4000), new MachineDetectorSettings().BeepAfterGreeting);
+        Assert.Contains("--beep-after is milliseconds", Assert.Throws<ArgumentException>(() => Dialer.Worker.Cli.AmdCommand.Settings(["--beep-after=soon"])).Message);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class ManagerConsoleTests(PagesFixture app)
         await page.GotoAsync(page.Url.Replace("/dashboard", "/edit", StringComparison.Ordinal));
         Assert.Equal("800", await page.InputValueAsync("[data-field='machineDetection.endSilenceMs']"));
         Assert.Equal("machine", await page.InputValueAsync("[data-field='machineDetection.unknownAs']"));
-        Assert.Equal("4500", await page.InputValueAsync("[data-field='machineDetection.maxGreetingMs']"));
+        Assert.Equal("5000", await page.InputValueAsync("[data-field='machineDetection.maxGreetingMs']"));
         Assert.Equal("您好{name}，您本月账单{amount_due}元，请按时缴费。", await page.InputValueAsync("[data-field=machineMessage]"));
     }
 }

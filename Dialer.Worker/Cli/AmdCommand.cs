@@ -100,6 +100,7 @@ internal static class AmdCommand
                 "end-silence" => settings with { EndSilence = span },
                 "tone" => settings with { ToneLength = span },
                 "total" => settings with { TotalAnalysisTime = span },
+                "beep-after" => settings with { BeepAfterGreeting = span },
                 _ => throw new ArgumentException($"unknown option --{name}"),
             };
         }

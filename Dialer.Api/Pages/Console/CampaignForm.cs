@@ -111,7 +111,7 @@ public sealed class CampaignForm
     /// <summary>Answering-machine detection: milliseconds, and what an unknown verdict counts as.</summary>
     public string AmdInitialSilenceMs { get; set; } = "3500";
 
-    public string AmdMaxGreetingMs { get; set; } = "4500";
+    public string AmdMaxGreetingMs { get; set; } = "5000";
 
     public string AmdEndSilenceMs { get; set; } = "900";
 

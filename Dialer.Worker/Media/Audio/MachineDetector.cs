@@ -63,7 +63,7 @@ public sealed record MachineDetectorSettings
     public TimeSpan InitialSilence { get; init; } = TimeSpan.FromMilliseconds(3500);
 
     /// <summary>Greeting (first speech to now, pauses shorter than <see cref="EndSilence"/> included) beyond which it is a machine's.</summary>
-    public TimeSpan MaxHumanGreeting { get; init; } = TimeSpan.FromMilliseconds(4500);
+    public TimeSpan MaxHumanGreeting { get; init; } = TimeSpan.FromMilliseconds(5000);
 
     /// <summary>Silence after the greeting that means a person waiting for an answer (a recorded greeting goes on sooner).</summary>
     public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(900);
@@ -75,7 +75,7 @@ public sealed record MachineDetectorSettings
     /// After a person's verdict, how long a beep still makes it a machine's (a short recorded greeting, "leave a message",
     /// then the beep): the verdict is revised, and the engine treats the call as a machine's from then on.
     /// </summary>
-    public TimeSpan BeepAfterGreeting { get; init; } = TimeSpan.FromMilliseconds(2000);
+    public TimeSpan BeepAfterGreeting { get; init; } = TimeSpan.FromMilliseconds(4000);
 
     /// <summary>
     /// After this much audio with no decision the verdict is unknown: by default the initial silence and the longest
