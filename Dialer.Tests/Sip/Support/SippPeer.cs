@@ -124,7 +124,7 @@ public sealed class SippPeer : IAsyncDisposable
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = FreePort(SocketType.Dgram, ProtocolType.Udp) & ~1;
-            if (port > 1024 && port < 65000 && Enumerable.Range(port, 4).All(Free))
+            if (port > 1024 && port < 65000 && Enumerable.Range(port, 4).All(p => Free(p, tcp: false)))
             {
                 return port;
             }
@@ -133,11 +133,13 @@ public sealed class SippPeer : IAsyncDisposable
         return 46000;
     }
 
-    private static bool Free(int port)
+    private static bool Free(int port, bool tcp)
     {
         try
         {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            using var socket = tcp
+                ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+                : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
             return true;
         }
@@ -153,27 +155,13 @@ public sealed class SippPeer : IAsyncDisposable
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = FreePort(SocketType.Dgram, ProtocolType.Udp);
-            if (!tcp || FreeTcp(port))
+            if (!tcp || Free(port, tcp: true))
             {
                 return port;
             }
         }
 
         return FreePort(SocketType.Dgram, ProtocolType.Udp);
-    }
-
-    private static bool FreeTcp(int port)
-    {
-        try
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     /// <summary>
