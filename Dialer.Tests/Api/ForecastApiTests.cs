@@ -111,7 +111,9 @@ public class ForecastApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var days = again.GetProperty("days").EnumerateArray().ToList();
         Assert.Equal(Math.Min(days.Count, 14), stored.Count);
         Assert.All(stored, s => Assert.Equal(1, s.Agents));
-        Assert.Equal(days[0].GetProperty("live").GetDouble(), stored[0].Live, 6);
+        // Within calling hours today's forecast shrinks as the day goes on: the stored one was made a moment before `again`.
+        var todaysLive = days[0].GetProperty("live").GetDouble();
+        Assert.InRange(stored[0].Live, todaysLive * 0.999, todaysLive * 1.001);
         Assert.Equal(days[0].GetProperty("day").GetString(), stored[0].Day);
     }
 
