@@ -73,12 +73,8 @@ public class SippPeerBehaviourTests
     {
         await using var sipp = await SippPeer.StartAsync("uas_auth_chain.xml");
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
-        var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
-        await RecordingObserver.Within(observer.Answered.Task);
-        leg.Hangup();
-        var end = await RecordingObserver.Within(observer.Ended.Task);
+        var end = await ours.DialAnswerAndHangUpAsync();
 
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
@@ -135,12 +131,8 @@ public class SippPeerBehaviourTests
     {
         await using var sipp = await SippPeer.StartAsync("uas_redirect.xml");
         await using var ours = new SipTestStack(sipp.Port);
-        var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
-        await RecordingObserver.Within(observer.Answered.Task);
-        leg.Hangup();
-        var end = await RecordingObserver.Within(observer.Ended.Task);
+        var end = await ours.DialAnswerAndHangUpAsync();
 
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
@@ -155,12 +147,8 @@ public class SippPeerBehaviourTests
         var expected = Sha256(Sha256("dialer:trunk.test:s3cret") + ":fixedsha:" + Sha256("INVITE:" + uri));
         await using var sipp = await SippPeer.StartAsync("uas_sha256_auth.xml", fill: new Dictionary<string, string> { ["EXPECTED"] = expected }, port: port);
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
-        var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
-        await RecordingObserver.Within(observer.Answered.Task);
-        leg.Hangup();
-        var end = await RecordingObserver.Within(observer.Ended.Task);
+        var end = await ours.DialAnswerAndHangUpAsync();
 
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());

@@ -121,12 +121,8 @@ public class SippTrunkTests
         var expected = Md5(Md5("dialer:trunk.test:s3cret") + ":fixed407nonce:" + Md5("INVITE:" + uri));
         await using var sipp = await SippPeer.StartAsync("uas_proxy_auth.xml", fill: new Dictionary<string, string> { ["EXPECTED"] = expected }, port: port);
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
-        var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
-        await RecordingObserver.Within(observer.Answered.Task);
-        leg.Hangup();
-        var end = await RecordingObserver.Within(observer.Ended.Task);
+        var end = await ours.DialAnswerAndHangUpAsync();
 
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());
@@ -137,12 +133,8 @@ public class SippTrunkTests
     {
         await using var sipp = await SippPeer.StartAsync("uas_www_auth.xml");
         await using var ours = new SipTestStack(sipp.Port, username: "dialer", password: "s3cret");
-        var observer = new RecordingObserver();
 
-        var leg = ours.Telephony.Dial(SipTestStack.Request(), observer);
-        await RecordingObserver.Within(observer.Answered.Task);
-        leg.Hangup();
-        var end = await RecordingObserver.Within(observer.Ended.Task);
+        var end = await ours.DialAnswerAndHangUpAsync();
 
         Assert.Equal(CallOutcome.Connected, end.Outcome);
         Assert.True(await sipp.WaitAsync() == 0, sipp.Errors());

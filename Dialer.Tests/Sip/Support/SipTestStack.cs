@@ -39,6 +39,16 @@ public sealed class SipTestStack : IAsyncDisposable
 
     public SipStack Stack { get; }
 
+    /// <summary>Dials <see cref="Request"/> through the trunk, hangs up once it is answered, and returns how the call ended.</summary>
+    public async Task<CallEnd> DialAnswerAndHangUpAsync()
+    {
+        var observer = new RecordingObserver();
+        var leg = Telephony.Dial(Request(), observer);
+        await RecordingObserver.Within(observer.Answered.Task);
+        leg.Hangup();
+        return await RecordingObserver.Within(observer.Ended.Task);
+    }
+
     public SipTrunk Trunk { get; }
 
     public InMemorySipCredentialStore Credentials { get; }
