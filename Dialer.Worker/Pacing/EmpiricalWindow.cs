@@ -83,49 +83,23 @@ public sealed class EmpiricalWindow(int capacity)
     }
 
     /// <summary>P(X ≤ x).</summary>
-    public double Cdf(double x)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
-
-        // Index of the first element greater than x.
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >> 1;
-            if (sorted[mid] <= x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return (double)lo / sorted.Count;
-    }
+    public double Cdf(double x) => sorted.Count == 0 ? 0 : (double)CountBefore(x, orAt: true) / sorted.Count;
 
     /// <summary>
     /// P(X &lt; x), exact: the chance that an observation is over before <paramref name="x"/>. Something still going on at
     /// <paramref name="x"/> may yet end exactly at <paramref name="x"/> (a fixed ring time), which <see cref="Cdf"/> and
     /// <see cref="FastCdf"/> (interpolated) count as over already.
     /// </summary>
-    public double CdfBelow(double x)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
+    public double CdfBelow(double x) => sorted.Count == 0 ? 0 : (double)CountBefore(x, orAt: false) / sorted.Count;
 
-        // Index of the first element not less than x.
+    /// <summary>How many observations are below <paramref name="x"/> (or at it, with <paramref name="orAt"/>): a binary search.</summary>
+    private int CountBefore(double x, bool orAt)
+    {
         int lo = 0, hi = sorted.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >> 1;
-            if (sorted[mid] < x)
+            if (sorted[mid] < x || (orAt && sorted[mid] == x))
             {
                 lo = mid + 1;
             }
@@ -135,7 +109,7 @@ public sealed class EmpiricalWindow(int capacity)
             }
         }
 
-        return (double)lo / sorted.Count;
+        return lo;
     }
 
     /// <summary>P(X ≤ a | X > e), with an exponential tail beyond the largest observation.</summary>
